@@ -1,0 +1,63 @@
+"""The ``workbench`` command: a thin layer over the core modules.
+
+A bare ``workbench`` opens the review TUI; subcommands live in one module per
+concern (corpus, linking, review, reports) and register themselves here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import click
+from click_default_group import DefaultGroup
+
+from ..errors import WorkbenchError
+
+
+class WorkbenchGroup(DefaultGroup):
+    """Turns our errors into one plain line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except sqlite3.Error as exc:
+            click.echo(f"error: database problem: {exc}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=WorkbenchGroup, default="review", default_if_no_args=True)
+@click.option(
+    "--db", "db_path", metavar="PATH", envvar="WORKBENCH_DB",
+    help="Database file (default: db/workbench.db; or set WORKBENCH_DB).",
+)
+@click.version_option(package_name="workbench")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """A keyboard-driven fact-check workbench.
+
+    \b
+    Examples:
+      workbench                      open the review screen (ingests seeds/ on first start)
+      workbench ingest articles/     add documents
+      workbench claims --json        list extracted claims
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db_path"] = db_path
+
+
+def main() -> None:
+    from . import corpus as _corpus  # noqa: F401  (registers commands)
+    from . import optional  # noqa: F401
+
+    try:
+        cli(prog_name="workbench")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,305 @@
+"""Reading files into documents and splitting them into passages and claims.
+
+Supported: ``.txt``, ``.md``, ``.html``/``.htm`` (main text only) and
+``.jsonl`` corpora (one document per line). Every document goes in as one
+transaction; a bad file is reported as one line and the others still go in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .errors import InputError
+from .extraction import claim_for, is_boilerplate
+from .models import PassageDraft, RawDocument
+from .segment import split_sentences
+from .storage import corpus
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+SUPPORTED = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    skipped: int = 0
+    passages: int = 0
+    claims: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.added} documents added, {self.skipped} skipped (already stored), "
+            f"{self.passages} passages, {self.claims} claims"
+            + (f", {len(self.errors)} errors" if self.errors else "")
+        )
+
+
+# --- finding and reading files -------------------------------------------------
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Supported files under ``paths`` (folders recursively), plus errors for bad paths."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            errors.append(f"{path}: no such file or folder")
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            if not found:
+                errors.append(
+                    f"{path}: no supported files (expected {', '.join(sorted(SUPPORTED))})"
+                )
+            files.extend(found)
+        elif path.suffix.lower() not in SUPPORTED:
+            errors.append(f"{path}: unsupported file type {path.suffix or '(none)'!r}")
+        else:
+            files.append(path)
+    return files, errors
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or an InputError naming what is wrong with it."""
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return decode(data, str(path))
+
+
+def decode(data: bytes, label: str) -> str:
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{label}: binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{label}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start});"
+            " convert it to UTF-8 first"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{label}: empty file")
+    return text
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- parsing one file into documents -------------------------------------------
+
+def parse_text(path: Path, text: str) -> RawDocument:
+    return RawDocument(name=path.name, text=text, title=guess_title(text.splitlines()))
+
+
+def guess_title(lines: Iterable[str]) -> str | None:
+    """The first line that reads like a headline (not navigation or a byline)."""
+    for line in lines:
+        line = line.strip()
+        if len(line.split()) >= 4 and not is_boilerplate(line):
+            return line[:300]
+    return None
+
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+def parse_markdown(path: Path, text: str) -> RawDocument:
+    meta: dict[str, str] = {}
+    body = text
+    m = _FRONT_MATTER.match(text)
+    if m:
+        for line in m.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        body = text[m.end():]
+    heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
+    title = meta.get("title") or (heading.group(1).strip() if heading else guess_title(body.splitlines()))
+    return RawDocument(
+        name=path.name, text=body, title=title,
+        source=meta.get("source") or meta.get("outlet"), url=meta.get("url"),
+        published=meta.get("published") or meta.get("date"),
+    )
+
+
+def parse_html(path: Path, text: str) -> RawDocument:
+    import trafilatura  # slow to import; only HTML needs it
+
+    result = trafilatura.bare_extraction(
+        text, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
+    )
+    body = getattr(result, "text", None) if result is not None else None
+    if not body or not body.strip():
+        raise InputError(f"{path}: no article text found in the HTML")
+
+    def meta(name: str) -> str | None:
+        value = getattr(result, name, None)
+        return str(value) if value else None
+
+    return RawDocument(
+        name=path.name, text=body, title=meta("title"), source=meta("sitename"),
+        url=meta("url"), published=meta("date"),
+    )
+
+
+def parse_jsonl(path: Path) -> Iterator[RawDocument | InputError]:
+    """One document per line; a bad line yields an error naming its number."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+        return
+    with handle:
+        seen_any = False
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            seen_any = True
+            try:
+                line = decode(raw, f"{path}:{number}")
+                obj = json.loads(line)
+            except InputError as exc:
+                yield exc
+                continue
+            except ValueError as exc:
+                yield InputError(f"{path}:{number}: malformed JSON ({exc.args[0].split(':')[0]})")
+                continue
+            if not isinstance(obj, dict):
+                yield InputError(f"{path}:{number}: expected a JSON object")
+                continue
+            doc_id, body = obj.get("id"), obj.get("text")
+            if doc_id is None or not isinstance(body, str) or not body.strip():
+                yield InputError(f"{path}:{number}: needs an \"id\" and a non-empty \"text\"")
+                continue
+
+            def field_(key: str) -> str | None:
+                value = obj.get(key)
+                return str(value) if value not in (None, "") else None
+
+            yield RawDocument(
+                name=str(doc_id), text=body, title=field_("title"), source=field_("source"),
+                url=field_("url"), published=field_("published"),
+            )
+        if not seen_any:
+            yield InputError(f"{path}: empty file")
+
+
+def parse_file(path: Path) -> Iterator[RawDocument | InputError]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        yield from parse_jsonl(path)
+        return
+    try:
+        text = read_text(path)
+        if suffix in HTML_SUFFIXES:
+            yield parse_html(path, text)
+        elif suffix in MARKDOWN_SUFFIXES:
+            yield parse_markdown(path, text)
+        else:
+            yield parse_text(path, text)
+    except InputError as exc:
+        yield exc
+
+
+# --- passages ------------------------------------------------------------------
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+_BLANK_LINE_PARAGRAPH = re.compile(r"\S(?:.|\n(?!\s*\n))*", re.MULTILINE)
+
+
+def paragraphs(text: str, *, blank_line_separated: bool = False) -> Iterator[tuple[int, int]]:
+    """(start, end) of each paragraph: a line, or with Markdown a blank-line-separated block."""
+    pattern = _BLANK_LINE_PARAGRAPH if blank_line_separated else _PARAGRAPH
+    for m in pattern.finditer(text):
+        if m.group().strip():
+            yield m.start(), m.end()
+
+
+def split_passages(text: str, *, blank_line_separated: bool = False) -> Iterator[PassageDraft]:
+    """Sentences of the document with exact offsets; boilerplate paragraphs are dropped."""
+    ordinal = 0
+    for number, (p_start, p_end) in enumerate(paragraphs(text, blank_line_separated=blank_line_separated)):
+        para = text[p_start:p_end]
+        if is_boilerplate(para):
+            continue
+        for s, e in split_sentences(para):
+            sentence = para[s:e]
+            yield PassageDraft(
+                ordinal=ordinal, paragraph=number, start=p_start + s, end=p_start + e,
+                text=sentence, claim=claim_for(sentence),
+            )
+            ordinal += 1
+
+
+# --- the whole run -------------------------------------------------------------
+
+def ingest_document(db: Database, doc: RawDocument, *, markdown: bool = False) -> tuple[int, int] | None:
+    """Store one document; (passages, claims) added, or None if already stored."""
+    result = corpus.add_document(
+        db, doc, content_hash(doc.text), split_passages(doc.text, blank_line_separated=markdown)
+    )
+    return None if result is None else result[1:]
+
+
+def ingest_paths(
+    db: Database,
+    paths: Iterable[str | Path],
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest every supported file under ``paths``. ``on_progress`` gets bytes done."""
+    report = IngestReport()
+
+    def fail(message: str) -> None:
+        report.errors.append(message)
+        if on_error:
+            on_error(message)
+
+    files, errors = discover(paths)
+    for message in errors:
+        fail(message)
+    for path in files:
+        markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+        for item in parse_file(path):
+            if isinstance(item, InputError):
+                fail(str(item))
+                continue
+            stored = ingest_document(db, item, markdown=markdown)
+            if stored is None:
+                report.skipped += 1
+            else:
+                report.added += 1
+                report.passages += stored[0]
+                report.claims += stored[1]
+            if on_progress and path.suffix.lower() in JSONL_SUFFIXES:
+                on_progress(len(item.text.encode("utf-8")))
+        if on_progress and path.suffix.lower() not in JSONL_SUFFIXES:
+            on_progress(_size(path))
+    return report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def total_size(paths: Iterable[str | Path]) -> int:
+    files, _ = discover(paths)
+    return sum(_size(p) for p in files)

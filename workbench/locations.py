@@ -1,0 +1,37 @@
+"""Every path the workbench uses, decided in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent
+DEFAULT_DB = Path("db") / "workbench.db"
+
+
+def database_path(option: str | None) -> Path:
+    """``--db`` wins, then ``WORKBENCH_DB``, then ``db/workbench.db`` under the current folder."""
+    if option:
+        return Path(option)
+    if env := os.environ.get("WORKBENCH_DB"):
+        return Path(env)
+    path = DEFAULT_DB
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def seeds_dir() -> Path | None:
+    """The built-in seed articles: beside the package in a checkout, else ./seeds."""
+    for candidate in (REPO_ROOT / "seeds", Path.cwd() / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def config_path() -> Path:
+    """The key-binding config file (TOML); ``WORKBENCH_CONFIG`` overrides."""
+    if env := os.environ.get("WORKBENCH_CONFIG"):
+        return Path(env)
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "workbench" / "config.toml"

@@ -1,0 +1,97 @@
+"""Opening the database: pragmas, version checks and write transactions.
+
+Every connection runs in WAL mode with ``synchronous=FULL`` (a commit survives
+power loss), foreign keys on and a generous busy timeout, so two reviewers on
+one file wait for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import DatabaseError, NewerDatabaseError
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
+    """Open (creating when missing) and migrate the workbench database at ``path``."""
+    from . import schema  # schema imports us for write(); avoid the cycle at import time
+
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"{path}: is a directory, not a database file")
+    if not path.exists():
+        if not path.parent.exists():
+            raise DatabaseError(f"{path}: folder {path.parent} does not exist")
+    elif not os.access(path, os.R_OK):
+        raise DatabaseError(f"{path}: permission denied")
+    elif not os.access(path, os.W_OK):
+        raise DatabaseError(f"{path}: database is read-only; workbench records every change, so it needs write access")
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        db = Database(conn, execute_plugins=False)
+        _check_is_database(db, path)
+        schema.check_version(db, path)
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        if migrate:
+            schema.migrate(db, path)
+    except NewerDatabaseError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
+    return db
+
+
+def _check_is_database(db: Database, path: Path) -> None:
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: not a workbench database ({exc})") from exc
+
+
+@contextlib.contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction, taken with ``BEGIN IMMEDIATE``.
+
+    Taking the write lock up front means a second writer waits on the busy
+    timeout instead of failing with "database is locked" when it upgrades a
+    read transaction. Nested calls become savepoints.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    _begin_immediate(conn)
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    deadline = time.monotonic() + BUSY_TIMEOUT_S * 2
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            # The busy handler already waited BUSY_TIMEOUT_S; keep trying a while
+            # longer rather than surfacing "database is locked" to a reviewer.
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise DatabaseError(f"database is busy: {exc}") from exc
+            time.sleep(0.05)

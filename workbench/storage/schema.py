@@ -1,0 +1,177 @@
+"""Schema and forward migrations (sqlite-utils ``Migrations``).
+
+Each migration is a plain function applied once, in its own transaction.
+``PRAGMA user_version`` mirrors the number of applied migrations so that an
+older workbench can tell, before touching anything, that a file is newer than
+it understands and refuse it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from ..errors import DatabaseError, NewerDatabaseError
+
+migrations = Migrations("workbench")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            title TEXT,
+            source TEXT,
+            url TEXT,
+            published TEXT,
+            content_hash TEXT NOT NULL UNIQUE,
+            text TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE passages (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (document_id, ordinal)
+        );
+        CREATE VIRTUAL TABLE passages_fts USING fts5(
+            text, content='passages', content_rowid='id', tokenize='porter unicode61'
+        );
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            passage_id INTEGER REFERENCES passages(id) ON DELETE SET NULL,
+            text TEXT NOT NULL,
+            start INTEGER,
+            "end" INTEGER,
+            score REAL NOT NULL DEFAULT 0,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            origin TEXT NOT NULL DEFAULT 'extracted'
+                CHECK (origin IN ('extracted', 'manual', 'imported')),
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX claims_document ON claims(document_id);
+        CREATE INDEX claims_passage ON claims(passage_id);
+        CREATE VIRTUAL TABLE claims_fts USING fts5(
+            text, content='claims', content_rowid='id', tokenize='unicode61'
+        );
+        CREATE TRIGGER claims_fts_ai AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER claims_fts_ad AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+
+        -- Current decision per claim; the full story is in history.
+        CREATE TABLE verdicts (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            status TEXT CHECK (status IN ('sourced', 'contested', 'unsupported')),
+            note TEXT NOT NULL DEFAULT '',
+            reviewer TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX verdicts_status ON verdicts(status);
+        CREATE TABLE evidence_links (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL DEFAULT 'supports'
+                CHECK (relation IN ('supports', 'contradicts')),
+            reviewer TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (claim_id, passage_id)
+        );
+        CREATE TABLE review_sessions (
+            id INTEGER PRIMARY KEY,
+            reviewer TEXT,
+            started_at TEXT NOT NULL,
+            ended_at TEXT
+        );
+        -- One row per change: kind is status | note | link; old/new are the
+        -- values before and after (for links: the relation, NULL = not linked).
+        CREATE TABLE history (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('status', 'note', 'link')),
+            passage_id INTEGER,
+            old TEXT,
+            new TEXT,
+            reviewer TEXT,
+            session_id INTEGER REFERENCES review_sessions(id),
+            at TEXT NOT NULL,
+            undoes INTEGER REFERENCES history(id)
+        );
+        CREATE INDEX history_claim ON history(claim_id);
+        CREATE INDEX history_session ON history(session_id);
+        -- Linker output stored by `workbench suggest`, so review opens instantly.
+        CREATE TABLE suggestions (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            passage_id INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            flags TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (claim_id, rank)
+        );
+        CREATE TABLE suggestion_summaries (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            verdict TEXT,
+            sources INTEGER NOT NULL DEFAULT 0,
+            corpus_version INTEGER NOT NULL,
+            computed_at TEXT NOT NULL
+        );
+        -- Small key/value store: resume state, corpus version, settings.
+        CREATE TABLE state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+def known_versions() -> int:
+    return len(migrations._migrations)
+
+
+def check_version(db: Database, path: Path) -> None:
+    """Refuse a database written by a newer workbench, before changing anything."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    known = {m.name for m in migrations._migrations}
+    unknown: list[str] = []
+    if db["_sqlite_migrations"].exists():
+        unknown = [
+            row[0]
+            for row in db.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [migrations.name]
+            )
+            if row[0] not in known
+        ]
+    if version > known_versions() or unknown:
+        raise NewerDatabaseError(
+            f"{path}: database schema version {max(version, known_versions() + 1)} is newer than this "
+            f"workbench understands (version {known_versions()}); upgrade workbench to open it"
+        )
+    if version == 0 and not db["_sqlite_migrations"].exists():
+        foreign = [t for t in db.table_names() if not t.startswith("sqlite_")]
+        if foreign:
+            raise DatabaseError(
+                f"{path}: an SQLite database of another program (tables: {', '.join(foreign[:5])}),"
+                " not a workbench database"
+            )
+
+
+def migrate(db: Database, path: Path) -> None:
+    if not migrations.pending(db):
+        return
+    migrations.apply(db)
+    db.execute(f"PRAGMA user_version = {known_versions()}")
+    db.conn.commit()
