@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-for _name in ("review", "linking", "reports"):
+for _name in ("review", "verdicts", "linking", "reports"):
     try:
         importlib.import_module(f"{__package__}.{_name}")
     except ModuleNotFoundError as exc:  # feature not built yet
