@@ -33,7 +33,7 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
             raise DatabaseError(f"{path}: folder {path.parent} does not exist")
     elif not os.access(path, os.R_OK):
         raise DatabaseError(f"{path}: permission denied")
-    elif not os.access(path, os.W_OK):
+    elif not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
         raise DatabaseError(f"{path}: database is read-only; workbench records every change, so it needs write access")
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
