@@ -1,0 +1,193 @@
+"""The evidence linker: rank the passages that bear on a claim, best first.
+
+Two stages, so a query stays fast at a million passages:
+
+1. **Candidates** from the FTS5 index (BM25 over porter-stemmed words). The
+   query ORs only the few *rarest* content words of the claim (document
+   frequency from the index's vocabulary): common words would make FTS5 walk
+   huge doclists and add little to the ranking.
+2. **Rerank** the candidates in Python on signals BM25 over a handful of words
+   misses: idf-weighted coverage of *all* the claim's content words (stems, so
+   "understanding"/"understands" meet), rapidfuzz ``token_set_ratio``, shared
+   numbers and names, and the document title.
+
+Every candidate gets the matched span (for highlighting) and flags for
+disagreeing numbers, dates and weekdays (see ``workbench.numbers``).
+
+Safe to call from a worker thread with its own connection: the only shared
+state is a stem cache guarded by a lock (in storage.search).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+from sqlite_utils import Database
+
+from .models import Candidate
+from .numbers import disagreements
+from .storage import search
+
+#: A candidate at or above this score counts as a match (corroboration, verdict).
+LINK_THRESHOLD = 45.0
+#: Flags are only raised on matches this strong: a differing figure in an
+#: unrelated passage is no disagreement.
+FLAG_MIN_COVERAGE = 0.3
+#: How many of the claim's rarest words go into the FTS5 query.
+QUERY_TERMS = 6
+#: How many BM25 candidates are reranked.
+POOL = 60
+
+DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch")
+
+_WORD_RE = re.compile(r"[^\W_]+")
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves said says say according told""".split()
+)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    candidates: tuple[Candidate, ...]  # best first
+    sources: int  # independent sources with a candidate above the link threshold
+    suggested: str  # "sourced" | "contested" | "unsupported" (never applied by itself)
+
+
+EMPTY = LinkResult((), 0, "unsupported")
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Words with their character offsets (letters and digits, as FTS5 unicode61 splits)."""
+    return [(m.start(), m.end(), m.group().lower()) for m in _WORD_RE.finditer(text)]
+
+
+@dataclass(frozen=True)
+class _Query:
+    text: str
+    weights: dict[str, float]  # content stem -> idf
+    names: frozenset[str]  # stems of capitalised words (names) in the claim
+
+
+def _prepare(db: Database, text: str) -> tuple[_Query, list[str]] | None:
+    words = tokens(text)
+    content = [(s, e, w) for s, e, w in words if w not in STOPWORDS]
+    if not content:
+        return None
+    stem_of = search.stems(db, [w for _, _, w in content])
+    surface: dict[str, str] = {}
+    names: set[str] = set()
+    for s, _, w in content:
+        stem = stem_of.get(w)
+        if not stem:
+            continue
+        surface.setdefault(stem, w)
+        if text[s].isupper() and s > 0:  # sentence-initial capitals say nothing
+            names.add(stem)
+    if not surface:
+        return None
+    df = search.doc_freqs(db, surface)
+    n = max(search.passage_count_estimate(db), 1)
+    weights = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items() if f > 0}
+    if not weights:
+        return None
+    # Rarest first; ties by the word itself so the query is deterministic.
+    rare = sorted(weights, key=lambda t: (df[t], t))[:QUERY_TERMS]
+    return _Query(text, weights, frozenset(names)), [surface[t] for t in rare]
+
+
+def _coverage(q: _Query, stems: set[str]) -> float:
+    total = sum(q.weights.values())
+    return sum(w for t, w in q.weights.items() if t in stems) / total if total else 0.0
+
+
+def _span(text: str, stem_of: dict[str, str], q: _Query) -> tuple[int, int]:
+    """From the first to the last word of ``text`` that matches a claim word."""
+    hits = [(s, e) for s, e, w in tokens(text) if stem_of.get(w) in q.weights]
+    if not hits:
+        return (0, len(text))
+    return (hits[0][0], hits[-1][1])
+
+
+def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
+            top: int) -> list[Candidate]:
+    if not pool:
+        return []
+    best_bm25 = max(score for _, score in pool) or 1.0
+    all_words = {w for pid, _ in pool if pid in rows for _, _, w in tokens(rows[pid].text)}
+    all_words |= {w for pid, _ in pool if pid in rows and rows[pid].title
+                  for _, _, w in tokens(rows[pid].title)}
+    stem_of = search.stems(db, all_words)
+    processed_claim = default_process(q.text)
+    scored: list[tuple[float, int, Candidate]] = []
+    for order, (pid, bm25) in enumerate(pool):
+        row = rows.get(pid)
+        if row is None:
+            continue
+        stems = {stem_of.get(w) for _, _, w in tokens(row.text)}
+        title_stems = {stem_of.get(w) for _, _, w in tokens(row.title or "")}
+        cover = _coverage(q, stems)
+        title_cover = _coverage(q, title_stems)
+        fuzzy = fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100
+        names = len(q.names & stems) / len(q.names) if q.names else 0.0
+        score = 100 * (0.35 * bm25 / best_bm25 + 0.35 * cover + 0.15 * fuzzy
+                       + 0.05 * names + 0.10 * title_cover)
+        flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE else ()
+        cand = Candidate(
+            passage_id=pid, doc=row.doc, title=row.title, source=row.source, text=row.text,
+            score=round(score, 2), span=_span(row.text, stem_of, q), flags=flags,
+            document_id=row.document_id,
+        )
+        scored.append((-score, order, cand))  # ties: BM25 order, then passage id via the pool
+    scored.sort(key=lambda t: (t[0], t[1]))
+    return [c for _, _, c in scored[:top]]
+
+
+def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:
+    """Corroboration count and suggested verdict for ranked candidates."""
+    strong = [c for c in candidates if c.score >= LINK_THRESHOLD]
+    # A document's outlet defines independence; without one, each document stands alone.
+    sources = len({(c.source or "").strip().lower() or f"doc:{c.document_id}" for c in strong})
+    if not strong:
+        suggested = "unsupported"
+    elif any(f in DISAGREEMENT_FLAGS for c in strong for f in c.flags):
+        suggested = "contested"
+    else:
+        suggested = "sourced"
+    return LinkResult(candidates, sources, suggested)
+
+
+def link_text(db: Database, text: str, *, top: int = 10,
+              exclude_document_id: int | None = None) -> LinkResult:
+    """Rank passages that bear on ``text``; never raises on odd input (empty, FTS syntax...)."""
+    if top <= 0 or not text or not text.strip():
+        return EMPTY
+    prepared = _prepare(db, text)
+    if prepared is None:
+        return EMPTY
+    q, words = prepared
+    # Over-fetch when a document is excluded: its own passages tend to rank first.
+    limit = max(POOL, top) + (40 if exclude_document_id is not None else 0)
+    pool = search.bm25_candidates(db, words, limit)
+    rows = search.passage_rows(db, [pid for pid, _ in pool])
+    if exclude_document_id is not None:
+        pool = [(pid, s) for pid, s in pool if pid in rows and rows[pid].document_id != exclude_document_id]
+    return summarise(tuple(_rerank(db, q, pool, rows, top)))
+
+
+def link_claim(db: Database, claim_id: int, *, top: int = 10) -> LinkResult:
+    """Like ``link_text`` for a stored claim, leaving out the claim's own document."""
+    found = search.claim_text_and_document(db, claim_id)
+    if found is None:
+        return EMPTY
+    text, document_id = found
+    return link_text(db, text, top=top, exclude_document_id=document_id)

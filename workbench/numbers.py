@@ -1,0 +1,196 @@
+"""Numbers, dates and weekdays in text, normalised so two passages can be compared.
+
+``100,000``, ``100 000``, ``100k``, ``100 thousand`` and ``one hundred thousand``
+all read as 100000; ``two-day`` reads as 2 with the unit ``day``. Pure functions,
+no I/O: the linker uses them to flag disagreements between a claim and a
+candidate passage that otherwise match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000}
+_SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december")
+_MONTH_RE = "|".join(m.capitalize() + ("" if len(m) <= 4 else f"(?:{m[3:]})?") + r"\.?" for m in MONTHS)
+
+# Counted nouns that mean the same thing: "115,000 troops" vs "100,000 soldiers" is a disagreement.
+_UNIT_SYNONYMS = {
+    "soldier": "troop", "servicemen": "troop", "serviceman": "troop", "personnel": "troop",
+    "people": "person", "persons": "person", "individual": "person",
+    "dollar": "usd", "usd": "usd", "$": "usd", "percent": "%", "per": "%", "pct": "%",
+    "yr": "year", "days": "day", "hrs": "hour", "hr": "hour", "km": "kilometre", "kilometer": "kilometre",
+}
+# Vague quantities ("thousands of troops") never disagree with an exact figure.
+_VAGUE = {"hundreds", "thousands", "millions", "billions", "dozens", "tens"}
+
+_NUM_WORD = "|".join(sorted(list(_UNITS_WORDS) + list(_SCALES), key=len, reverse=True))
+_NUMBER_RE = re.compile(
+    r"(?P<cur>[$€£])?\s?"
+    r"(?:(?P<digits>\d{1,3}(?:(?:,|\u00a0|\u202f| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?P<words>\b(?:{_NUM_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_NUM_WORD}))*\b))"
+    r"(?:\s?(?P<suffix>k|K|m|M|mn|bn|b)\b)?"
+    rf"(?:(?:\s+|-)(?P<scale>{'|'.join(_SCALES)})\b)?"
+    r"(?:\s?(?P<pct>%|percent\b|per\s+cent\b))?"
+    r"(?:(?:-|\s+)(?P<unit>[A-Za-z]+))?",
+    re.IGNORECASE,
+)
+_WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+_DATE_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE}))"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    unit: str  # normalised counted noun or unit ("troop", "day", "%"), "" when none
+    start: int
+    end: int
+    is_year: bool = False
+
+
+def words_to_number(text: str) -> float | None:
+    """``"one hundred thousand"`` → 100000; None when the words are not a number."""
+    total = current = 0
+    seen = False
+    for w in re.split(r"[\s-]+", text.lower()):
+        if not w or w == "and":
+            continue
+        if w in _UNITS_WORDS:
+            current += _UNITS_WORDS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w in _SCALES:
+            total += (current or 1) * _SCALES[w]
+            current = 0
+        else:
+            return None
+        seen = True
+    return float(total + current) if seen else None
+
+
+def _unit(word: str | None) -> str:
+    if not word:
+        return ""
+    w = word.lower()
+    if w in _UNIT_SYNONYMS:
+        return _UNIT_SYNONYMS[w]
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return _UNIT_SYNONYMS.get(w, w)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number in ``text``, with its value normalised and the noun it counts."""
+    out: list[Quantity] = []
+    for m in _NUMBER_RE.finditer(text):
+        if m.group("digits"):
+            raw = re.sub(r"[,\u00a0\u202f ]", "", m.group("digits"))
+            try:
+                value = float(raw)
+            except ValueError:
+                continue
+        else:
+            words = m.group("words")
+            if words.lower() in ("one",):  # "one of the ..." is rarely a figure
+                if not m.group("unit") or m.group("unit").lower() in ("of", "the", "a"):
+                    continue
+            parsed = words_to_number(words)
+            if parsed is None:
+                continue
+            value = parsed
+        suffix = (m.group("suffix") or "").lower()
+        if suffix in _SUFFIX and m.group("digits"):
+            value *= _SUFFIX[suffix]
+        elif suffix:
+            continue  # "2 m" after a spelled number: ambiguous, skip
+        if m.group("scale"):
+            value *= _SCALES[m.group("scale").lower()]
+        unit_word = m.group("unit")
+        if unit_word and unit_word.lower() in _VAGUE:
+            continue
+        if unit_word and unit_word.lower() in ("of", "and", "the", "a", "to", "in", "on", "at", "or"):
+            unit_word = None
+        unit = "%" if m.group("pct") else ("usd" if m.group("cur") == "$" else _unit(unit_word))
+        digits = m.group("digits") or ""
+        is_year = (
+            digits.isdigit() and len(digits) == 4 and 1800 <= value <= 2100
+            and not m.group("suffix") and not m.group("scale") and not m.group("pct")
+        )
+        out.append(Quantity(value, unit, m.start(), m.end(), is_year))
+    return out
+
+
+def weekdays(text: str) -> set[str]:
+    return {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+
+
+def month_days(text: str) -> set[tuple[int, int]]:
+    """``(month, day)`` pairs such as ``June 8`` or ``8th of June``."""
+    out: set[tuple[int, int]] = set()
+    for m in _DATE_RE.finditer(text):
+        month = (m.group("m1") or m.group("m2")).lower().rstrip(".")[:3]
+        day = int(m.group("d1") or m.group("d2"))
+        if 1 <= day <= 31:
+            out.add(([x[:3] for x in MONTHS].index(month) + 1, day))
+    return out
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    """Could ``a`` and ``b`` be figures for the same thing?"""
+    if a.unit and b.unit:
+        return a.unit == b.unit
+    if a.value <= 0 or b.value <= 0:
+        return False
+    # No noun to go by: only figures of similar size and some weight are taken to compete.
+    ratio = max(a.value, b.value) / min(a.value, b.value)
+    return ratio <= 2 and min(a.value, b.value) >= 100
+
+
+def disagreements(claim: str, passage: str) -> tuple[str, ...]:
+    """Flags for figures, dates and weekdays in ``passage`` that differ from ``claim``'s.
+
+    A flag needs something to compare on both sides and no value in common:
+    "115,000 troops" against "100,000 soldiers" → ``number-mismatch``.
+    """
+    flags: list[str] = []
+    qc = [q for q in quantities(claim) if not q.is_year]
+    qp = [q for q in quantities(passage) if not q.is_year]
+    if qc and qp:
+        shared = {q.value for q in qc} & {q.value for q in qp}
+        if not shared and any(_comparable(a, b) for a in qc for b in qp):
+            flags.append("number-mismatch")
+        elif shared:
+            # Same unit with different values alongside a shared one ("two-day" vs "three-day" plus a date).
+            by_unit_c = {(q.unit, q.value) for q in qc if q.unit}
+            by_unit_p = {(q.unit, q.value) for q in qp if q.unit}
+            units_c = {u for u, _ in by_unit_c}
+            units_p = {u for u, _ in by_unit_p}
+            for unit in units_c & units_p:
+                if not ({v for u, v in by_unit_c if u == unit} & {v for u, v in by_unit_p if u == unit}):
+                    flags.append("number-mismatch")
+                    break
+    yc = {q.value for q in quantities(claim) if q.is_year}
+    yp = {q.value for q in quantities(passage) if q.is_year}
+    dc, dp = month_days(claim), month_days(passage)
+    if (dc and dp and not dc & dp) or (yc and yp and not yc & yp):
+        flags.append("date-mismatch")
+    wc, wp = weekdays(claim), weekdays(passage)
+    if wc and wp and not wc & wp:
+        flags.append("weekday-mismatch")
+    return tuple(flags)

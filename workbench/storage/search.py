@@ -1,0 +1,145 @@
+"""Candidate queries for the evidence linker: FTS5 vocabulary, stems and BM25.
+
+Everything the linker asks of the passage index goes through here, so the SQL
+stays in storage/. Two helper tables live in the connection's ``temp`` schema
+(never in the file, so a read-mostly reviewer never needs the write lock for
+them, and each worker thread's connection gets its own):
+
+- ``temp.wb_passages_vocab``: an ``fts5vocab`` view of ``passages_fts`` that
+  gives each term's document frequency without scanning its doclist;
+- ``temp.wb_stem`` + ``temp.wb_stem_vocab``: a scratch FTS5 table with the same
+  ``porter unicode61`` tokenizer as the index, used to stem words exactly the
+  way the index did (no second stemmer that could disagree with it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+_STEM_CACHE: dict[str, str] = {}
+_STEM_CACHE_MAX = 200_000
+_cache_lock = threading.Lock()
+
+
+def _ensure_temp(db: Database) -> None:
+    conn = db.conn
+    # Marker on the Database wrapper (sqlite3.Connection takes no attributes): the
+    # IF NOT EXISTS statements below are harmless when repeated, just not free.
+    if getattr(db, "_wb_search_ready", None) is conn:
+        return
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_passages_vocab"
+        " USING fts5vocab(main, passages_fts, row)"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem USING fts5(w, tokenize='porter unicode61')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem_vocab USING fts5vocab(temp, wb_stem, instance)"
+    )
+    db._wb_search_ready = conn  # type: ignore[attr-defined]
+
+
+def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
+    """Map each (lower-cased) word to its index stem; words the tokenizer drops are absent."""
+    wanted = {w.lower() for w in words}
+    out = {w: _STEM_CACHE[w] for w in wanted if w in _STEM_CACHE}
+    missing = sorted(wanted - out.keys())
+    if not missing:
+        return out
+    _ensure_temp(db)
+    conn = db.conn
+    # Savepoint so this scratch write never commits or rolls back the caller's transaction.
+    conn.execute("SAVEPOINT wb_stem")
+    try:
+        conn.executemany(
+            "INSERT INTO temp.wb_stem (rowid, w) VALUES (?, ?)",
+            [(i + 1, w) for i, w in enumerate(missing)],
+        )
+        rows = conn.execute(
+            "SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset"
+        ).fetchall()
+        conn.execute("DELETE FROM temp.wb_stem")
+    finally:
+        conn.execute("RELEASE wb_stem")
+    found: dict[str, str] = {}
+    for doc, term in rows:
+        # A word the tokenizer splits in two keeps its first piece.
+        found.setdefault(missing[doc - 1], term)
+    with _cache_lock:
+        if len(_STEM_CACHE) > _STEM_CACHE_MAX:
+            _STEM_CACHE.clear()
+        _STEM_CACHE.update(found)
+    out.update(found)
+    return out
+
+
+def doc_freqs(db: Database, terms: Iterable[str]) -> dict[str, int]:
+    """How many passages hold each stemmed term (absent terms map to 0)."""
+    _ensure_temp(db)
+    out: dict[str, int] = {}
+    for term in set(terms):
+        # One `term = ?` lookup per term: fts5vocab answers it from the index b-tree directly.
+        row = db.conn.execute(
+            "SELECT doc FROM temp.wb_passages_vocab WHERE term = ?", [term]
+        ).fetchone()
+        out[term] = row[0] if row else 0
+    return out
+
+
+def passage_count_estimate(db: Database) -> int:
+    """Number of passages, read from the rowid b-tree's end (O(log n), unlike count(*))."""
+    row = db.conn.execute("SELECT max(id) FROM passages").fetchone()
+    return int(row[0] or 0)
+
+
+def quote(word: str) -> str:
+    """One FTS5 string token: inside double quotes, a quote is written twice."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def bm25_candidates(db: Database, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    """Passages matching any of ``words`` (each quoted: never FTS syntax), best BM25 first.
+
+    Returns ``(passage_id, score)`` with larger scores better (FTS5's bm25 is negative).
+    """
+    if not words:
+        return []
+    query = " OR ".join(quote(w) for w in words)
+    rows = db.conn.execute(
+        "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ?"
+        " ORDER BY rank LIMIT ?",
+        [query, limit],
+    ).fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows]
+
+
+@dataclass(frozen=True)
+class PassageRow:
+    id: int
+    document_id: int
+    text: str
+    doc: str
+    title: str | None
+    source: str | None
+
+
+def passage_rows(db: Database, ids: Sequence[int]) -> dict[int, PassageRow]:
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = db.conn.execute(
+        "SELECT p.id, p.document_id, p.text, d.name, d.title, d.source FROM passages p"
+        f" JOIN documents d ON d.id = p.document_id WHERE p.id IN ({marks})",
+        list(ids),
+    ).fetchall()
+    return {r[0]: PassageRow(*r) for r in rows}
+
+
+def claim_text_and_document(db: Database, claim_id: int) -> tuple[str, int] | None:
+    row = db.conn.execute("SELECT text, document_id FROM claims WHERE id = ?", [claim_id]).fetchone()
+    return (row[0], int(row[1])) if row else None
