@@ -15,54 +15,63 @@ from .models import ClaimDraft
 #: A passage scoring at least this becomes a claim.
 CLAIM_THRESHOLD = 0.45
 
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^share (this|on|via)\b",
-        r"^(share|tweet|email|print|copy link)$",
-        r"^follow\b.{0,60}\bon (google news|twitter|facebook|telegram|x)\b",
-        r"^and be the first to know",
-        r"^\d+\s*min(ute)?s?\s+read$",
-        r"^by\s+[\w.'’ -]{2,60}$",
-        r"can also be accessed at the following alternate address",
-        r"^(https?://|www\.)\S+$",
-        r"^\S+\.(com|org|net|co\.uk|gr|ru|cn)$",
-        r"\((photo|image|picture)s?( by|:)[^)]*\)\s*$",
-        r"^(photo|image|picture|credit)s?\s*(:|by\b)",
-        r"^file\s+[-–—]\s",
-        r"^(all news|news|home|latest|related|advertisement|read more|see also)$",
-        r"^(\w+\s*){1,3}(\s*/\s*(\w+\s*){1,3}){1,}$",  # breadcrumbs: News / China / Russia
-        r"^(subscribe|sign up|newsletter|cookie|all rights reserved|©)",
-        r"\b(news roku|app store|google play)\b",
-    )
-]
+# Page furniture that starts a line (matched at the start only: cheap).
+_BOILERPLATE_START = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"share (this|on|via)\b",
+            r"(share|tweet|email|print|copy link)$",
+            r"follow\b.{0,60}\bon (google news|twitter|facebook|telegram|x)\b",
+            r"and be the first to know",
+            r"\d+\s*min(ute)?s?\s+read$",
+            r"by\s+[\w.'’ -]{2,60}$",
+            r"(https?://|www\.)\S+$",
+            r"\S+\.(com|org|net|co\.uk|gr|ru|cn)$",
+            r"(photo|image|picture|credit)s?\s*(:|by\b)",
+            r"file\s+[-–—]\s",
+            r"(all news|news|home|latest|related|advertisement|read more|see also)$",
+            r"(subscribe|sign up|newsletter|cookie|all rights reserved|©)",
+        )
+    ),
+    re.IGNORECASE,
+)
+# ... and anywhere in the line.
+_BOILERPLATE_ANYWHERE = (
+    "can also be accessed at the following alternate address", "news roku", "app store",
+    "google play",
+)
+_PHOTO_CREDIT = re.compile(r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)\s*$", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 
-_ATTRIBUTION = re.compile(
-    r"\b(said|says|say|told|tells|according to|stated|states|noted|added|announced|claimed|claims|"
-    r"denied|denies|reported|reports|stressed|affirmed|confirmed|warned|urged|accused|accusing|alleging|"
-    r"insisted|declared|called on|expressed|briefed|dismissed|acknowledged|cited)\b",
-    re.IGNORECASE,
+
+# Keyword sets, matched against the lower-cased words of a sentence: one
+# tokenising pass is several times faster than a regex per signal.
+_ATTRIBUTION_WORDS = frozenset(
+    """said says say told tells stated states noted added announced claimed claims denied denies
+    reported reports stressed affirmed confirmed warned urged accused accusing alleging insisted
+    declared expressed briefed dismissed acknowledged cited""".split()
 )
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|first|second|"
-    r"third|half|percent)\b",
-    re.IGNORECASE,
+_ATTRIBUTION_PAIRS = frozenset({("according", "to"), ("called", "on")})
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred hundreds thousand thousands million millions billion billions dozen dozens first second
+    third half percent""".split()
 )
+_DATE_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    yesterday today tomorrow tonight""".split()
+)
+_DATE_PAIRS = frozenset((a, b) for a in ("last", "next") for b in ("week", "month", "year"))
+_ORG_WORDS = frozenset(
+    """ministry council nato un eu brics sco g20 apec department government kremlin agency parliament
+    congress senate court bank party organization organisation tass reuters""".split()
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _QUOTE = re.compile(r"[\"“”«»„]|(^|\s)'[^']{8,}'")
-_DATE = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|"
-    r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|"
-    r"nov|dec|yesterday|today|tomorrow|tonight|last (week|month|year)|next (week|month|year)|"
-    r"(19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-_ORG_HINT = re.compile(
-    r"\b(ministry|council|nato|un|eu|brics|sco|g20|apec|department|government|kremlin|agency|"
-    r"parliament|congress|senate|court|bank|party|organization|organisation|tass|reuters)\b",
-    re.IGNORECASE,
-)
+
 
 # Capitalised words that start sentences without naming anyone.
 _COMMON_STARTERS = frozenset(
@@ -81,31 +90,56 @@ def is_boilerplate(text: str) -> bool:
     line = " ".join(text.split())
     if not line:
         return True
-    return any(p.search(line) for p in _BOILERPLATE)
+    if _BOILERPLATE_START.match(line) or _is_breadcrumb(line):
+        return True
+    lower = line.lower()
+    return any(marker in lower for marker in _BOILERPLATE_ANYWHERE) or (
+        line.endswith(")") and _PHOTO_CREDIT.search(line) is not None
+    )
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Navigation such as ``News / China / Russia``: short parts between slashes."""
+    parts = line.split("/")
+    return len(parts) >= 2 and all(1 <= len(part.split()) <= 3 for part in parts) and len(line) < 80
+
+
+_OPENERS = "([{\"“«‘'"
+_CLOSERS = ",;:)]}\"”»’.!?"
+_STRIP = "'’\"“”«»‘()[]{},;:.!?-–—"
 
 
 def named_entities(text: str) -> list[str]:
-    """Capitalised word runs that look like names (people, places, bodies)."""
+    """Capitalised word runs that look like names (people, places, bodies).
+
+    Punctuation between words (a comma, a bracket) ends a run, so
+    "Russia, China" is two names.
+    """
     entities: list[str] = []
     current: list[str] = []
-    last_end = 0
-    for i, match in enumerate(_WORD.finditer(text)):
-        bare = match.group().strip("'’.-")
-        # A comma, colon or bracket between two names ends the run.
-        if current and text[last_end:match.start()].strip():
+
+    def flush() -> None:
+        if current:
             entities.append(" ".join(current))
-            current = []
-        last_end = match.end()
-        capital = bare[:1].isupper() and (
-            i > 0 or bare.lower() not in _COMMON_STARTERS
-        ) and not (bare.isupper() and len(bare) > 6)
-        if capital:
-            current.append(bare)
-        elif current:
-            entities.append(" ".join(current))
-            current = []
-    if current:
-        entities.append(" ".join(current))
+            current.clear()
+
+    for i, token in enumerate(text.split()):
+        bare = token.strip(_STRIP)
+        if not bare or not bare[0].isalpha():
+            flush()
+            continue
+        capital = bare[0].isupper() and (i > 0 or bare.lower() not in _COMMON_STARTERS) and not (
+            bare.isupper() and len(bare) > 6
+        )
+        if not capital:
+            flush()
+            continue
+        if token[0] in _OPENERS:
+            flush()
+        current.append(bare)
+        if token[-1] in _CLOSERS:
+            flush()
+    flush()
     return entities
 
 
@@ -113,28 +147,32 @@ def score_passage(text: str) -> ClaimDraft:
     """Check-worthiness of one sentence: a score in [0, 1] and the reasons for it."""
     line = " ".join(text.split())
     words = line.split()
-    if is_boilerplate(line) or len(words) < 5:
-        return ClaimDraft(0.0, ("boilerplate",) if is_boilerplate(line) else ("too short",))
+    if is_boilerplate(line):
+        return ClaimDraft(0.0, ("boilerplate",))
+    if len(words) < 5:
+        return ClaimDraft(0.0, ("too short",))
     reasons: list[str] = []
     score = 0.0
-    numbers = _NUMBER.search(line)
-    if numbers:
+    tokens = _TOKEN.findall(line.lower())
+    token_set = set(tokens)
+    pairs = set(zip(tokens, tokens[1:]))
+    if _DIGIT.search(line) or token_set & _NUMBER_WORDS:
         score += 0.35
         reasons.append("number or quantity")
     entities = named_entities(line)
     if entities:
-        orgs = [e for e in entities if _ORG_HINT.search(e)]
+        orgs = token_set & _ORG_WORDS
         shown = ", ".join(dict.fromkeys(entities[:4]))
         score += 0.45 if len(set(entities)) >= 2 else 0.3
-        kind = "named person or organisation" if not orgs else "named organisation or person"
+        kind = "named organisation or person" if orgs else "named person or organisation"
         reasons.append(f"{kind}: {shown}")
-    if _ATTRIBUTION.search(line):
+    if token_set & _ATTRIBUTION_WORDS or pairs & _ATTRIBUTION_PAIRS:
         score += 0.25
         reasons.append("attribution")
     if _QUOTE.search(line):
         score += 0.2
         reasons.append("direct quote")
-    if _DATE.search(line):
+    if token_set & _DATE_WORDS or pairs & _DATE_PAIRS or _YEAR.search(line):
         score += 0.2
         reasons.append("date or weekday")
     # Headings and fragments carry no checkable statement.

@@ -21,6 +21,7 @@ from .extraction import claim_for, is_boilerplate
 from .models import PassageDraft, RawDocument
 from .segment import split_sentences
 from .storage import corpus
+from .storage.connection import bulk_load
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -273,24 +274,32 @@ def ingest_paths(
     files, errors = discover(paths)
     for message in errors:
         fail(message)
-    for path in files:
-        markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-        for item in parse_file(path):
-            if isinstance(item, InputError):
-                fail(str(item))
-                continue
-            stored = ingest_document(db, item, markdown=markdown)
-            if stored is None:
-                report.skipped += 1
-            else:
-                report.added += 1
-                report.passages += stored[0]
-                report.claims += stored[1]
-            if on_progress and path.suffix.lower() in JSONL_SUFFIXES:
-                on_progress(len(item.text.encode("utf-8")))
-        if on_progress and path.suffix.lower() not in JSONL_SUFFIXES:
-            on_progress(_size(path))
+    with bulk_load(db):
+        for path in files:
+            _ingest_file(db, path, report, fail, on_progress)
     return report
+
+
+def _ingest_file(db: Database, path: Path, report: IngestReport, fail: Callable[[str], None],
+                 on_progress: Callable[[int], None] | None) -> None:
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    for item in parse_file(path):
+        if isinstance(item, InputError):
+            fail(str(item))
+            continue
+        stored = ingest_document(db, item, markdown=markdown)
+        if stored is None:
+            report.skipped += 1
+        else:
+            report.added += 1
+            report.passages += stored[0]
+            report.claims += stored[1]
+        if on_progress and path.suffix.lower() in JSONL_SUFFIXES:
+            on_progress(len(item.text.encode("utf-8")))
+    if on_progress and path.suffix.lower() not in JSONL_SUFFIXES:
+        on_progress(_size(path))
+
+
 
 
 def _size(path: Path) -> int:

@@ -95,3 +95,16 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise DatabaseError(f"database is busy: {exc}") from exc
             time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def bulk_load(db: Database) -> Iterator[Database]:
+    """Relax fsync for a bulk ingest: in WAL mode ``synchronous=NORMAL`` never
+    corrupts the file; at worst a power cut loses the last documents, which a
+    re-run ingests again (content hash). Reviewer writes stay FULL.
+    """
+    db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield db
+    finally:
+        db.execute("PRAGMA synchronous=FULL")
