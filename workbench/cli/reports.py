@@ -1,0 +1,87 @@
+"""Report commands: export (md, html, json, csv, claimreview, fever) and import."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import reports
+from ..storage.export import STATUS_FILTERS
+from . import cli
+from .common import db_path, open_db
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(list(reports.FORMATS)), default="md",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", metavar="FILE",
+              help="Where to write ('-' for standard output). Default: next to the database.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_FILTERS),
+              help="Only claims with this status (repeatable: any of them).")
+@click.option("--doc", "docs", multiple=True, metavar="NAME",
+              help="Only claims of this document (repeatable).")
+@click.option("--reviewed-only", is_flag=True, help="Leave out claims without a verdict.")
+@click.option("--org", metavar="NAME", envvar="WORKBENCH_ORG",
+              help="Reviewing organisation, the ClaimReview author (or WORKBENCH_ORG).")
+@click.option("--base-url", metavar="URL",
+              help="ClaimReview: URL of the published checks; '{id}' in it is replaced by the"
+                   " claim id, otherwise /claim-<id> is appended.")
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple[str, ...],
+               docs: tuple[str, ...], reviewed_only: bool, org: str | None,
+               base_url: str | None) -> None:
+    """Write the review as a report (summary, then every claim with its evidence).
+
+    \b
+    Formats:
+      md, html     for editors (html: one self-contained file, prints well)
+      json         the whole review; `workbench import` reads it back
+      csv          one row per claim, for spreadsheets
+      claimreview  schema.org ClaimReview JSON-LD, one per reviewed claim
+      fever        FEVER-style JSONL (SUPPORTS / REFUTES / NOT ENOUGH INFO)
+
+    \b
+    Examples:
+      workbench export --format html
+      workbench export --format csv --status contested -o contested.csv
+      workbench export --format claimreview --org "Daily Check" --base-url https://example.org/checks/
+    """
+    db = open_db(ctx)
+
+    def warn(message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    if output == "-":
+        reports.check_base_url(base_url)
+        f = reports.make_filter(db, statuses=statuses, documents=docs, reviewed_only=reviewed_only)
+        report = reports.gather(db, f, reading_order=fmt in ("md", "html"))
+        for chunk in reports.render(report, fmt, org=org, base_url=base_url):
+            sys.stdout.write(chunk)
+        if fmt == "claimreview":
+            for message in reports.claimreview.warnings(org=org, base_url=base_url):
+                warn(message)
+        return
+    path = output or reports.default_path(db_path(ctx), fmt)
+    written = reports.export_to(
+        db, fmt, path, statuses=statuses, documents=docs, reviewed_only=reviewed_only,
+        org=org, base_url=base_url, on_warning=warn,
+    )
+    click.echo(f"wrote {fmt} report to {written}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.pass_context
+def import_cmd(ctx: click.Context, file: str) -> None:
+    """Read a JSON export (`workbench export --format json`) into the database.
+
+    Documents already stored (same content) are matched, not duplicated; the
+    import is one transaction, so a refused file changes nothing.
+
+    \b
+    Example:
+      workbench --db fresh.db import review.json
+    """
+    stats = reports.import_file(open_db(ctx), file)
+    click.echo(f"imported {file}: {stats.summary()}")

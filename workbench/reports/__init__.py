@@ -1,0 +1,122 @@
+"""Verdict reports: export a review as md, html, json, csv, ClaimReview or FEVER; import JSON back.
+
+Entry points for the CLI and the TUI's command palette::
+
+    from workbench.reports import export_to, default_path
+    path = export_to(db, "html", default_path(db_path, "html"), statuses=("contested",))
+
+``model`` gathers the review into plain records; each format module is a pure
+function from those records to text chunks; ``writer.atomic_write`` puts the
+chunks in place atomically. The formats are documented in their modules
+(``json_format`` holds the JSON field reference; ``claimreview`` and ``fever``
+the verdict mappings).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..errors import InputError
+from ..storage import export as q
+from . import claimreview, csv_format, fever, html_format, json_format, markdown
+from .model import Report, gather
+from .writer import atomic_write
+
+#: Format name -> file extension.
+FORMATS: dict[str, str] = {
+    "md": "md", "html": "html", "json": "json", "csv": "csv",
+    "claimreview": "jsonld", "fever": "jsonl",
+}
+
+#: Formats a reader goes through top to bottom: contested claims come first.
+_READING_ORDER = {"md", "html"}
+
+
+def default_path(db_path: str | os.PathLike[str], fmt: str, *, at: datetime | None = None) -> Path:
+    """``<db folder>/<db name>-report-YYYYmmdd-HHMMSS.<ext>``: next to the database, never
+    overwriting an earlier export."""
+    db_path = Path(db_path)
+    stamp = (at or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return db_path.parent / f"{db_path.stem}-report-{stamp}.{FORMATS[fmt]}"
+
+
+def make_filter(db: Database, *, statuses: Iterable[str] = (), documents: Iterable[str] = (),
+                reviewed_only: bool = False) -> q.ExportFilter:
+    """The filter for the given status values and document names (unknown names are an error)."""
+    statuses = tuple(dict.fromkeys(statuses))
+    for s in statuses:
+        if s not in q.STATUS_FILTERS:
+            raise InputError(f"unknown status {s!r}; expected one of {', '.join(q.STATUS_FILTERS)}")
+    names = list(dict.fromkeys(documents))
+    found = q.document_ids_named(db, names) if names else {}
+    missing = [n for n, ids in found.items() if not ids]
+    if missing:
+        raise InputError(f"no document named {missing[0]!r} (see `workbench stats` / `workbench claims`)")
+    ids = tuple(sorted(i for group in found.values() for i in group))
+    return q.ExportFilter(statuses=statuses, document_ids=ids, reviewed_only=reviewed_only)
+
+
+def render(report: Report, fmt: str, *, org: str | None = None,
+           base_url: str | None = None) -> Iterator[str]:
+    """The report as text chunks in format ``fmt``."""
+    if fmt == "md":
+        return markdown.render(report)
+    if fmt == "html":
+        return html_format.render(report)
+    if fmt == "json":
+        return json_format.render(report)
+    if fmt == "csv":
+        return csv_format.render(report)
+    if fmt == "claimreview":
+        return claimreview.render(report, org=org, base_url=base_url)
+    if fmt == "fever":
+        return fever.render(report)
+    raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def check_base_url(base_url: str | None) -> None:
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise InputError(f"--base-url {base_url!r} must start with http:// or https://")
+
+
+def export_to(
+    db: Database, fmt: str, path: str | os.PathLike[str], *,
+    statuses: Iterable[str] = (), documents: Iterable[str] = (), reviewed_only: bool = False,
+    org: str | None = None, base_url: str | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the (filtered) review to ``path`` atomically; returns the path.
+
+    ``on_warning`` receives advice that does not stop the export (e.g. a
+    ClaimReview file without ``--base-url``).
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    check_base_url(base_url)
+    f = make_filter(db, statuses=statuses, documents=documents, reviewed_only=reviewed_only)
+    report = gather(db, f, reading_order=fmt in _READING_ORDER)
+    written = atomic_write(path, render(report, fmt, org=org, base_url=base_url))
+    if fmt == "claimreview" and on_warning is not None:
+        for message in claimreview.warnings(org=org, base_url=base_url):
+            on_warning(message)
+    return written
+
+
+__all__ = ["FORMATS", "default_path", "export_to", "gather", "make_filter", "render"]
+
+
+def import_file(db: Database, path: str | os.PathLike[str]):
+    """Read a JSON export into ``db`` (one transaction); returns the import's counts."""
+    from ..storage.importer import import_review
+    from .load import load
+
+    loaded = load(path)  # validates everything before the database is touched
+    return import_review(db, loaded.documents, loaded.claims)
+
+
+__all__ += ["import_file"]

@@ -1,0 +1,108 @@
+"""schema.org ``ClaimReview`` JSON-LD: one object per reviewed claim, in a JSON array.
+
+Shape (what Google's Fact Check markup expects)::
+
+    {"@context": "https://schema.org", "@type": "ClaimReview",
+     "url": "<base-url>/claim-<id>",          # when --base-url is given
+     "claimReviewed": "<claim text>",
+     "datePublished": "YYYY-MM-DD",            # day of the verdict
+     "author": {"@type": "Organization", "name": "<--org>"},
+     "reviewRating": {"@type": "Rating", "ratingValue": 1-3, "worstRating": 1,
+                      "bestRating": 3, "alternateName": "Sourced"},
+     "itemReviewed": {"@type": "Claim",
+                      "author": {"@type": "Organization", "name": "<document source>"},
+                      "datePublished": "<document date>",
+                      "appearance": {"@type": "CreativeWork", "url": ..., "headline": ...,
+                                     "author": {...}}}}
+
+Rating scale (``ratingValue``; ``alternateName`` is the verdict):
+
+====  ===========  ===============================================
+ 3    Sourced      a linked source supports the claim
+ 2    Unsupported  nothing in the corpus backs the claim (unproven)
+ 1    Contested    sources contradict the claim
+====  ===========  ===============================================
+
+``url``: ``--base-url`` either contains ``{id}`` (replaced by the claim id) or
+gets ``/claim-<id>`` appended. Unreviewed claims are left out. ``reviewBody``
+carries the reviewer's note when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .model import Report, ReportClaim
+
+RATING: dict[str, tuple[int, str]] = {
+    "sourced": (3, "Sourced"),
+    "unsupported": (2, "Unsupported"),
+    "contested": (1, "Contested"),
+}
+
+MISSING_URL_WARNING = (
+    "ClaimReview: no url for the reviews (Google's Fact Check markup requires one); "
+    "add --base-url https://your.site/checks/ (or a URL with {id}) to give each claim its page"
+)
+MISSING_ORG_WARNING = (
+    "ClaimReview: no reviewing organisation; add --org NAME (or set WORKBENCH_ORG) for \"author\""
+)
+
+
+def claim_url(base_url: str, claim_id: int) -> str:
+    if "{id}" in base_url:
+        return base_url.replace("{id}", str(claim_id))
+    return f"{base_url.rstrip('/')}/claim-{claim_id}"
+
+
+def _org(name: str) -> dict:
+    return {"@type": "Organization", "name": name}
+
+
+def review(c: ReportClaim, *, org: str | None = None, base_url: str | None = None) -> dict:
+    value, word = RATING[c.verdict or ""]
+    doc = c.document
+    appearance: dict = {"@type": "CreativeWork", "headline": doc.title or doc.name}
+    if doc.url:
+        appearance["url"] = doc.url
+    if doc.published:
+        appearance["datePublished"] = doc.published
+    claim: dict = {"@type": "Claim", "appearance": appearance}
+    if doc.source:
+        claim["author"] = _org(doc.source)
+        appearance["author"] = _org(doc.source)
+    if doc.published:
+        claim["datePublished"] = doc.published
+    out: dict = {"@context": "https://schema.org", "@type": "ClaimReview"}
+    if base_url:
+        out["url"] = claim_url(base_url, c.id)
+    out["claimReviewed"] = c.text
+    if c.updated_at:
+        out["datePublished"] = c.updated_at[:10]
+    if org:
+        out["author"] = _org(org)
+    out["reviewRating"] = {
+        "@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 3,
+        "alternateName": word,
+    }
+    out["itemReviewed"] = claim
+    if c.note:
+        out["reviewBody"] = c.note
+    return out
+
+
+def warnings(*, org: str | None, base_url: str | None) -> list[str]:
+    return [w for w, ok in ((MISSING_URL_WARNING, base_url), (MISSING_ORG_WARNING, org)) if not ok]
+
+
+def render(report: Report, *, org: str | None = None, base_url: str | None = None) -> Iterator[str]:
+    yield "["
+    first = True
+    for c in report.claims:
+        if c.verdict is None:
+            continue
+        text = json.dumps(review(c, org=org, base_url=base_url), ensure_ascii=False, indent=2)
+        yield ("\n" if first else ",\n") + text
+        first = False
+    yield "\n]\n" if not first else "]\n"

@@ -1,0 +1,61 @@
+"""Small helpers the text formats share (labels, dates, filter descriptions)."""
+
+from __future__ import annotations
+
+from .model import Report, Summary
+
+#: Count columns, in the order every format shows them.
+STATUSES: tuple[str, ...] = ("sourced", "contested", "unsupported", "unreviewed")
+
+MEANING: dict[str, str] = {
+    "sourced": "a linked source supports the claim",
+    "contested": "sources contradict or disagree with the claim",
+    "unsupported": "no source in the corpus backs the claim",
+    "unreviewed": "no verdict yet",
+}
+
+
+def when(iso: str | None) -> str:
+    """``2026-11-26T00:05:22.123+00:00`` -> ``2026-11-26 00:05 UTC`` (``—`` when unknown)."""
+    if not iso:
+        return "—"
+    day, _, rest = iso.partition("T")
+    clock = rest[:5]
+    zone = " UTC" if rest.endswith(("+00:00", "Z")) else ""
+    return f"{day} {clock}{zone}".strip()
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def progress_line(s: Summary) -> str:
+    parts = [f"{s.reviewed} of {s.claims} claims reviewed ({percent(s.reviewed, s.claims)})"]
+    parts += [f"{s.counts.get(k, 0)} {k}" for k in STATUSES]
+    if s.flagged:
+        parts.append(f"{s.flagged} flagged by the linker")
+    return " · ".join(parts)
+
+
+def filters_line(report: Report) -> str:
+    f = report.filters
+    parts = []
+    if f.get("status"):
+        parts.append("status " + " or ".join(f["status"]))
+    if f.get("documents"):
+        parts.append("document " + " or ".join(f["documents"]))
+    if f.get("reviewed_only"):
+        parts.append("reviewed claims only")
+    scope = "all claims" if not parts else ", ".join(parts)
+    total = report.summary.claims_in_database
+    return f"{scope} ({report.summary.claims} of {total} claims in the database)"
+
+
+def reviewer_name(name: str | None) -> str:
+    return name if name else "(unnamed)"
+
+
+def period(s: Summary) -> str:
+    if not s.first_change:
+        return "no verdicts recorded yet"
+    return f"{when(s.first_change)} – {when(s.last_change)}"

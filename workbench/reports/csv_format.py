@@ -1,0 +1,65 @@
+"""CSV export: one row per claim, for spreadsheets.
+
+UTF-8 with a header row. Columns: ``id, document, title, source, verdict,
+claim, note, reviewer, reviewed_at, flags, links, evidence, context_before,
+context_after, score, origin``. ``verdict`` is ``unreviewed`` when there is
+none; ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
+``relation: document #sentence: "matched span"`` separated by `` | ``.
+
+Formula injection is guarded: a text cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a leading apostrophe, so spreadsheet
+programs show it as text instead of evaluating it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from .model import Report, ReportClaim
+
+COLUMNS: tuple[str, ...] = (
+    "id", "document", "title", "source", "verdict", "claim", "note", "reviewer", "reviewed_at",
+    "flags", "links", "evidence", "context_before", "context_after", "score", "origin",
+)
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula."""
+    return "'" + cell if cell.startswith(_RISKY) else cell
+
+
+def row(c: ReportClaim) -> list:
+    evidence = " | ".join(
+        f'{l.relation}: {l.document.name} #{l.ordinal}: "{l.matched}"' for l in c.links
+    )
+    texts = [
+        c.document.name, c.document.title or "", c.document.source or "", c.status, c.text, c.note,
+        c.reviewer or "", c.updated_at or "", ";".join(c.flags),
+    ]
+    return [
+        c.id, *map(guard, texts), len(c.links), guard(evidence),
+        guard(c.context_before), guard(c.context_after), round(c.score, 4), c.origin,
+    ]
+
+
+class _Line:
+    """A file-like sink for csv.writer that hands back what was written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def write(self, s: str) -> None:
+        self.text = s
+
+
+def render(report: Report) -> Iterator[str]:
+    sink = _Line()
+    writer = csv.writer(sink)
+    writer.writerow(COLUMNS)
+    yield sink.text
+    for c in report.claims:
+        writer.writerow(row(c))
+        yield sink.text

@@ -1,0 +1,58 @@
+"""FEVER JSONL: one reviewed claim per line, in the FEVER shared task's shape.
+
+Each line: ``{"id", "verifiable", "label", "claim", "evidence"}``.
+
+Verdict mapping:
+
+===========  ================  ================
+verdict      label             verifiable
+===========  ================  ================
+sourced      SUPPORTS          VERIFIABLE
+contested    REFUTES           VERIFIABLE
+unsupported  NOT ENOUGH INFO   NOT VERIFIABLE
+===========  ================  ================
+
+Unreviewed claims are left out. ``evidence`` is a list of evidence sets; each
+linked passage whose relation matches the label (``supports`` for SUPPORTS,
+``contradicts`` for REFUTES) is one set of one sentence, as
+``[annotation_id, evidence_id, page, sentence_id]`` = ``[null, passage id,
+document name, sentence ordinal in that document]``. NOT ENOUGH INFO claims get
+``[[[null, null, null, null]]]`` as in FEVER. A SUPPORTS/REFUTES claim with no
+matching link has an empty ``evidence`` list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .model import Report, ReportClaim
+
+LABELS: dict[str, tuple[str, str | None]] = {
+    "sourced": ("SUPPORTS", "supports"),
+    "contested": ("REFUTES", "contradicts"),
+    "unsupported": ("NOT ENOUGH INFO", None),
+}
+
+
+def record(c: ReportClaim) -> dict:
+    label, relation = LABELS[c.verdict or ""]
+    if relation is None:
+        evidence: list = [[[None, None, None, None]]]
+    else:
+        evidence = [
+            [[None, l.passage_id, l.document.name, l.ordinal]] for l in c.links if l.relation == relation
+        ]
+    return {
+        "id": c.id,
+        "verifiable": "NOT VERIFIABLE" if relation is None else "VERIFIABLE",
+        "label": label,
+        "claim": c.text,
+        "evidence": evidence,
+    }
+
+
+def render(report: Report) -> Iterator[str]:
+    for c in report.claims:
+        if c.verdict is not None:
+            yield json.dumps(record(c), ensure_ascii=False) + "\n"

@@ -1,0 +1,133 @@
+"""JSON export: the whole review, readable back by ``workbench import``.
+
+Format version 1. Top-level object (keys in this order):
+
+``format``         always ``"workbench-review"``
+``format_version`` ``1``; an import refuses any other value
+``exported_at``    ISO 8601 UTC time of the export (the only field that changes between
+                   two exports of the same data)
+``filters``        ``{"status": [...], "documents": [names], "reviewed_only": bool}``
+``summary``        ``claims_in_database``, ``claims`` (in this file), ``reviewed``, ``flagged``,
+                   ``counts`` {sourced, contested, unsupported, unreviewed},
+                   ``by_document`` [{document_id, document, title, source, counts, total}],
+                   ``by_source`` {source: counts}, ``reviewers`` [{name, verdicts, changes}],
+                   ``first_change``, ``last_change``
+``documents``      every document the claims, links and suggestions need (all documents when
+                   unfiltered): ``id``, ``name``, ``title``, ``source``, ``url``,
+                   ``published``, ``content_hash`` (SHA-256 of ``text``), ``ingested_at``,
+                   ``text``, ``passages`` [{id, ordinal, paragraph, start, end, text}]
+                   (offsets are character offsets into ``text``)
+``claims``         in id order, each:
+  ``id``, ``document_id``, ``document`` (name), ``passage_id`` (its sentence, or null),
+  ``text``, ``start``/``end`` (offsets in the document), ``score``, ``reasons``, ``origin``
+  (extracted | manual | imported), ``created_at``,
+  ``verdict`` (sourced | contested | unsupported | null = unreviewed), ``note``,
+  ``reviewer`` and ``updated_at`` (of the verdict/note; null when never touched),
+  ``context`` {before, after}: neighbouring sentences of the same paragraph,
+  ``flags``: disagreement flags from the stored linker suggestions (e.g. "number-mismatch"),
+  ``links`` [{passage_id, document_id, document, ordinal, relation (supports | contradicts),
+  reviewer, created_at, text, span [start, end] in ``text``, matched (that part of the text),
+  span_origin ("linker": stored suggestion, "computed": rapidfuzz alignment), flags}],
+  ``suggestions`` [{rank, passage_id, score, span, flags}]: stored linker candidates,
+  ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}]
+
+The file is written as one document per line and one claim per line, so it
+diffs well and streams: nothing is held in memory beyond one record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .model import Report, ReportClaim, ReportDocument, Summary
+
+FORMAT = "workbench-review"
+FORMAT_VERSION = 1
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def summary_dict(s: Summary) -> dict:
+    return {
+        "claims_in_database": s.claims_in_database,
+        "claims": s.claims,
+        "reviewed": s.reviewed,
+        "flagged": s.flagged,
+        "counts": s.counts,
+        "by_document": [
+            {"document_id": d.document.id, "document": d.document.name, "title": d.document.title,
+             "source": d.document.source, "counts": d.counts, "total": d.total}
+            for d in s.by_document
+        ],
+        "by_source": s.by_source,
+        "reviewers": [{"name": r.name, "verdicts": r.verdicts, "changes": r.changes} for r in s.reviewers],
+        "first_change": s.first_change,
+        "last_change": s.last_change,
+    }
+
+
+def document_dict(d: ReportDocument) -> dict:
+    r = d.ref
+    return {
+        "id": r.id, "name": r.name, "title": r.title, "source": r.source, "url": r.url,
+        "published": r.published, "content_hash": d.content_hash, "ingested_at": d.ingested_at,
+        "text": d.text,
+        "passages": [
+            {"id": p.id, "ordinal": p.ordinal, "paragraph": p.paragraph, "start": p.start,
+             "end": p.end, "text": p.text}
+            for p in d.passages
+        ],
+    }
+
+
+def claim_dict(c: ReportClaim) -> dict:
+    return {
+        "id": c.id, "document_id": c.document.id, "document": c.document.name,
+        "passage_id": c.passage_id, "text": c.text, "start": c.start, "end": c.end,
+        "score": c.score, "reasons": list(c.reasons), "origin": c.origin, "created_at": c.created_at,
+        "verdict": c.verdict, "note": c.note, "reviewer": c.reviewer, "updated_at": c.updated_at,
+        "context": {"before": c.context_before, "after": c.context_after},
+        "flags": list(c.flags),
+        "links": [
+            {"passage_id": l.passage_id, "document_id": l.document.id, "document": l.document.name,
+             "ordinal": l.ordinal, "relation": l.relation, "reviewer": l.reviewer,
+             "created_at": l.created_at, "text": l.text, "span": list(l.span), "matched": l.matched,
+             "span_origin": l.span_origin, "flags": list(l.flags)}
+            for l in c.links
+        ],
+        "suggestions": [
+            {"rank": s.rank, "passage_id": s.passage_id, "score": s.score, "span": list(s.span),
+             "flags": list(s.flags)}
+            for s in c.suggestions
+        ],
+        "history": [
+            {"id": h.id, "kind": h.kind, "passage_id": h.passage_id, "old": h.old, "new": h.new,
+             "reviewer": h.reviewer, "at": h.at, "undoes": h.undoes}
+            for h in c.history
+        ],
+    }
+
+
+def _array(key: str, items: Iterator[str], last: bool) -> Iterator[str]:
+    yield f'  "{key}": ['
+    first = True
+    for item in items:
+        yield ("\n    " if first else ",\n    ") + item
+        first = False
+    yield ("\n  ]" if not first else "]") + ("\n" if last else ",\n")
+
+
+def render(report: Report) -> Iterator[str]:
+    head = {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": report.exported_at,
+        "filters": report.filters, "summary": summary_dict(report.summary),
+    }
+    yield "{\n"
+    for key, value in head.items():
+        yield f"  {_dumps(key)}: {_dumps(value)},\n"
+    yield from _array("documents", (_dumps(document_dict(d)) for d in report.documents), last=False)
+    yield from _array("claims", (_dumps(claim_dict(c)) for c in report.claims), last=True)
+    yield "}\n"

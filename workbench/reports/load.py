@@ -1,0 +1,202 @@
+"""Reading a JSON export back (for ``workbench import``): parse and check everything first.
+
+The whole file is validated before the database is touched, so a damaged or
+foreign file is refused with one line and nothing is written. Checks cover
+the format and version, every field's type and allowed values, and the
+references between records (claims to documents and passages, history
+``undoes`` to earlier rows).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..models import ORIGINS, RELATIONS, VERDICTS
+from .json_format import FORMAT, FORMAT_VERSION
+from .model import (
+    Change, DocRef, LinkedPassage, ReportClaim, ReportDocument, ReportPassage, Suggestion,
+)
+
+_HISTORY_KINDS = ("status", "note", "link")
+
+
+@dataclass(frozen=True)
+class LoadedReview:
+    documents: list[ReportDocument]
+    claims: list[ReportClaim]
+
+
+class _Bad(Exception):
+    pass
+
+
+def _get(obj: dict, key: str, kind, where: str, *, null: bool = False):
+    if not isinstance(obj, dict):
+        raise _Bad(f"{where} is not an object")
+    if key not in obj:
+        raise _Bad(f"{where}.{key} is missing")
+    value = obj[key]
+    if value is None and null:
+        return None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise _Bad(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _choice(value, allowed, where: str):
+    if value not in allowed:
+        raise _Bad(f"{where} is {value!r}, expected one of {', '.join(map(str, allowed))}")
+    return value
+
+
+def _span(obj: dict, where: str) -> tuple[int, int]:
+    span = _get(obj, "span", list, where)
+    if len(span) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in span):
+        raise _Bad(f"{where}.span must be [start, end]")
+    return (span[0], span[1])
+
+
+def _strings(obj: dict, key: str, where: str) -> tuple[str, ...]:
+    values = _get(obj, key, list, where)
+    if not all(isinstance(v, str) for v in values):
+        raise _Bad(f"{where}.{key} must be a list of strings")
+    return tuple(values)
+
+
+def load(path: str | Path) -> LoadedReview:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 text, not a workbench JSON export") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: damaged JSON ({exc}); nothing imported") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(f"{path}: not a workbench review export (no \"format\": \"{FORMAT}\")")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise InputError(
+            f"{path}: export format version {version!r} is not supported (this workbench reads"
+            f" version {FORMAT_VERSION}); nothing imported"
+        )
+    try:
+        return parse(data)
+    except _Bad as exc:
+        raise InputError(f"{path}: damaged export: {exc}; nothing imported") from None
+
+
+def parse(data: dict) -> LoadedReview:
+    documents = [_document(d, f"documents[{i}]") for i, d in enumerate(_get(data, "documents", list, "file"))]
+    refs = {d.ref.id: d.ref for d in documents}
+    if len(refs) != len(documents):
+        raise _Bad("two documents share an id")
+    passages: dict[int, tuple[int, ReportPassage]] = {}
+    for d in documents:
+        for p in d.passages:
+            if p.id in passages:
+                raise _Bad(f"passage id {p.id} appears twice")
+            passages[p.id] = (d.ref.id, p)
+    claims = [
+        _claim(c, f"claims[{i}]", refs, passages)
+        for i, c in enumerate(_get(data, "claims", list, "file"))
+    ]
+    if len({c.id for c in claims}) != len(claims):
+        raise _Bad("two claims share an id")
+    history_ids: set[int] = set()
+    for c in claims:
+        for h in c.history:
+            if h.id in history_ids:
+                raise _Bad(f"history id {h.id} appears twice")
+            if h.undoes is not None and h.undoes not in history_ids:
+                raise _Bad(f"history row {h.id} undoes row {h.undoes}, which is not before it")
+            history_ids.add(h.id)
+    return LoadedReview(documents, claims)
+
+
+def _document(d: dict, where: str) -> ReportDocument:
+    text = _get(d, "text", str, where)
+    passages = []
+    for i, p in enumerate(_get(d, "passages", list, where)):
+        w = f"{where}.passages[{i}]"
+        passages.append(ReportPassage(
+            _get(p, "id", int, w), _get(p, "ordinal", int, w), _get(p, "paragraph", int, w),
+            _get(p, "start", int, w), _get(p, "end", int, w), _get(p, "text", str, w),
+        ))
+    if len({p.ordinal for p in passages}) != len(passages):
+        raise _Bad(f"{where} has two passages with the same ordinal")
+    opt = lambda key: _get(d, key, str, where, null=True)  # noqa: E731
+    ref = DocRef(_get(d, "id", int, where), _get(d, "name", str, where), opt("title"),
+                 opt("source"), opt("url"), opt("published"))
+    return ReportDocument(ref, _get(d, "content_hash", str, where), text,
+                          _get(d, "ingested_at", str, where), tuple(passages))
+
+
+def _claim(c: dict, where: str, refs: dict[int, DocRef],
+           passages: dict[int, tuple[int, ReportPassage]]) -> ReportClaim:
+    doc_id = _get(c, "document_id", int, where)
+    if doc_id not in refs:
+        raise _Bad(f"{where} refers to document {doc_id}, which is not in the file")
+
+    def passage(pid: int, w: str) -> tuple[int, ReportPassage]:
+        if pid not in passages:
+            raise _Bad(f"{w} refers to passage {pid}, which is not in the file")
+        return passages[pid]
+
+    passage_id = _get(c, "passage_id", int, where, null=True)
+    if passage_id is not None:
+        passage(passage_id, where)
+    text = _get(c, "text", str, where)
+    links = []
+    for i, l in enumerate(_get(c, "links", list, where)):
+        w = f"{where}.links[{i}]"
+        pdoc, p = passage(_get(l, "passage_id", int, w), w)
+        links.append(LinkedPassage(
+            p.id, refs[pdoc], p.ordinal, _choice(_get(l, "relation", str, w), RELATIONS, f"{w}.relation"),
+            _get(l, "reviewer", str, w, null=True), _get(l, "created_at", str, w), p.text,
+            _span(l, w), _get(l, "span_origin", str, w), _strings(l, "flags", w),
+        ))
+    suggestions = []
+    for i, s in enumerate(_get(c, "suggestions", list, where)):
+        w = f"{where}.suggestions[{i}]"
+        suggestions.append(Suggestion(
+            _get(s, "rank", int, w), passage(_get(s, "passage_id", int, w), w)[1].id,
+            float(_get(s, "score", (int, float), w)), _span(s, w), _strings(s, "flags", w),
+        ))
+    history = []
+    for i, h in enumerate(_get(c, "history", list, where)):
+        w = f"{where}.history[{i}]"
+        hp = _get(h, "passage_id", int, w, null=True)
+        if hp is not None:
+            passage(hp, w)
+        history.append(Change(
+            _get(h, "id", int, w), _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"), hp,
+            _get(h, "old", str, w, null=True), _get(h, "new", str, w, null=True),
+            _get(h, "reviewer", str, w, null=True), _get(h, "at", str, w),
+            _get(h, "undoes", int, w, null=True),
+        ))
+    verdict = _get(c, "verdict", str, where, null=True)
+    if verdict is not None:
+        _choice(verdict, VERDICTS, f"{where}.verdict")
+    context = _get(c, "context", dict, where)
+    return ReportClaim(
+        id=_get(c, "id", int, where), document=refs[doc_id], text=text, verdict=verdict,
+        note=_get(c, "note", str, where), reviewer=_get(c, "reviewer", str, where, null=True),
+        updated_at=_get(c, "updated_at", str, where, null=True), passage_id=passage_id,
+        start=_get(c, "start", int, where, null=True), end=_get(c, "end", int, where, null=True),
+        score=float(_get(c, "score", (int, float), where)), reasons=_strings(c, "reasons", where),
+        origin=_choice(_get(c, "origin", str, where), ORIGINS, f"{where}.origin"),
+        created_at=_get(c, "created_at", str, where),
+        context_before=_get(context, "before", str, f"{where}.context"),
+        context_after=_get(context, "after", str, f"{where}.context"),
+        links=tuple(links), flags=_strings(c, "flags", where), suggestions=tuple(suggestions),
+        history=tuple(history),
+    )

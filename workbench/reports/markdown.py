@@ -1,0 +1,104 @@
+"""Markdown report for editors: summary first, then the claims, contested first.
+
+Untrusted text (claims, notes, passages, names) is escaped so it shows
+literally: Markdown punctuation gets a backslash, line breaks become spaces,
+and ``<``/``&`` can't start HTML or entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .common import MEANING, STATUSES, filters_line, period, progress_line, reviewer_name, when
+from .model import LinkedPassage, Report, ReportClaim
+
+# Inline specials; ``(`` ``!`` need no escape once ``[``/``]`` have one (no link can form).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# Block markers matter only at the start: "- x" would turn a quote into a list.
+_LEADING = re.compile(r"^([-+#=>]|\d+[.)])")
+
+
+def md(text: str | None) -> str:
+    """``text`` as literal Markdown inline content."""
+    flat = _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> Iterator[str]:
+    yield "| " + " | ".join(header) + " |\n"
+    yield "|" + "|".join(" --- " for _ in header) + "|\n"
+    for r in rows:
+        yield "| " + " | ".join(r) + " |\n"
+    yield "\n"
+
+
+def summary(report: Report) -> Iterator[str]:
+    s = report.summary
+    yield "## Summary\n\n"
+    yield f"**{progress_line(s)}**\n\n"
+    yield f"Covers {md(filters_line(report))}. Review period: {period(s)}.\n\n"
+    yield from _table(["Verdict", "Claims", "Meaning"],
+                      [[k, str(s.counts.get(k, 0)), MEANING[k]] for k in STATUSES])
+    if s.by_document:
+        yield "### By document\n\n"
+        yield from _table(
+            ["Document", "Source", *STATUSES, "total"],
+            [[md(d.document.label), md(d.document.source or "—"),
+              *(str(d.counts.get(k, 0)) for k in STATUSES), str(d.total)] for d in s.by_document],
+        )
+    if s.by_source:
+        yield "### By source\n\n"
+        yield from _table(
+            ["Source", *STATUSES],
+            [[md(src), *(str(c.get(k, 0)) for k in STATUSES)] for src, c in s.by_source.items()],
+        )
+    if s.reviewers:
+        yield "### Reviewers\n\n"
+        yield from _table(["Reviewer", "Verdicts", "Changes"],
+                          [[md(reviewer_name(r.name)), str(r.verdicts), str(r.changes)] for r in s.reviewers])
+
+
+def _link(l: LinkedPassage) -> str:
+    s0, s1 = l.span
+    text = md(l.text[:s0]) + (f"**{md(l.text[s0:s1])}**" if s1 > s0 else "") + md(l.text[s1:])
+    where = md(l.document.label) + (f" ({md(l.document.source)})" if l.document.source else "")
+    flags = f" — flags: {md(', '.join(l.flags))}" if l.flags else ""
+    return f"  - *{l.relation}* — {where}, sentence {l.ordinal + 1}: “{text}”{flags}\n"
+
+
+def claim(c: ReportClaim) -> Iterator[str]:
+    yield f"### Claim {c.id} — {c.status}\n\n"
+    yield f"> {md(c.text)}\n\n"
+    doc = md(c.document.label) + (f" · {md(c.document.source)}" if c.document.source else "")
+    yield f"- **Document:** {doc} ({md(c.document.name)})\n"
+    if c.verdict or c.note:
+        yield f"- **Reviewed by:** {md(reviewer_name(c.reviewer))}, {when(c.updated_at)}\n"
+    if c.note:
+        yield f"- **Note:** {md(c.note)}\n"
+    if c.flags:
+        yield f"- **Flags:** {md(', '.join(c.flags))}\n"
+    if c.context_before or c.context_after:
+        yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
+    if c.links:
+        yield "- **Evidence:**\n"
+        for l in c.links:
+            yield _link(l)
+    else:
+        yield "- **Evidence:** none linked\n"
+    yield "\n"
+
+
+def render(report: Report) -> Iterator[str]:
+    yield "# Verdict report\n\n"
+    yield f"Exported {when(report.exported_at)}.\n\n"
+    yield from summary(report)
+    current = None
+    for c in report.claims:
+        if c.status != current:
+            current = c.status
+            yield f"## {current.capitalize()} claims ({report.summary.counts.get(current, 0)})\n\n"
+            yield f"*{MEANING[current]}.*\n\n"
+        yield from claim(c)
+    if current is None:
+        yield "## Claims\n\nNo claims match this report.\n"

@@ -1,0 +1,296 @@
+"""The review gathered into plain records, for the format modules to render.
+
+``gather`` reads the summary figures at once and hands the claims and
+documents out as lazy, re-iterable streams (one page of rows in memory at a
+time), so a 100k-claim report never sits in memory whole. The renderers are
+pure functions of these records; tests build records by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from ..models import VERDICTS
+from ..storage import export as q
+from ..storage.corpus import now
+from .spans import matched_span
+
+#: Order in which readers see claims (md/html): the contested ones first.
+READING_ORDER: tuple[str, ...] = ("contested", "unsupported", "sourced", "unreviewed")
+
+
+@dataclass(frozen=True)
+class DocRef:
+    """Where a claim or passage comes from."""
+
+    id: int
+    name: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
+
+
+@dataclass(frozen=True)
+class LinkedPassage:
+    passage_id: int
+    document: DocRef
+    ordinal: int
+    relation: str  # supports | contradicts
+    reviewer: str | None
+    created_at: str
+    text: str
+    span: tuple[int, int]  # matched part of ``text`` (character offsets)
+    span_origin: str  # "linker" (stored suggestion) | "computed" (rapidfuzz alignment)
+    flags: tuple[str, ...] = ()
+
+    @property
+    def matched(self) -> str:
+        return self.text[self.span[0]:self.span[1]]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A stored linker candidate (kept so an import restores the flags)."""
+
+    rank: int
+    passage_id: int
+    score: float
+    span: tuple[int, int]
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One history row."""
+
+    id: int
+    kind: str
+    passage_id: int | None
+    old: str | None
+    new: str | None
+    reviewer: str | None
+    at: str
+    undoes: int | None = None
+
+
+@dataclass(frozen=True)
+class ReportClaim:
+    id: int
+    document: DocRef
+    text: str
+    verdict: str | None = None
+    note: str = ""
+    reviewer: str | None = None
+    updated_at: str | None = None  # None: no verdict row at all
+    passage_id: int | None = None
+    start: int | None = None
+    end: int | None = None
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+    origin: str = "extracted"
+    created_at: str = ""
+    context_before: str = ""
+    context_after: str = ""
+    links: tuple[LinkedPassage, ...] = ()
+    flags: tuple[str, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+    history: tuple[Change, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return self.verdict or "unreviewed"
+
+
+@dataclass(frozen=True)
+class ReportPassage:
+    id: int
+    ordinal: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    ref: DocRef
+    content_hash: str
+    text: str
+    ingested_at: str
+    passages: tuple[ReportPassage, ...]
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    document: DocRef
+    counts: dict[str, int]  # verdict or "unreviewed" -> claims
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    name: str | None
+    verdicts: int  # current verdicts they gave
+    changes: int  # history rows they made
+
+
+@dataclass(frozen=True)
+class Summary:
+    claims_in_database: int
+    counts: dict[str, int]  # every verdict and "unreviewed" -> claims in this report
+    by_document: tuple[DocumentCounts, ...] = ()
+    by_source: dict[str, dict[str, int]] = field(default_factory=dict)
+    reviewers: tuple[Reviewer, ...] = ()
+    first_change: str | None = None
+    last_change: str | None = None
+    flagged: int = 0
+
+    @property
+    def claims(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def reviewed(self) -> int:
+        return sum(self.counts.get(v, 0) for v in VERDICTS)
+
+
+class Stream:
+    """A re-iterable view over a generator function (each loop re-reads storage)."""
+
+    def __init__(self, make: Callable[[], Iterator]):
+        self._make = make
+
+    def __iter__(self) -> Iterator:
+        return self._make()
+
+
+@dataclass(frozen=True)
+class Report:
+    exported_at: str
+    filters: dict
+    summary: Summary
+    claims: Iterable[ReportClaim]
+    documents: Iterable[ReportDocument] = ()
+
+
+# --- building ----------------------------------------------------------------------
+
+def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool = False) -> Report:
+    """The report for the claims ``f`` selects.
+
+    ``reading_order`` lists claims grouped contested, unsupported, sourced,
+    unreviewed (each group in id order) instead of plain id order.
+    """
+    f = f or q.ExportFilter()
+    meta = {i: DocRef(i, *row) for i, row in q.document_meta(db).items()}
+    summary = _summary(db, f, meta)
+    groups: tuple[str | None, ...] = READING_ORDER if reading_order else (None,)
+
+    def claims() -> Iterator[ReportClaim]:
+        for status in groups:
+            for rows in q.iter_claim_pages(db, f, status=status):
+                yield from _page(db, rows, meta)
+
+    doc_ids = q.referenced_documents(db, f)
+
+    def documents() -> Iterator[ReportDocument]:
+        for doc, passages in q.iter_documents(db, doc_ids):
+            yield ReportDocument(
+                ref=meta[doc[0]], content_hash=doc[6], text=doc[7], ingested_at=doc[8],
+                passages=tuple(ReportPassage(*p) for p in passages),
+            )
+
+    return Report(
+        exported_at=now(), filters=_filters_dict(f, meta),
+        summary=summary, claims=Stream(claims), documents=Stream(documents),
+    )
+
+
+def _filters_dict(f: q.ExportFilter, meta: dict[int, DocRef]) -> dict:
+    names = sorted({meta[i].name for i in f.document_ids if i in meta})
+    return {"status": list(f.statuses), "documents": names, "reviewed_only": f.reviewed_only}
+
+
+def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summary:
+    counts = Counter({v: 0 for v in (*VERDICTS, "unreviewed")})
+    per_doc: dict[int, Counter] = {}
+    by_source: dict[str, Counter] = {}
+    for doc_id, status, n in q.counts_by_document(db, f):
+        key = status or "unreviewed"
+        counts[key] += n
+        per_doc.setdefault(doc_id, Counter())[key] += n
+        source = meta[doc_id].source or "(no source)"
+        by_source.setdefault(source, Counter())[key] += n
+    first, last = q.date_range(db, f)
+    return Summary(
+        claims_in_database=q.total_claims(db),
+        counts=_ordered(counts),
+        by_document=tuple(DocumentCounts(meta[d], _ordered(c)) for d, c in per_doc.items()),
+        by_source={s: _ordered(c) for s, c in sorted(by_source.items())},
+        reviewers=tuple(Reviewer(*r) for r in q.reviewers(db, f)),
+        first_change=first, last_change=last, flagged=q.flagged_count(db, f),
+    )
+
+
+def _ordered(counts: Counter) -> dict[str, int]:
+    """Every status, always in the same order (stable JSON keys)."""
+    return {k: counts.get(k, 0) for k in (*VERDICTS, "unreviewed")}
+
+
+def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[ReportClaim]:
+    ids = [r[0] for r in rows]
+    links = q.page_links(db, ids)
+    suggestions = q.page_suggestions(db, ids)
+    history = q.page_history(db, ids)
+    context = q.page_context(db, ids)
+    for r in rows:
+        cid = r[0]
+        sugg = tuple(
+            Suggestion(rank, pid, score, (s0, s1), tuple(json.loads(flags or "[]")))
+            for rank, pid, score, s0, s1, flags in suggestions.get(cid, ())
+        )
+        ctx = dict(context.get(cid, ()))
+        yield ReportClaim(
+            id=cid, document=meta[r[1]], passage_id=r[2], text=r[3], start=r[4], end=r[5],
+            score=r[6], reasons=tuple(json.loads(r[7] or "[]")), origin=r[8], created_at=r[9],
+            verdict=r[10], note=r[11], reviewer=r[12], updated_at=r[13],
+            context_before=ctx.get(-1, ""), context_after=ctx.get(1, ""),
+            links=tuple(_link(r[3], row, meta, sugg) for row in links.get(cid, ())),
+            flags=_union(s.flags for s in sugg),
+            suggestions=sugg,
+            history=tuple(Change(*h) for h in history.get(cid, ())),
+        )
+
+
+def _link(claim_text: str, row: tuple, meta: dict[int, DocRef],
+          sugg: tuple[Suggestion, ...]) -> LinkedPassage:
+    passage_id, relation, reviewer, created_at, doc_id, ordinal, text = row
+    stored = next((s for s in sugg if s.passage_id == passage_id), None)
+    if stored is not None and 0 <= stored.span[0] <= stored.span[1] <= len(text):
+        span, origin, flags = stored.span, "linker", stored.flags
+    else:
+        span, origin, flags = matched_span(claim_text, text), "computed", ()
+    return LinkedPassage(passage_id, meta[doc_id], ordinal, relation, reviewer, created_at,
+                         text, span, origin, flags)
+
+
+def _union(groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """Flags of all groups, first appearance order, no repeats."""
+    seen: dict[str, None] = {}
+    for group in groups:
+        for flag in group:
+            seen.setdefault(flag, None)
+    return tuple(seen)
