@@ -18,6 +18,14 @@ from ..errors import WorkbenchError
 class WorkbenchGroup(DefaultGroup):
     """Turns our errors into one plain line and a non-zero exit."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # DefaultGroup only falls back to the default command when there are no
+        # arguments at all; `workbench --db X` (options only) should open it too.
+        rest = super().parse_args(ctx, args)
+        if not ctx._protected_args and not ctx.args and not ctx.resilient_parsing:
+            ctx._protected_args = [self.default_cmd_name]
+        return rest
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)

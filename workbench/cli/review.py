@@ -1,0 +1,58 @@
+"""`workbench review`: the review TUI (also what a bare `workbench` runs)."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from .. import locations
+from ..storage import reviewview
+from . import cli
+from .common import db_path, open_db
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "reviewer"
+
+
+@cli.command()
+@click.option("--reviewer", default=None, metavar="NAME",
+              help="Who is reviewing; recorded with every change (default: the login name).")
+@click.pass_context
+def review(ctx: click.Context, reviewer: str | None) -> None:
+    """Open the review screen: step through claims, mark verdicts, link evidence.
+
+    Every change is saved the moment it is made; reopening the same database
+    returns to the same claim, filter and search. On an empty database the
+    built-in seed articles are ingested first. Keys: press ? on the screen;
+    rebind them in the config file (`WORKBENCH_CONFIG`, default
+    ~/.config/workbench/config.toml).
+
+    \b
+    Examples:
+      workbench                          review db/workbench.db
+      workbench --db case.db review --reviewer ana
+    """
+    db = open_db(ctx)
+    if not reviewview.has_documents(db):
+        seeds = locations.seeds_dir()
+        if seeds is not None:
+            from .. import ingestion
+
+            click.echo(f"Empty database: ingesting the seed articles from {seeds} …")
+            report = ingestion.ingest_paths(db, [seeds], on_error=lambda m: click.echo(f"error: {m}", err=True))
+            click.echo(report.summary())
+    db.conn.close()
+
+    from ..keymap import load_config
+    from ..tui.app import ReviewApp  # Textual is imported only when the TUI runs
+
+    config = load_config()
+    app = ReviewApp(db_path(ctx), reviewer=reviewer or login_name(), config=config)
+    app.run()
+    for problem in config.problems:  # the notifications are gone with the screen: repeat them
+        click.echo(f"warning: {problem}", err=True)

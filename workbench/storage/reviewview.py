@@ -1,0 +1,120 @@
+"""Read-only queries the review screen needs beyond ``corpus``.
+
+The TUI never runs SQL itself: it asks here for a claim in its context, the
+next unreviewed claim in the current list, and the resume state. Writes all
+go through ``storage.review``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from ..models import Claim, Document, EvidenceLink, Passage, Verdict
+from . import corpus, review
+
+#: Key under which the review screen keeps where it was (claim, filter, search).
+RESUME_KEY = "tui.resume"
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """One claim with everything shown around it on the review screen."""
+
+    claim: Claim
+    document: Document | None
+    paragraph: tuple[Passage, ...]
+    verdict: Verdict
+    links: tuple[EvidenceLink, ...]
+
+    def link_relation(self, passage_id: int) -> str | None:
+        for link in self.links:
+            if link.passage_id == passage_id:
+                return link.relation
+        return None
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    claim_id: int | None = None
+    filter: str = "all"
+    search: str = ""
+
+
+def claim_context(db: Database, claim_id: int) -> ClaimContext | None:
+    claim = corpus.get_claim(db, claim_id)
+    if claim is None:
+        return None
+    paragraph: tuple[Passage, ...] = ()
+    if claim.passage_id is not None:
+        passage = corpus.get_passage(db, claim.passage_id)
+        if passage is not None:
+            paragraph = tuple(corpus.paragraph_passages(db, passage))
+    return ClaimContext(
+        claim=claim,
+        document=corpus.get_document(db, claim.document_id),
+        paragraph=paragraph,
+        verdict=review.get_verdict(db, claim_id),
+        links=tuple(review.links(db, claim_id)),
+    )
+
+
+def next_unreviewed(
+    db: Database, claim_id: int | None, *, status: str | None = "all", search: str | None = None,
+    backwards: bool = False, wrap: bool = True,
+) -> int | None:
+    """The id of the next (or previous) unreviewed claim in the list ``status``/``search`` describe.
+
+    Wraps around the end of the list when ``wrap``; ``None`` when there is none
+    besides ``claim_id`` itself.
+    """
+    where, params = corpus._filter_sql(status, search, None)
+    where += (" AND " if where else " WHERE ") + "v.status IS NULL"
+    base = f"SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
+    op, order = ("<", "DESC") if backwards else (">", "ASC")
+    if claim_id is not None:
+        row = db.execute(
+            f"{base} AND c.id {op} ? ORDER BY c.id {order} LIMIT 1", [*params, claim_id]
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        if not wrap:
+            return None
+    row = db.execute(f"{base} ORDER BY c.id {order} LIMIT 1", params).fetchone()
+    if row is None or row[0] == claim_id:
+        return None
+    return int(row[0])
+
+
+def in_list(db: Database, claim_id: int, *, status: str | None, search: str | None) -> bool:
+    """Whether ``claim_id`` belongs to the list ``status``/``search`` describe."""
+    where, params = corpus._filter_sql(status, search, None)
+    where += (" AND " if where else " WHERE ") + "c.id = ?"
+    sql = f"SELECT 1 FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
+    return db.execute(sql, [*params, claim_id]).fetchone() is not None
+
+
+def has_documents(db: Database) -> bool:
+    return db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
+
+
+def load_resume(db: Database) -> ResumeState:
+    """Where the last review stopped; defaults on anything missing or malformed."""
+    raw = review.get_state(db, RESUME_KEY, {})
+    if not isinstance(raw, dict):
+        return ResumeState()
+    claim_id = raw.get("claim_id")
+    status = raw.get("filter")
+    search = raw.get("search")
+    return ResumeState(
+        claim_id=claim_id if isinstance(claim_id, int) else None,
+        filter=status if status in corpus.FILTERS else "all",
+        search=search if isinstance(search, str) else "",
+    )
+
+
+def save_resume(db: Database, state: ResumeState) -> None:
+    review.set_state(
+        db, RESUME_KEY, {"claim_id": state.claim_id, "filter": state.filter, "search": state.search}
+    )

@@ -1,0 +1,1 @@
+"""Screens of the review TUI: the main review screen and its small dialogs."""

@@ -1,0 +1,411 @@
+"""The review screen: claims list, the current claim in context, candidate evidence.
+
+The screen coordinates its widgets (attributes down, messages up): the list
+posts ``ClaimList.Highlighted``, the screen reads the claim's context and
+candidates and hands them to the other panels. Every change goes straight to
+``storage.review`` (committed at once); nothing waits in memory to be saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from ...models import Candidate
+from ...storage import connect, corpus, review, reviewview
+from ...storage.reviewview import ClaimContext, ResumeState
+from .. import candidates_source as source
+from .. import text as txt
+from ..bindings import bindings_for
+from ..widgets.candidates import CandidateList
+from ..widgets.claim_list import ClaimList
+from ..widgets.claim_view import ClaimView
+from .dialogs import AddClaimDialog, NoteDialog
+from .help import HelpScreen
+
+SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
+COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
+
+
+class SearchBox(Input):
+    """The `/` box. Escape cancels (posts ``Cancelled``); enter is ``Input.Submitted``."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close search", id="search.cancel")]
+
+    class Cancelled(Message):
+        pass
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+
+@dataclass
+class CandidatesReady(Message):
+    """A worker finished computing candidates for ``claim_id``."""
+
+    claim_id: int
+    result: source.Suggestion | None
+    error: str | None = None
+
+
+class ReviewScreen(Screen):
+    BINDINGS = bindings_for("screen")
+
+    def __init__(self, db, db_path, *, reviewer: str, session_id: int, advance_on_mark: bool = True,
+                 resume: ResumeState | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self.db_path = db_path
+        self.reviewer = reviewer
+        self.session_id = session_id
+        self.advance_on_mark = advance_on_mark
+        self.resume = resume or ResumeState()
+        self.context: ClaimContext | None = None
+        """The current claim with its document, paragraph, verdict and links."""
+        self.suggestion: source.Suggestion | None = None
+        """Candidates and suggested verdict shown for the current claim."""
+        self._search_before: tuple[str, int | None] | None = None
+        self._save_timer = None
+        self._compute_timer = None
+        self._pending: ResumeState | None = None
+
+    # --- layout ------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with Horizontal(id="main"):
+            yield ClaimList(self.db, status=self.resume.filter, search=self.resume.search, id="claims")
+            with Vertical(id="detail"):
+                yield ClaimView(id="claim")
+                yield Static(id="candidates-header")
+                yield CandidateList(id="candidates")
+        yield SearchBox(placeholder="search claims (enter: go · escape: close)", id="search")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        claims = self.query_one(ClaimList)
+        claims.reload(self.resume.claim_id)
+        claims.focus()
+        self.update_status()
+
+    @property
+    def claims(self) -> ClaimList:
+        return self.query_one(ClaimList)
+
+    @property
+    def candidate_list(self) -> CandidateList:
+        return self.query_one(CandidateList)
+
+    @property
+    def claim_id(self) -> int | None:
+        """The claim under the list's cursor: the list is the source of truth.
+
+        A key pressed right after a move can arrive before the list's
+        ``Highlighted`` message; actions call ``sync`` so that they always act
+        on the claim the cursor is on.
+        """
+        return self.claims.current_id
+
+    def sync(self) -> None:
+        """Bring the panels up to the list's cursor if a ``Highlighted`` message is still queued."""
+        current = self.claims.current_id
+        shown = self.context.claim.id if self.context else None
+        if current != shown:
+            self.show_claim(current)
+
+    # --- showing a claim ---------------------------------------------------------
+
+    @on(ClaimList.Highlighted)
+    def _claim_highlighted(self, event: ClaimList.Highlighted) -> None:
+        self.show_claim(event.claim_id)
+        self.schedule_save()
+
+    def show_claim(self, claim_id: int | None, *, keep_candidates: bool = False) -> None:
+        previous = self.context.claim.id if self.context else None
+        self.context = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
+        self.query_one(ClaimView).show(self.context)
+        if keep_candidates and previous == claim_id:
+            self.show_candidates()
+            return
+        self.suggestion = None
+        if self._compute_timer is not None:
+            self._compute_timer.stop()
+            self._compute_timer = None
+        if claim_id is None:
+            self.show_candidates()
+            return
+        stored = source.stored(self.db, claim_id)
+        if stored is not None:
+            self.suggestion = stored
+            self.show_candidates()
+        elif not source.available():
+            self.show_candidates("no candidates (the evidence linker is not installed)")
+        else:
+            self.show_candidates("finding candidates…")
+            self._compute_timer = self.set_timer(
+                COMPUTE_DELAY, lambda: self.compute_candidates(self.db_path, claim_id)
+            )
+
+    def show_candidates(self, message: str | None = None) -> None:
+        header = Text()
+        header.append("Candidates", "bold")
+        suggestion = self.suggestion
+        cands: tuple[Candidate, ...] = suggestion.candidates if suggestion else ()
+        if message:
+            header.append(" · " + message, "dim")
+        elif self.context is None:
+            header.append(" · none", "dim")
+        elif suggestion is None or not cands:
+            header.append(" · no candidates found", "dim")
+        else:
+            header.append(f" {len(cands)} · {suggestion.sources} source(s)", "dim")
+            if suggestion.suggested:
+                header.append(" · suggests ")
+                header.append_text(txt.status_mark(suggestion.suggested))
+                header.append(" " + suggestion.suggested, "bold")
+                header.append(" (not applied)", "dim")
+            header.append("  l link · L contradicting · tab/[ ] pick", "dim italic")
+        self.query_one("#candidates-header", Static).update(header)
+        relations = {link.passage_id: link.relation for link in self.context.links} if self.context else {}
+        self.candidate_list.show(cands, relations)
+
+    @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
+    def compute_candidates(self, db_path, claim_id: int) -> None:
+        """Run the linker off the UI thread, on a connection of this thread's own."""
+        worker = get_current_worker()
+        db = connect(db_path, migrate=False)
+        try:
+            result = source.compute(db, claim_id)
+        except Exception as exc:  # shown in the header; the review goes on without candidates
+            self.post_message(CandidatesReady(claim_id, None, f"linker failed: {exc}"))
+            return
+        finally:
+            db.conn.close()
+        if not worker.is_cancelled:
+            self.post_message(CandidatesReady(claim_id, result))
+
+    @on(CandidatesReady)
+    def _candidates_ready(self, event: CandidatesReady) -> None:
+        if self.context is None or event.claim_id != self.context.claim.id:
+            return  # the reviewer has moved on: never show another claim's candidates
+        self.suggestion = event.result
+        self.show_candidates(event.error)
+
+    # --- status line and resume --------------------------------------------------
+
+    def update_status(self) -> None:
+        claims = self.claims
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(review.progress(self.db).summary(), "bold")
+        line.append(f"  ·  {claims.status} (f)", "italic")
+        if claims.search:
+            line.append("  ·  /")
+            line.append(txt.one_line(claims.search)[:40])
+        line.append(f"  ·  {claims.cursor + 1 if claims.total else 0}/{claims.total}", "dim")
+        self.query_one("#status", Static).update(line)
+
+    def schedule_save(self) -> None:
+        """Note where the review is; written to the database once the cursor rests."""
+        self.update_status()
+        claims = self.claims
+        self._pending = ResumeState(claim_id=claims.current_id, filter=claims.status, search=claims.search)
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_state)
+
+    def save_state(self) -> None:
+        state = self._pending
+        if state is not None and state != self.resume:
+            reviewview.save_resume(self.db, state)
+            self.resume = state
+
+    # --- moving --------------------------------------------------------------------
+
+    def go_to(self, claim_id: int | None) -> None:
+        if claim_id is not None:
+            self.claims.reload(claim_id)
+
+    def action_next_unreviewed(self) -> None:
+        self._unreviewed(backwards=False)
+
+    def action_prev_unreviewed(self) -> None:
+        self._unreviewed(backwards=True)
+
+    def _unreviewed(self, *, backwards: bool) -> None:
+        self.sync()
+        claims = self.claims
+        target = reviewview.next_unreviewed(
+            self.db, self.claim_id, status=claims.status, search=claims.search or None, backwards=backwards
+        )
+        if target is None:
+            self.notify("No other unreviewed claim in this list.", timeout=3)
+            return
+        if self.claim_id is not None and (target < self.claim_id) != backwards:
+            self.notify("Wrapped around the list.", timeout=2)
+        claims.select_id(target) or claims.reload(target)
+
+    def action_candidate(self, delta: int) -> None:
+        self.sync()
+        self.candidate_list.move(delta)
+
+    # --- changing things ---------------------------------------------------------
+
+    def action_verdict(self, status: str) -> None:
+        self.sync()
+        claim_id = self.claim_id
+        if claim_id is None:
+            return
+        review.set_status(self.db, claim_id, status or None, reviewer=self.reviewer,
+                          session_id=self.session_id)
+        claims = self.claims
+        if status and self.advance_on_mark:
+            target = reviewview.next_unreviewed(
+                self.db, claim_id, status=claims.status, search=claims.search or None
+            )
+            claims.reload(target if target is not None else claim_id)
+            if target is None:
+                self.notify("Every claim in this list is reviewed.", timeout=4)
+        else:
+            claims.reload(claim_id)
+        if claims.current_id == claim_id:
+            self.show_claim(claim_id, keep_candidates=True)
+        self.update_status()
+
+    def action_link(self, relation: str) -> None:
+        self.sync()
+        cand = self.candidate_list.current
+        if self.claim_id is None or cand is None:
+            self.notify("No candidate to link.", timeout=2)
+            return
+        entry = review.toggle_link(self.db, self.claim_id, cand.passage_id, relation,
+                                   reviewer=self.reviewer, session_id=self.session_id)
+        if entry is not None:
+            done = "unlinked" if entry.new is None else f"linked ({entry.new})"
+            self.notify(f"Passage #{cand.passage_id} {done}.", timeout=2)
+        self.show_claim(self.claim_id, keep_candidates=True)
+
+    @on(CandidateList.OptionSelected)
+    def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
+        event.stop()
+        self.action_link("supports")
+
+    def action_edit_note(self) -> None:
+        self.sync()
+        ctx = self.context
+        if ctx is None:
+            return
+        claim_id = ctx.claim.id
+
+        def save(note: str | None) -> None:
+            if note is None:
+                return
+            review.set_note(self.db, claim_id, note, reviewer=self.reviewer, session_id=self.session_id)
+            self.show_claim(self.claim_id, keep_candidates=True)
+
+        self.app.push_screen(NoteDialog(txt.clean(ctx.claim.text), ctx.verdict.note), save)
+
+    def action_add_claim(self) -> None:
+        self.sync()
+        document_id = self.context.claim.document_id if self.context else None
+        if document_id is None:
+            docs = corpus.documents(self.db)
+            if not docs:
+                self.notify("No documents: ingest some first.", severity="warning")
+                return
+            document_id = docs[0].id
+        doc = corpus.get_document(self.db, document_id)
+        title = (doc.title or doc.name) if doc else ""
+
+        def add(text: str | None) -> None:
+            if not text:
+                return
+            new_id = corpus.add_claim(self.db, document_id, text, origin="manual")
+            claims = self.claims
+            if not reviewview.in_list(self.db, new_id, status=claims.status, search=claims.search or None):
+                claims.reload(new_id, status="all", search="")
+            else:
+                claims.reload(new_id)
+            self.update_status()
+            self.notify(f"Added claim #{new_id}.", timeout=2)
+
+        self.app.push_screen(AddClaimDialog(title), add)
+
+    def action_undo(self) -> None:
+        entry = review.undo_last(self.db, self.session_id, reviewer=self.reviewer)
+        if entry is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        what = {"status": "verdict", "note": "note", "link": "link"}[entry.kind]
+        self.notify(f"Undone: {what} on claim #{entry.claim_id}.", timeout=2)
+        claims = self.claims
+        claims.reload(entry.claim_id)
+        self.show_claim(claims.current_id, keep_candidates=True)
+        self.update_status()
+
+    # --- filter and search ---------------------------------------------------------
+
+    def action_cycle_filter(self) -> None:
+        claims = self.claims
+        filters = corpus.FILTERS
+        status = filters[(filters.index(claims.status) + 1) % len(filters)]
+        claims.reload(self.claim_id, status=status)
+        self.notify(f"Showing {status} claims ({claims.total}).", timeout=2)
+        self.schedule_save()
+
+    def action_search(self) -> None:
+        box = self.query_one(SearchBox)
+        self._search_before = (self.claims.search, self.claim_id)
+        box.value = self.claims.search
+        box.add_class("-open")
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_before is not None:
+            self.claims.reload(None, search=event.value.strip())
+            self.update_status()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        claims = self.claims
+        self._close_search()
+        claims.reload(None, search=event.value.strip())
+        if not claims.total and event.value.strip():
+            self.notify("No claim matches.", severity="warning", timeout=3)
+        self.schedule_save()
+
+    @on(SearchBox.Cancelled)
+    def _search_cancelled(self) -> None:
+        before = self._search_before
+        self._close_search()
+        if before is not None:
+            search, claim_id = before
+            self.claims.reload(claim_id, search=search)
+            self.schedule_save()
+
+    def _close_search(self) -> None:
+        self._search_before = None
+        box = self.query_one(SearchBox)
+        box.remove_class("-open")
+        self.claims.focus()
+
+    # --- the rest ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.app.config))
+
+    def action_quit(self) -> None:
+        self.save_state()
+        self.app.exit()
+
+    def on_unmount(self) -> None:
+        self.save_state()
