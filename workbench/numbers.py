@@ -25,7 +25,7 @@ _SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
-_MONTH_RE = "|".join(m.capitalize() + ("" if len(m) <= 4 else f"(?:{m[3:]})?") + r"\.?" for m in MONTHS)
+_MONTH_RE = "|".join(m[:3].capitalize() + f"(?:{m[3:]})?" + r"\.?" for m in MONTHS)
 
 # Counted nouns that mean the same thing: "115,000 troops" vs "100,000 soldiers" is a disagreement.
 _UNIT_SYNONYMS = {
@@ -98,7 +98,11 @@ def _unit(word: str | None) -> str:
 def quantities(text: str) -> list[Quantity]:
     """Every number in ``text``, with its value normalised and the noun it counts."""
     out: list[Quantity] = []
+    # The day of "June 8" is a date, compared by month_days(), not a figure.
+    dates = [(d.start(), d.end()) for d in _DATE_RE.finditer(text)]
     for m in _NUMBER_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in dates):
+            continue
         if m.group("digits"):
             raw = re.sub(r"[,\u00a0\u202f ]", "", m.group("digits"))
             try:
