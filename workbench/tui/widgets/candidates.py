@@ -35,7 +35,7 @@ def candidate_prompt(rank: int, cand: Candidate, relation: str | None) -> Text:
     head = Text(no_wrap=False)
     head.append(f"{rank:>2}. ", "bold")
     head.append(f"{cand.score:.2f}  ", "bold")
-    head.append(txt.one_line(cand.title or cand.doc)[:80], "italic")
+    head.append(txt.one_line(cand.title or cand.doc)[:120], "italic")
     if cand.source:
         head.append(" — ")
         head.append(txt.one_line(cand.source)[:40])

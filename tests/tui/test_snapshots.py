@@ -1,0 +1,70 @@
+"""Snapshots of the review screen and the help screen on the seeds.
+
+Candidates come from a fixed stand-in (not the live linker), so these pictures
+change only when the screen does. Update with ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.models import Candidate
+from workbench.storage import connect, corpus
+from workbench.tui import candidates_source
+from workbench.tui.app import ReviewApp
+
+from .conftest import settle
+
+
+@pytest.fixture
+def fixed_candidates(monkeypatch, seed_db_path):
+    db = connect(seed_db_path)
+    passages = [corpus.get_passage(db, pid) for pid in (17, 21, 48)]
+    docs = {d.id: d for d in corpus.documents(db)}
+    db.close()
+
+    def stored(db, claim_id):
+        cands = tuple(
+            Candidate(
+                passage_id=p.id, doc=docs[p.document_id].name, title=docs[p.document_id].title,
+                source=docs[p.document_id].source, text=p.text, score=0.9 - i / 10,
+                span=(0, min(40, len(p.text))), flags=("number-mismatch",) if i == 1 else (),
+                document_id=p.document_id,
+            )
+            for i, p in enumerate(passages)
+        )
+        return candidates_source.Suggestion(cands, sources=2, suggested="sourced")
+
+    monkeypatch.setattr(candidates_source, "stored", stored)
+
+
+def _app(path):
+    return ReviewApp(path, reviewer="snapshot")
+
+
+async def _ready(pilot):
+    await settle(pilot)
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+def test_review_screen(snap_compare, seed_db_path, fixed_candidates):
+    assert snap_compare(_app(seed_db_path), terminal_size=(100, 30), run_before=_ready)
+
+
+def test_review_screen_80x24(snap_compare, seed_db_path, fixed_candidates):
+    async def marked(pilot):
+        await _ready(pilot)
+        await pilot.press("s", "c")
+        await _ready(pilot)
+
+    assert snap_compare(_app(seed_db_path), terminal_size=(80, 24), run_before=marked)
+
+
+def test_help_screen(snap_compare, seed_db_path, fixed_candidates):
+    async def help_open(pilot):
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(_app(seed_db_path), terminal_size=(100, 40), run_before=help_open)
