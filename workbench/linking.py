@@ -41,19 +41,20 @@ FLAG_MIN_COVERAGE = 0.3
 #: The FTS5 query takes the claim's rarest words, rarest first, while their
 #: summed document frequency stays under this budget (at least MIN_QUERY_TERMS,
 #: at most MAX_QUERY_TERMS): FTS5's cost grows with the doclists it walks.
-DF_BUDGET = 20_000
+DF_BUDGET = 1_000
 MIN_QUERY_TERMS = 3
 MAX_QUERY_TERMS = 24
 #: Weights of the rerank signals (sum 1): BM25 relative to a perfect match,
-#: token_set_ratio, share of the claim's names present, title coverage.
-WEIGHTS = {"bm25": 0.8, "fuzzy": 0.2, "names": 0.0, "title": 0.0}
+#: token_set_ratio, share of the claim's names present (names and article
+#: titles did not help on the eval set, so they are off).
+WEIGHTS = {"bm25": 0.8, "fuzzy": 0.2, "names": 0.0}
 #: Okapi BM25 parameters of the rerank (the usual defaults won on the eval set)
 #: and a typical news/encyclopedia sentence length in content words.
 BM25_K1 = 1.2
 BM25_B = 0.75
 AVG_PASSAGE_WORDS = 25.0
 #: How many BM25 candidates are reranked.
-POOL = 60
+POOL = 40
 
 DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch")
 
@@ -129,11 +130,12 @@ def _coverage(q: _Query, stems: set[str]) -> float:
     return sum(w for t, w in q.weights.items() if t in stems) / total if total else 0.0
 
 
-def _span(text: str, stem_of: dict[str, str], q: _Query) -> tuple[int, int]:
-    """From the first to the last word of ``text`` that matches a claim word."""
-    hits = [(s, e) for s, e, w in tokens(text) if stem_of.get(w) in q.weights]
+def _span(words: list[tuple[int, int, str]], stem_of: dict[str, str], q: _Query,
+          length: int) -> tuple[int, int]:
+    """From the first to the last word of a passage that matches a claim word."""
+    hits = [(s, e) for s, e, w in words if stem_of.get(w) in q.weights]
     if not hits:
-        return (0, len(text))
+        return (0, length)
     return (hits[0][0], hits[-1][1])
 
 
@@ -149,35 +151,36 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     pool = [(pid, s) for pid, s in pool if pid in rows]
     if not pool:
         return []
-    all_words = {w for pid, _ in pool for _, _, w in tokens(rows[pid].text)}
-    all_words |= {w for pid, _ in pool if rows[pid].title for _, _, w in tokens(rows[pid].title)}
-    stem_of = search.stems(db, all_words)
+    words = {pid: tokens(rows[pid].text) for pid, _ in pool}
+    stem_of = search.stems(db, {w for toks in words.values() for _, _, w in toks})
     # BM25 over *all* the claim's content words (FTS5 only saw the rarest few), scaled by the
     # claim's own BM25 against itself so the score is absolute: 1.0 = as good as a copy.
     ideal = _bm25(q.weights, list(q.weights)) or 1.0
     processed_claim = default_process(q.text)
     w = WEIGHTS
-    scored: list[tuple[float, int, Candidate]] = []
+    scored: list[tuple[float, int, int, float]] = []
     for order, (pid, _) in enumerate(pool):
         row = rows[pid]
-        seq = [stem_of.get(x) for _, _, x in tokens(row.text) if x not in STOPWORDS]
-        stems = set(seq)
+        seq = [stem_of.get(x) for _, _, x in words[pid] if x not in STOPWORDS]
         lexical = min(1.0, _bm25(q.weights, seq) / ideal)
-        title_cover = _coverage(q, {stem_of.get(x) for _, _, x in tokens(row.title or "")})
         fuzzy = fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100
-        names = len(q.names & stems) / len(q.names) if q.names else 0.0
-        score = 100 * (w["bm25"] * lexical + w["fuzzy"] * fuzzy + w["names"] * names
-                       + w["title"] * title_cover)
-        cover = _coverage(q, stems)
+        score = 100 * (w["bm25"] * lexical + w["fuzzy"] * fuzzy)
+        if w["names"] and q.names:
+            score += 100 * w["names"] * len(q.names & set(seq)) / len(q.names)
+        scored.append((-score, order, pid, _coverage(q, set(seq))))  # ties: FTS5 BM25 order
+    scored.sort()
+    out: list[Candidate] = []
+    # Spans and disagreement flags only for the candidates we return: the regexes cost more
+    # than the scoring itself.
+    for neg, _, pid, cover in scored[:top]:
+        row = rows[pid]
         flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE else ()
-        cand = Candidate(
+        out.append(Candidate(
             passage_id=pid, doc=row.doc, title=row.title, source=row.source, text=row.text,
-            score=round(score, 2), span=_span(row.text, stem_of, q), flags=flags,
+            score=round(-neg, 2), span=_span(words[pid], stem_of, q, len(row.text)), flags=flags,
             document_id=row.document_id,
-        )
-        scored.append((-score, order, cand))  # ties: FTS5 BM25 order
-    scored.sort(key=lambda t: (t[0], t[1]))
-    return [c for _, _, c in scored[:top]]
+        ))
+    return out
 
 
 def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:

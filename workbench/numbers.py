@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _UNITS_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -95,9 +96,14 @@ def _unit(word: str | None) -> str:
     return _UNIT_SYNONYMS.get(w, w)
 
 
+_ANY_NUMBER_RE = re.compile(rf"\d|\b(?:{_NUM_WORD})\b", re.IGNORECASE)
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every number in ``text``, with its value normalised and the noun it counts."""
     out: list[Quantity] = []
+    if not _ANY_NUMBER_RE.search(text):  # cheap test first: most sentences hold no figure
+        return out
     # The day of "June 8" is a date, compared by month_days(), not a figure.
     dates = [(d.start(), d.end()) for d in _DATE_RE.finditer(text)]
     for m in _NUMBER_RE.finditer(text):
@@ -166,6 +172,15 @@ def _comparable(a: Quantity, b: Quantity) -> bool:
     return ratio <= 2 and min(a.value, b.value) >= 100
 
 
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> tuple[tuple[Quantity, ...], frozenset, frozenset, frozenset]:
+    """Figures, years, (month, day) dates and weekdays of one text; cached, as the
+    claim side repeats for every candidate."""
+    qs = tuple(quantities(text))
+    return (qs, frozenset(q.value for q in qs if q.is_year), frozenset(month_days(text)),
+            frozenset(weekdays(text)))
+
+
 def disagreements(claim: str, passage: str) -> tuple[str, ...]:
     """Flags for figures, dates and weekdays in ``passage`` that differ from ``claim``'s.
 
@@ -173,8 +188,10 @@ def disagreements(claim: str, passage: str) -> tuple[str, ...]:
     "115,000 troops" against "100,000 soldiers" → ``number-mismatch``.
     """
     flags: list[str] = []
-    qc = [q for q in quantities(claim) if not q.is_year]
-    qp = [q for q in quantities(passage) if not q.is_year]
+    all_c, yc, dc, wc = _analyse(claim)
+    all_p, yp, dp, wp = _analyse(passage)
+    qc = [q for q in all_c if not q.is_year]
+    qp = [q for q in all_p if not q.is_year]
     if qc and qp:
         shared = {q.value for q in qc} & {q.value for q in qp}
         if not shared and any(_comparable(a, b) for a in qc for b in qp):
@@ -189,12 +206,8 @@ def disagreements(claim: str, passage: str) -> tuple[str, ...]:
                 if not ({v for u, v in by_unit_c if u == unit} & {v for u, v in by_unit_p if u == unit}):
                     flags.append("number-mismatch")
                     break
-    yc = {q.value for q in quantities(claim) if q.is_year}
-    yp = {q.value for q in quantities(passage) if q.is_year}
-    dc, dp = month_days(claim), month_days(passage)
     if (dc and dp and not dc & dp) or (yc and yp and not yc & yp):
         flags.append("date-mismatch")
-    wc, wp = weekdays(claim), weekdays(passage)
     if wc and wp and not wc & wp:
         flags.append("weekday-mismatch")
     return tuple(flags)
