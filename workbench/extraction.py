@@ -52,7 +52,7 @@ _ATTRIBUTION_WORDS = frozenset(
     reported reports stressed affirmed confirmed warned urged accused accusing alleging insisted
     declared expressed briefed dismissed acknowledged cited""".split()
 )
-_ATTRIBUTION_PAIRS = frozenset({("according", "to"), ("called", "on")})
+_ATTRIBUTION_PHRASES = ("according to", "called on")
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
     hundred hundreds thousand thousands million millions billion billions dozen dozens first second
@@ -63,14 +63,15 @@ _DATE_WORDS = frozenset(
     july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     yesterday today tomorrow tonight""".split()
 )
-_DATE_PAIRS = frozenset((a, b) for a in ("last", "next") for b in ("week", "month", "year"))
+_DATE_PHRASE = re.compile(r"\b(?:last|next) (?:week|month|year)\b")
 _ORG_WORDS = frozenset(
     """ministry council nato un eu brics sco g20 apec department government kremlin agency parliament
     congress senate court bank party organization organisation tass reuters""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_QUOTE = re.compile(r"[\"“”«»„]|(^|\s)'[^']{8,}'")
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+_SINGLE_QUOTED = re.compile(r"(?:^|\s)'[^']{8,}'")
 
 
 # Capitalised words that start sentences without naming anyone.
@@ -104,42 +105,21 @@ def _is_breadcrumb(line: str) -> bool:
     return len(parts) >= 2 and all(1 <= len(part.split()) <= 3 for part in parts) and len(line) < 80
 
 
-_OPENERS = "([{\"“«‘'"
-_CLOSERS = ",;:)]}\"”»’.!?"
-_STRIP = "'’\"“”«»‘()[]{},;:.!?-–—"
+# A run of capitalised words separated only by spaces: punctuation between
+# two names ("Russia, China") ends the run. One C-level pass per sentence.
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*(?:[ \t\u00a0]+[A-Z][\w'’-]*)*")
 
 
 def named_entities(text: str) -> list[str]:
-    """Capitalised word runs that look like names (people, places, bodies).
-
-    Punctuation between words (a comma, a bracket) ends a run, so
-    "Russia, China" is two names.
-    """
+    """Capitalised word runs that look like names (people, places, bodies)."""
     entities: list[str] = []
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            entities.append(" ".join(current))
-            current.clear()
-
-    for i, token in enumerate(text.split()):
-        bare = token.strip(_STRIP)
-        if not bare or not bare[0].isalpha():
-            flush()
-            continue
-        capital = bare[0].isupper() and (i > 0 or bare.lower() not in _COMMON_STARTERS) and not (
-            bare.isupper() and len(bare) > 6
-        )
-        if not capital:
-            flush()
-            continue
-        if token[0] in _OPENERS:
-            flush()
-        current.append(bare)
-        if token[-1] in _CLOSERS:
-            flush()
-    flush()
+    for match in _NAME_RUN.finditer(text):
+        words = match.group().split()
+        if match.start() == len(text) - len(text.lstrip(" \"“«‘'(")) and words[0].lower() in _COMMON_STARTERS:
+            words = words[1:]  # "The", "According" opening a sentence name nobody
+        words = [w for w in words if not (w.isupper() and len(w) > 6)]  # SHOUTED words
+        if words:
+            entities.append(" ".join(words))
     return entities
 
 
@@ -153,9 +133,8 @@ def score_passage(text: str) -> ClaimDraft:
         return ClaimDraft(0.0, ("too short",))
     reasons: list[str] = []
     score = 0.0
-    tokens = _TOKEN.findall(line.lower())
-    token_set = set(tokens)
-    pairs = set(zip(tokens, tokens[1:]))
+    lower = line.lower()
+    token_set = set(_TOKEN.findall(lower))
     if _DIGIT.search(line) or token_set & _NUMBER_WORDS:
         score += 0.35
         reasons.append("number or quantity")
@@ -166,13 +145,13 @@ def score_passage(text: str) -> ClaimDraft:
         score += 0.45 if len(set(entities)) >= 2 else 0.3
         kind = "named organisation or person" if orgs else "named person or organisation"
         reasons.append(f"{kind}: {shown}")
-    if token_set & _ATTRIBUTION_WORDS or pairs & _ATTRIBUTION_PAIRS:
+    if token_set & _ATTRIBUTION_WORDS or any(p in lower for p in _ATTRIBUTION_PHRASES):
         score += 0.25
         reasons.append("attribution")
-    if _QUOTE.search(line):
+    if _QUOTE_MARK.search(line) or ("'" in line and _SINGLE_QUOTED.search(line)):
         score += 0.2
         reasons.append("direct quote")
-    if token_set & _DATE_WORDS or pairs & _DATE_PAIRS or _YEAR.search(line):
+    if token_set & _DATE_WORDS or _YEAR.search(line) or _DATE_PHRASE.search(lower):
         score += 0.2
         reasons.append("date or weekday")
     # Headings and fragments carry no checkable statement.

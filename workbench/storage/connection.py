@@ -108,3 +108,4 @@ def bulk_load(db: Database) -> Iterator[Database]:
         yield db
     finally:
         db.execute("PRAGMA synchronous=FULL")
+

@@ -189,8 +189,13 @@ def _filter_sql(status: str | None, search: str | None, document_id: int | None)
         where.append("v.status = ?")
         params.append(status)
     if search:
-        where.append("c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?)")
-        params.append(fts_prefix_query(search))
+        query = fts_prefix_query(search)
+        where.append(
+            "((c.origin = 'extracted' AND c.passage_id IN"
+            " (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?))"
+            " OR c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
+        )
+        params += [query, query]
     if document_id is not None:
         where.append("c.document_id = ?")
         params.append(document_id)
@@ -198,17 +203,19 @@ def _filter_sql(status: str | None, search: str | None, document_id: int | None)
 
 
 def fts_prefix_query(text: str) -> str:
-    """Turn user text into a safe FTS5 query: every word quoted, the last a prefix.
+    """Turn user text into a safe FTS5 query: every word quoted, the last also a prefix.
 
     Quoting each token means FTS5 syntax (``AND``, ``NEAR(``, ``*``, ``"``) is
-    matched as plain text and never parsed as an operator.
+    matched as plain text and never parsed as an operator. The last word is
+    matched whole (stemmed: "soldiers" finds "soldier") or as a prefix of a
+    stored stem (typing "soldi" finds it too).
     """
     words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
     if not words:
         return '""'
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    quoted[-1] = f'({quoted[-1]} OR {quoted[-1]}*)'
+    return " AND ".join(quoted)
 
 
 def list_claims(
