@@ -46,8 +46,8 @@ FORMAT = "workbench-review"
 FORMAT_VERSION = 1
 
 
-def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+# Our dicts are trees built fresh per record: no cycles to look for.
+_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def summary_dict(s: Summary) -> dict:

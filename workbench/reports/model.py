@@ -250,28 +250,47 @@ def _ordered(counts: Counter) -> dict[str, int]:
     return {k: counts.get(k, 0) for k in (*VERDICTS, "unreviewed")}
 
 
+def _strings(raw: str | None, cache: dict[str | None, tuple[str, ...]]) -> tuple[str, ...]:
+    """A stored JSON list of strings; the few distinct values repeat, so decode each once."""
+    try:
+        return cache[raw]
+    except KeyError:
+        value = cache[raw] = tuple(json.loads(raw or "[]"))
+        return value
+
+
 def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[ReportClaim]:
     ids = [r[0] for r in rows]
+    decoded: dict[str | None, tuple[str, ...]] = {}
     links = q.page_links(db, ids)
     suggestions = q.page_suggestions(db, ids)
     history = q.page_history(db, ids)
     context = q.page_context(db, ids)
     for r in rows:
+        # Most claims have no links, suggestions or history: skip building empty
+        # generators for them (this loop runs once per claim of the export).
         cid = r[0]
-        sugg = tuple(
-            Suggestion(rank, pid, score, (s0, s1), tuple(json.loads(flags or "[]")))
-            for rank, pid, score, s0, s1, flags in suggestions.get(cid, ())
-        )
-        ctx = dict(context.get(cid, ()))
+        sugg: tuple[Suggestion, ...] = ()
+        if found := suggestions.get(cid):
+            sugg = tuple(
+                Suggestion(rank, pid, score, (s0, s1), _strings(flags, decoded))
+                for rank, pid, score, s0, s1, flags in found
+            )
+        before = after = ""
+        for offset, text in context.get(cid, ()):
+            if offset < 0:
+                before = text
+            else:
+                after = text
         yield ReportClaim(
             id=cid, document=meta[r[1]], passage_id=r[2], text=r[3], start=r[4], end=r[5],
-            score=r[6], reasons=tuple(json.loads(r[7] or "[]")), origin=r[8], created_at=r[9],
+            score=r[6], reasons=_strings(r[7], decoded), origin=r[8], created_at=r[9],
             verdict=r[10], note=r[11], reviewer=r[12], updated_at=r[13],
-            context_before=ctx.get(-1, ""), context_after=ctx.get(1, ""),
-            links=tuple(_link(r[3], row, meta, sugg) for row in links.get(cid, ())),
-            flags=_union(s.flags for s in sugg),
+            context_before=before, context_after=after,
+            links=tuple(_link(r[3], row, meta, sugg) for row in found) if (found := links.get(cid)) else (),
+            flags=_union(s.flags for s in sugg) if sugg else (),
             suggestions=sugg,
-            history=tuple(Change(*h) for h in history.get(cid, ())),
+            history=tuple(Change(*h) for h in found) if (found := history.get(cid)) else (),
         )
 
 

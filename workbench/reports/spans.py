@@ -9,7 +9,10 @@ MIN_SPAN_SCORE = 50.0
 
 
 def _fold(text: str) -> str:
-    # Lower-case without changing the length, so offsets still index the original.
+    """Lower-case without changing the length, so offsets still index the original."""
+    lowered = text.lower()
+    if len(lowered) == len(text):  # the usual case; "İ" and a few others grow
+        return lowered
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
@@ -21,7 +24,7 @@ def matched_span(claim: str, passage: str) -> tuple[int, int]:
     """
     if not claim.strip() or not passage.strip():
         return (0, 0)
-    found = fuzz.partial_ratio_alignment(_fold(claim), _fold(passage))
-    if found is None or found.score < MIN_SPAN_SCORE:
+    found = fuzz.partial_ratio_alignment(_fold(claim), _fold(passage), score_cutoff=MIN_SPAN_SCORE)
+    if found is None:
         return (0, 0)
     return (found.dest_start, found.dest_end)
