@@ -7,12 +7,11 @@ import re
 import shutil
 
 import pytest
+from test_reports import reviewed  # noqa: F401  (fixture shared with the export tests)
 
 from workbench import reports
 from workbench.errors import InputError
 from workbench.storage import connect, corpus, review
-
-from test_reports import reviewed  # noqa: F401  (fixture shared with the export tests)
 
 
 def without_timestamp(text: str) -> str:
@@ -42,7 +41,7 @@ def test_round_trip_gives_the_same_json(reviewed, tmp_path):  # noqa: F811
 
 
 def test_import_into_existing_database_deduplicates_and_is_idempotent(reviewed, _seeded_template, tmp_path):  # noqa: F811
-    db, ids = reviewed
+    db, _ = reviewed
     path = reports.export_to(db, "json", tmp_path / "a.json")
     shutil.copy(_seeded_template, tmp_path / "other.db")  # the same seeds, not reviewed
     target = connect(tmp_path / "other.db")

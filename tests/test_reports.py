@@ -57,7 +57,7 @@ def claims_of(db, **filters) -> list[model.ReportClaim]:
 
 
 def test_summary_counts_reviewers_and_dates(reviewed):
-    db, ids = reviewed
+    db, _ = reviewed
     s = model.gather(db).summary
     total = corpus.count_claims(db)
     assert s.claims == s.claims_in_database == total

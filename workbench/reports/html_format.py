@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html import escape
 
-from .common import MEANING, STATUSES, filters_line, percent, period, progress_line, reviewer_name, when
+from .common import (
+    MEANING,
+    STATUSES,
+    filters_line,
+    percent,
+    period,
+    progress_line,
+    reviewer_name,
+    when,
+)
 from .model import LinkedPassage, Report, ReportClaim
 
 COLOURS: dict[str, tuple[str, str]] = {  # verdict -> (accent, background)
@@ -138,8 +147,9 @@ def claim(c: ReportClaim) -> str:
     if c.flags:
         rows.append(("Flags", "".join(f'<span class="flag">{e(f)}</span>' for f in c.flags)))
     if c.context_before or c.context_after:
-        rows.append(("In context", f'<span class="context">{e(c.context_before)} '
-                                   f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>'))
+        context = (f'<span class="context">{e(c.context_before)} '
+                   f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
+        rows.append(("In context", context))
     evidence = ('<ul class="evidence">' + "".join(_link(l) for l in c.links) + "</ul>") if c.links \
         else '<span class="muted">none linked</span>'
     rows.append(("Evidence", evidence))
@@ -166,5 +176,8 @@ def render(report: Report) -> Iterator[str]:
             yield (f"<section><h2>{badge(current)} {e(current.capitalize())} claims "
                    f"({report.summary.counts.get(current, 0)})</h2>\n")
         yield claim(c)
-    yield "</section>\n" if current is not None else "<section><h2>Claims</h2><p>No claims match this report.</p></section>\n"
+    if current is None:
+        yield "<section><h2>Claims</h2><p>No claims match this report.</p></section>\n"
+    else:
+        yield "</section>\n"
     yield "</body></html>\n"

@@ -17,7 +17,13 @@ from ..errors import InputError
 from ..models import ORIGINS, RELATIONS, VERDICTS
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
-    Change, DocRef, LinkedPassage, ReportClaim, ReportDocument, ReportPassage, Suggestion,
+    Change,
+    DocRef,
+    LinkedPassage,
+    ReportClaim,
+    ReportDocument,
+    ReportPassage,
+    Suggestion,
 )
 
 _HISTORY_KINDS = ("status", "note", "link")
@@ -133,7 +139,7 @@ def _document(d: dict, where: str) -> ReportDocument:
         ))
     if len({p.ordinal for p in passages}) != len(passages):
         raise _Bad(f"{where} has two passages with the same ordinal")
-    opt = lambda key: _get(d, key, str, where, null=True)  # noqa: E731
+    opt = lambda key: _get(d, key, str, where, null=True)
     ref = DocRef(_get(d, "id", int, where), _get(d, "name", str, where), opt("title"),
                  opt("source"), opt("url"), opt("published"))
     return ReportDocument(ref, _get(d, "content_hash", str, where), text,

@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .common import MEANING, STATUSES, filters_line, period, progress_line, reviewer_name, when
+from .common import (
+    MEANING,
+    STATUSES,
+    filters_line,
+    period,
+    progress_line,
+    reviewer_name,
+    when,
+)
 from .model import LinkedPassage, Report, ReportClaim
 
 # Inline specials; ``(`` ``!`` need no escape once ``[``/``]`` have one (no link can form).
