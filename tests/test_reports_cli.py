@@ -101,3 +101,18 @@ def test_html_renders_in_headless_chromium_without_running_script(seed_db_path, 
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt; injected" in dom
     assert "&lt;img src=x onerror=alert(1)&gt;" in dom
     assert shot.exists() and os.path.getsize(shot) > 10_000  # something was drawn
+
+
+def test_claimreview_author_from_config(seed_db_path, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('[reports]\norg = "Config Desk"\n', encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
+    monkeypatch.delenv("WORKBENCH_ORG", raising=False)
+    review.set_status(connect(seed_db_path), 1, "unsupported")
+    result = run("--db", seed_db_path, "export", "--format", "claimreview", "-o", "-",
+                 "--base-url", "https://example.org/check/{id}.html")
+    assert result.exit_code == 0, result.output
+    (item,) = json.loads(result.output)
+    assert item["author"] == {"@type": "Organization", "name": "Config Desk"}
+    assert item["url"] == "https://example.org/check/1.html"
+    assert item["reviewRating"]["alternateName"] == "Unsupported"

@@ -23,7 +23,8 @@ from .common import db_path, open_db
               help="Only claims of this document (repeatable).")
 @click.option("--reviewed-only", is_flag=True, help="Leave out claims without a verdict.")
 @click.option("--org", metavar="NAME", envvar="WORKBENCH_ORG",
-              help="Reviewing organisation, the ClaimReview author (or WORKBENCH_ORG).")
+              help="Reviewing organisation, the ClaimReview author (or WORKBENCH_ORG, or"
+                   " org = \"...\" under [reports] in config.toml).")
 @click.option("--base-url", metavar="URL",
               help="ClaimReview: URL of the published checks; '{id}' in it is replaced by the"
                    " claim id, otherwise /claim-<id> is appended.")
@@ -52,21 +53,17 @@ def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
+    options = {"statuses": statuses, "documents": docs, "reviewed_only": reviewed_only, "org": org,
+                   "base_url": base_url}
     if output == "-":
-        reports.check_base_url(base_url)
-        f = reports.make_filter(db, statuses=statuses, documents=docs, reviewed_only=reviewed_only)
-        report = reports.gather(db, f, reading_order=fmt in ("md", "html"))
-        for chunk in reports.render(report, fmt, org=org, base_url=base_url):
+        chunks, warnings = reports.prepare(db, fmt, **options)
+        for chunk in chunks:
             sys.stdout.write(chunk)
-        if fmt == "claimreview":
-            for message in reports.claimreview.warnings(org=org, base_url=base_url):
-                warn(message)
+        for message in warnings:
+            warn(message)
         return
     path = output or reports.default_path(db_path(ctx), fmt)
-    written = reports.export_to(
-        db, fmt, path, statuses=statuses, documents=docs, reviewed_only=reviewed_only,
-        org=org, base_url=base_url, on_warning=warn,
-    )
+    written = reports.export_to(db, fmt, path, on_warning=warn, **options)
     click.echo(f"wrote {fmt} report to {written}")
 
 

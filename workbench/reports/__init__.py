@@ -23,7 +23,9 @@ from sqlite_utils import Database
 
 from ..errors import InputError
 from ..storage import export as q
+from ..storage.importer import ImportStats, import_review
 from . import claimreview, csv_format, fever, html_format, json_format, markdown
+from .load import load
 from .model import Report, gather
 from .writer import atomic_write
 
@@ -79,9 +81,49 @@ def render(report: Report, fmt: str, *, org: str | None = None,
     raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
+def configured_org() -> str | None:
+    """``org`` under ``[reports]`` in the user's config.toml (the ClaimReview author), if set.
+
+    A missing or unreadable config is not an error here: the review screen
+    reports config problems; an export just goes without the organisation.
+    """
+    import tomllib
+
+    from ..locations import config_path
+
+    try:
+        with config_path().open("rb") as handle:
+            value = tomllib.load(handle).get("reports", {}).get("org")
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def check_base_url(base_url: str | None) -> None:
     if base_url and not base_url.startswith(("http://", "https://")):
         raise InputError(f"--base-url {base_url!r} must start with http:// or https://")
+
+
+def prepare(
+    db: Database, fmt: str, *,
+    statuses: Iterable[str] = (), documents: Iterable[str] = (), reviewed_only: bool = False,
+    org: str | None = None, base_url: str | None = None,
+) -> tuple[Iterator[str], list[str]]:
+    """Check the options and start the export: (text chunks, warnings for the user).
+
+    Bad options raise ``InputError`` here, before anything is written. ``org``
+    defaults to ``[reports] org`` in config.toml.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    check_base_url(base_url)
+    warnings: list[str] = []
+    if fmt == "claimreview":
+        org = org or configured_org()
+        warnings = claimreview.warnings(org=org, base_url=base_url)
+    f = make_filter(db, statuses=statuses, documents=documents, reviewed_only=reviewed_only)
+    report = gather(db, f, reading_order=fmt in _READING_ORDER)
+    return render(report, fmt, org=org, base_url=base_url), warnings
 
 
 def export_to(
@@ -95,28 +137,18 @@ def export_to(
     ``on_warning`` receives advice that does not stop the export (e.g. a
     ClaimReview file without ``--base-url``).
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    check_base_url(base_url)
-    f = make_filter(db, statuses=statuses, documents=documents, reviewed_only=reviewed_only)
-    report = gather(db, f, reading_order=fmt in _READING_ORDER)
-    written = atomic_write(path, render(report, fmt, org=org, base_url=base_url))
-    if fmt == "claimreview" and on_warning is not None:
-        for message in claimreview.warnings(org=org, base_url=base_url):
-            on_warning(message)
+    chunks, warnings = prepare(db, fmt, statuses=statuses, documents=documents,
+                               reviewed_only=reviewed_only, org=org, base_url=base_url)
+    written = atomic_write(path, chunks)
+    for message in warnings if on_warning is not None else ():
+        on_warning(message)
     return written
 
 
-__all__ = ["FORMATS", "default_path", "export_to", "gather", "make_filter", "render"]
-
-
-def import_file(db: Database, path: str | os.PathLike[str]):
+def import_file(db: Database, path: str | os.PathLike[str]) -> ImportStats:
     """Read a JSON export into ``db`` (one transaction); returns the import's counts."""
-    from ..storage.importer import import_review
-    from .load import load
-
     loaded = load(path)  # validates everything before the database is touched
     return import_review(db, loaded.documents, loaded.claims)
 
 
-__all__ += ["import_file"]
+__all__ = ["FORMATS", "default_path", "export_to", "gather", "import_file", "make_filter", "prepare", "render"]

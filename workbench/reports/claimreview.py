@@ -46,7 +46,7 @@ MISSING_URL_WARNING = (
     "add --base-url https://your.site/checks/ (or a URL with {id}) to give each claim its page"
 )
 MISSING_ORG_WARNING = (
-    "ClaimReview: no reviewing organisation; add --org NAME (or set WORKBENCH_ORG) for \"author\""
+    "ClaimReview: no reviewing organisation; add --org NAME (or set WORKBENCH_ORG, or org under [reports] in config.toml) for \"author\""
 )
 
 
