@@ -53,8 +53,8 @@ def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple
     def warn(message: str) -> None:
         click.echo(f"warning: {message}", err=True)
 
-    options = {"statuses": statuses, "documents": docs, "reviewed_only": reviewed_only, "org": org,
-                   "base_url": base_url}
+    options = {"statuses": statuses, "documents": docs, "reviewed_only": reviewed_only,
+               "org": org, "base_url": base_url}
     if output == "-":
         chunks, warnings = reports.prepare(db, fmt, **options)
         for chunk in chunks:

@@ -14,7 +14,6 @@ from .common import (
     MEANING,
     STATUSES,
     filters_line,
-    percent,
     period,
     progress_line,
     reviewer_name,
@@ -96,7 +95,7 @@ def summary(report: Report) -> Iterator[str]:
     yield "<section><h2>Summary</h2>\n"
     yield f"<p><strong>{e(progress_line(s))}</strong></p>\n"
     segments = "".join(
-        f'<span class="b-{k}" style="width:{percent(s.counts.get(k, 0), s.claims)}" title="{k}"></span>'
+        f'<span class="b-{k}" style="width:{100 * s.counts.get(k, 0) / s.claims:.2f}%" title="{k}"></span>'
         for k in STATUSES if s.counts.get(k, 0)
     )
     yield f'<div class="bar" aria-hidden="true">{segments}</div>\n'

@@ -177,6 +177,8 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
             _get(s, "rank", int, w), passage(_get(s, "passage_id", int, w), w)[1].id,
             float(_get(s, "score", (int, float), w)), _span(s, w), _strings(s, "flags", w),
         ))
+    if len({s.rank for s in suggestions}) != len(suggestions):
+        raise _Bad(f"{where}.suggestions has two entries with the same rank")
     history = []
     for i, h in enumerate(_get(c, "history", list, where)):
         w = f"{where}.history[{i}]"
