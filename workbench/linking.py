@@ -53,6 +53,8 @@ WEIGHTS = {"bm25": 0.8, "fuzzy": 0.2, "names": 0.0}
 BM25_K1 = 1.2
 BM25_B = 0.75
 AVG_PASSAGE_WORDS = 25.0
+#: The rarest words also go into an AND query (high precision, cheap at scale).
+AND_TERMS = 3
 #: How many BM25 candidates are reranked.
 POOL = 40
 
@@ -209,6 +211,13 @@ def link_text(db: Database, text: str, *, top: int = 10,
     # Over-fetch when a document is excluded: its own passages tend to rank first.
     limit = max(POOL, top) + (40 if exclude_document_id is not None else 0)
     pool = search.bm25_candidates(db, words, limit)
+    if len(words) >= 2 and AND_TERMS:
+        # Passages holding *all* the rarest words: an intersection FTS5 finds by skipping
+        # through doclists, cheap even when every word is common in a huge corpus, and
+        # the likeliest true matches, which the OR query's top may crowd out.
+        both = search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True)
+        seen = {pid for pid, _ in both}
+        pool = both + [(pid, s) for pid, s in pool if pid not in seen]
     rows = search.passage_rows(db, [pid for pid, _ in pool])
     if exclude_document_id is not None:
         pool = [(pid, s) for pid, s in pool if pid in rows and rows[pid].document_id != exclude_document_id]

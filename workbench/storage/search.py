@@ -102,14 +102,16 @@ def quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
-def bm25_candidates(db: Database, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-    """Passages matching any of ``words`` (each quoted: never FTS syntax), best BM25 first.
+def bm25_candidates(db: Database, words: Sequence[str], limit: int, *,
+                    all_words: bool = False) -> list[tuple[int, float]]:
+    """Passages matching any (or, with ``all_words``, every) of ``words``, best BM25 first.
 
-    Returns ``(passage_id, score)`` with larger scores better (FTS5's bm25 is negative).
+    Each word is quoted, so it is never FTS syntax. Returns ``(passage_id, score)``
+    with larger scores better (FTS5's bm25 is negative).
     """
     if not words:
         return []
-    query = " OR ".join(quote(w) for w in words)
+    query = (" AND " if all_words else " OR ").join(quote(w) for w in words)
     rows = db.conn.execute(
         "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ?"
         " ORDER BY rank LIMIT ?",
