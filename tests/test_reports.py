@@ -276,3 +276,19 @@ def test_default_path_is_next_to_the_database(tmp_path):
 
     path = reports.default_path(tmp_path / "review.db", "claimreview", at=datetime(2026, 1, 2, 3, 4, 5))
     assert path == tmp_path / "review-report-20260102-030405.jsonld"
+
+
+def test_export_reads_one_snapshot_while_a_reviewer_writes(reviewed, tmp_path):
+    """A verdict given mid-export (another connection) shows in neither summary nor claims."""
+    from workbench.storage import connect
+
+    db, ids = reviewed
+    chunks, _ = reports.prepare(db, "json")
+    head = next(chunks) + next(chunks)  # the export has started reading
+    other = connect(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    review.set_status(other, ids["undone"], "sourced", reviewer="zoe")
+    data = json.loads(head + "".join(chunks))
+    assert data["summary"]["counts"]["sourced"] == 1
+    assert next(c for c in data["claims"] if c["id"] == ids["undone"])["verdict"] is None
+    assert not db.conn.in_transaction  # the snapshot is released at the end
+    assert model.gather(db).summary.counts["sourced"] == 2

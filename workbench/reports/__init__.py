@@ -122,8 +122,13 @@ def prepare(
         org = org or configured_org()
         warnings = claimreview.warnings(org=org, base_url=base_url)
     f = make_filter(db, statuses=statuses, documents=documents, reviewed_only=reviewed_only)
-    report = gather(db, f, reading_order=fmt in _READING_ORDER)
-    return render(report, fmt, org=org, base_url=base_url), warnings
+
+    def chunks() -> Iterator[str]:
+        with q.snapshot(db):
+            report = gather(db, f, reading_order=fmt in _READING_ORDER)
+            yield from render(report, fmt, org=org, base_url=base_url)
+
+    return chunks(), warnings
 
 
 def export_to(

@@ -204,9 +204,8 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
             for rows in q.iter_claim_pages(db, f, status=status):
                 yield from _page(db, rows, meta)
 
-    doc_ids = q.referenced_documents(db, f)
-
     def documents() -> Iterator[ReportDocument]:
+        doc_ids = q.referenced_documents(db, f)
         for doc, passages in q.iter_documents(db, doc_ids):
             yield ReportDocument(
                 ref=meta[doc[0]], content_hash=doc[6], text=doc[7], ingested_at=doc[8],

@@ -12,6 +12,7 @@ into report records.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -35,6 +36,26 @@ class ExportFilter:
 
     def is_empty(self) -> bool:
         return not (self.statuses or self.document_ids or self.reviewed_only)
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """Run a report's many reads against one snapshot (a read transaction), so the
+    summary and the claims agree even while a reviewer keeps working.
+
+    It ends with COMMIT, never ROLLBACK: the export writes nothing, and if the
+    connection is shared, a rollback could throw away someone else's change.
+    """
+    conn = db.conn
+    if conn.in_transaction:  # already inside one: that one is the snapshot
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def _where(f: ExportFilter) -> tuple[str, list]:
