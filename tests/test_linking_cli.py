@@ -28,13 +28,13 @@ def test_link_json_keys_and_order(seed_db_path):
     assert 0 <= start < end <= len(data[0]["text"])
 
 
-def test_link_plain_output_prints_markup_literally(seed_db_path):
-    db = connect(seed_db_path)
-    doc_id = corpus.find_document(db, "000_66017234bd628af3.txt").id
-    db.close()
-    res = run(seed_db_path, "link", "[bold]Lavrov[/bold] Wang Yi talks", "--top", "2")
+def test_link_plain_output_prints_markup_literally(seed_db_path, tmp_path):
+    article = tmp_path / "markup.txt"
+    article.write_text("Zanzibar officials said [bold]Zorblax[/bold] <b>deployed</b> 7 drones.\n", encoding="utf-8")
+    assert run(seed_db_path, "ingest", str(article)).exit_code == 0
+    res = run(seed_db_path, "link", "Zorblax deployed drones in Zanzibar", "--top", "2")
     assert res.exit_code == 0 and "suggested:" in res.output
-    assert doc_id  # the corpus is there; the claim text itself never reaches output as markup
+    assert "[bold]Zorblax[/bold] <b>deployed</b>" in res.output
 
 
 @pytest.mark.parametrize("claim", ["", "!!!", '"', "NEAR(", "AND", "'; DROP TABLE claims; --"])
