@@ -166,3 +166,11 @@ def test_failure_mid_document_leaves_no_half_document(tmp_path, db, monkeypatch)
     assert corpus.stats(db)["documents"] == 0
     assert corpus.stats(db)["passages"] == 0
     assert db.execute("SELECT count(*) FROM passages_fts").fetchone()[0] == 0
+
+
+def test_jsonl_lone_surrogate_is_a_clear_error(tmp_path, db):
+    feed = tmp_path / "s.jsonl"
+    feed.write_text('{"id": "x", "text": "Lavrov said \\ud800 on Thursday in Beijing."}\n', encoding="utf-8")
+    report = ingestion.ingest_paths(db, [feed])
+    assert report.added == 0
+    assert report.errors == [f"{feed}:1: invalid Unicode (a lone surrogate escape)"]

@@ -96,14 +96,18 @@ def decode(data: bytes, label: str) -> str:
     return text
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def content_hash(text: str, chunk: int = 1 << 20) -> str:
+    # Encoded a megabyte at a time: a 50 MB document is not copied whole again.
+    digest = hashlib.sha256()
+    for start in range(0, len(text), chunk):
+        digest.update(text[start:start + chunk].encode("utf-8"))
+    return digest.hexdigest()
 
 
 # --- parsing one file into documents -------------------------------------------
 
 def parse_text(path: Path, text: str) -> RawDocument:
-    return RawDocument(name=path.name, text=text, title=guess_title(text.splitlines()))
+    return RawDocument(name=path.name, text=text, title=guess_title(text[:20_000].splitlines()))
 
 
 def guess_title(lines: Iterable[str]) -> str | None:
@@ -129,7 +133,9 @@ def parse_markdown(path: Path, text: str) -> RawDocument:
                 meta[key.strip().lower()] = value.strip().strip("\"'")
         body = text[m.end():]
     heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
-    title = meta.get("title") or (heading.group(1).strip() if heading else guess_title(body.splitlines()))
+    title = meta.get("title") or (
+        heading.group(1).strip() if heading else guess_title(body[:20_000].splitlines())
+    )
     return RawDocument(
         name=path.name, text=body, title=title,
         source=meta.get("source") or meta.get("outlet"), url=meta.get("url"),
@@ -185,6 +191,12 @@ def parse_jsonl(path: Path) -> Iterator[RawDocument | InputError]:
             doc_id, body = obj.get("id"), obj.get("text")
             if doc_id is None or not isinstance(body, str) or not body.strip():
                 yield InputError(f"{path}:{number}: needs an \"id\" and a non-empty \"text\"")
+                continue
+
+            try:  # JSON escapes can smuggle in lone surrogates that SQLite cannot store
+                json.dumps(obj, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                yield InputError(f"{path}:{number}: invalid Unicode (a lone surrogate escape)")
                 continue
 
             def field_(key: str) -> str | None:
