@@ -174,7 +174,8 @@ class ReviewScreen(Screen):
                 header.append(" " + suggestion.suggested, "bold")
                 header.append(" (not applied)", "dim")
             header.append("  l link · L contradicting · tab/[ ] pick", "dim italic")
-        self.query_one("#candidates-header", Static).update(header)
+        # Fixed height (2 lines): no layout pass needed, which keeps a keypress to one cheap frame.
+        self.query_one("#candidates-header", Static).update(header, layout=False)
         relations = {link.passage_id: link.relation for link in self.context.links} if self.context else {}
         self.candidate_list.show(cands, relations)
 
@@ -211,7 +212,7 @@ class ReviewScreen(Screen):
             line.append("  ·  /")
             line.append(txt.one_line(claims.search)[:40])
         line.append(f"  ·  {claims.cursor + 1 if claims.total else 0}/{claims.total}", "dim")
-        self.query_one("#status", Static).update(line)
+        self.query_one("#status", Static).update(line, layout=False)
 
     def schedule_save(self) -> None:
         """Note where the review is; written to the database once the cursor rests."""
