@@ -287,3 +287,22 @@ async def test_config_problems_are_reported_at_start(make_app):
         assert any("claim.sourced" in m and "clashes" in m for m in messages)
         await pilot.press("j")  # j still moves: the clashing rebinding was not applied
         assert app.screen.query_one(ClaimList).cursor == 1
+
+
+async def test_a_burst_after_slash_is_typed_into_the_search_box(make_app, check_db):
+    """A terminal delivers "/lavrov<enter>" at once, before the box has focus."""
+    from textual import events
+
+    matches = ids(check_db, search="Lavrov")
+    before = corpus.count_claims(check_db)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), *((c, c) for c in "Lavrov"), ("enter", None)]:
+            app._driver.send_message(events.Key(key, char))
+        await pilot.pause(0.2)
+        await pilot.pause()
+        assert app.screen.query_one(ClaimList).search == "Lavrov"
+        assert app.screen.claim_id == matches[0]
+        assert not review.history(check_db)  # "L" did not link anything
+        assert corpus.count_claims(check_db) == before  # "a" did not add a claim

@@ -77,6 +77,8 @@ class ReviewScreen(Screen):
         self._save_timer = None
         self._compute_timer = None
         self._pending: ResumeState | None = None
+        self._typed: list[str] | None = None
+        """Keys typed after `/` before the search box opened (a terminal sends bursts)."""
 
     # --- layout ------------------------------------------------------------------
 
@@ -364,10 +366,16 @@ class ReviewScreen(Screen):
 
     def action_search(self) -> None:
         box = self.query_one(SearchBox)
+        typed, self._typed = self._typed or [], None
         self._search_before = (self.claims.search, self.claim_id)
-        box.value = self.claims.search
+        box.value = self.claims.search + "".join(t for t in typed if len(t) == 1)
+        box.cursor_position = len(box.value)
         box.add_class("-open")
         box.focus()
+        if "escape" in typed:
+            box.action_cancel()
+        elif "enter" in typed:
+            self.call_later(box.action_submit)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -392,6 +400,38 @@ class ReviewScreen(Screen):
             search, claim_id = before
             self.claims.reload(claim_id, search=search)
             self.schedule_save()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys typed right after `/` can arrive before the box has focus (a
+        # terminal sends "/lavrov" in one burst): while the box is open they
+        # must not mark, link or add anything; on_key types them into the box.
+        if self._search_before is not None and action != "search":
+            return False
+        return True
+
+    def on_key(self, event) -> None:
+        box = self.query_one(SearchBox)
+        if self.focused is box:
+            return
+        if self._search_before is None and self._typed is None:
+            if event.key in self.app.config.keys_for("list.search"):
+                self._typed = []  # the box is opening: what follows is search text
+            return
+        # Between `/` and the box taking focus: the keys belong to the box.
+        event.stop()
+        event.prevent_default()
+        if self._search_before is None:  # the search action has not run yet
+            if event.is_printable and event.character:
+                self._typed.append(event.character)
+            elif event.key in ("enter", "escape"):
+                self._typed.append(event.key)
+            return
+        if event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+        elif event.key == "enter":
+            self.call_later(box.action_submit)
+        elif event.key == "escape":
+            box.action_cancel()
 
     def _close_search(self) -> None:
         self._search_before = None
