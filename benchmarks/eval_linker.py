@@ -44,10 +44,22 @@ def load(eval_dir: Path):
     return scored
 
 
+def corpus_jsonl(eval_dir: Path, tmp: Path) -> Path:
+    """The passages as the workbench's JSONL corpus format (``article`` becomes ``title``),
+    written to the temporary directory only."""
+    out = tmp / "passages.jsonl"
+    with out.open("w", encoding="utf-8") as f:
+        for line in (eval_dir / "climate_fever" / "passages.jsonl").open(encoding="utf-8"):
+            p = json.loads(line)
+            f.write(json.dumps({"id": p["id"], "title": p["article"], "text": p["text"]}, ensure_ascii=False) + "\n")
+    return out
+
+
 def build_db(eval_dir: Path, path: Path):
     db = connect(path)
+    source = corpus_jsonl(eval_dir, path.parent)
     t0 = time.perf_counter()
-    report = ingestion.ingest_paths(db, [eval_dir / "climate_fever" / "passages.jsonl"])
+    report = ingestion.ingest_paths(db, [source])
     build = time.perf_counter() - t0
     if report.errors:
         print("ingest errors:", report.errors[:3], file=sys.stderr)
