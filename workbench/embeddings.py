@@ -103,8 +103,17 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> Any:
         """A (len(texts), dim) float32 array of unit vectors (zero rows for texts without words)."""
+        return self.embed_words([_WORD_RE.findall(t) for t in texts])
+
+    def embed_words(self, word_lists: Sequence[Sequence[str]]) -> Any:
+        """Like ``embed`` for texts already split into words (the linker has them).
+
+        Figures are left out: the tokenizer spells them digit by digit, which says
+        little about meaning, and each new figure would be a tokenizer call.
+        """
         np = self._np
-        split = [_WORD_RE.findall(t) or [""] for t in texts]  # "" → row 0, the zero vector
+        # "" → row 0, the zero vector, so every text has at least one row to sum.
+        split = [[w for w in ws if not w.isdigit()] or [""] for ws in word_lists]
         with _lock:
             index = self._index
             missing = list({w for ws in split for w in ws if w and w not in index})

@@ -54,6 +54,7 @@ def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
     _ensure_temp(db)
     conn = db.conn
     # Savepoint so this scratch write never commits or rolls back the caller's transaction.
+    before = conn.total_changes
     conn.execute("SAVEPOINT wb_stem")
     try:
         conn.executemany(
@@ -66,6 +67,8 @@ def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
         conn.execute("DELETE FROM temp.wb_stem")
     finally:
         conn.execute("RELEASE wb_stem")
+        # Scratch writes are no change to the corpus: the df cache must not see them.
+        db._wb_scratch_changes = getattr(db, "_wb_scratch_changes", 0) + conn.total_changes - before  # type: ignore[attr-defined]
     found: dict[str, str] = {}
     for doc, term in rows:
         # A word the tokenizer splits in two keeps its first piece.
@@ -78,16 +81,40 @@ def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
     return out
 
 
+_DF_CACHE_MAX = 100_000
+
+
+def _df_cache(db: Database) -> dict[str, int]:
+    """This connection's document-frequency cache, emptied whenever the database changed.
+
+    ``PRAGMA data_version`` moves when another connection commits, ``total_changes``
+    (less the stemmer's scratch writes) when this one writes: between changes, a term's df cannot move, and each fts5vocab
+    lookup costs ~0.1 ms (a dozen per query).
+    """
+    conn = db.conn
+    own_changes = conn.total_changes - getattr(db, "_wb_scratch_changes", 0)
+    stamp = (conn, conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
+    cached = getattr(db, "_wb_df_cache", None)
+    if cached is None or cached[0] != stamp or len(cached[1]) > _DF_CACHE_MAX:
+        cached = (stamp, {})
+        db._wb_df_cache = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
 def doc_freqs(db: Database, terms: Iterable[str]) -> dict[str, int]:
     """How many passages hold each stemmed term (absent terms map to 0)."""
     _ensure_temp(db)
+    cache = _df_cache(db)
     out: dict[str, int] = {}
     for term in set(terms):
+        if term in cache:
+            out[term] = cache[term]
+            continue
         # One `term = ?` lookup per term: fts5vocab answers it from the index b-tree directly.
         row = db.conn.execute(
             "SELECT doc FROM temp.wb_passages_vocab WHERE term = ?", [term]
         ).fetchone()
-        out[term] = row[0] if row else 0
+        out[term] = cache[term] = row[0] if row else 0
     return out
 
 
