@@ -27,8 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from workbench import ingestion, linking
-from workbench.storage import connect
-from workbench.storage import search
+from workbench.storage import connect, search
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 

@@ -1,0 +1,79 @@
+"""Linker signals beyond BM25: static word embeddings, document titles, cached df."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import embeddings, ingestion, linking
+from workbench.models import RawDocument
+from workbench.storage import connect
+
+needs_model = pytest.mark.skipif(embeddings.model_paths() is None, reason="wordllama not installed")
+
+
+@needs_model
+def test_model_loads_from_the_package_without_network(monkeypatch):
+    # Any attempt to open a socket fails the test: the weights must come from the wheel.
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("network access while loading the embedding model")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    model = embeddings.load(embeddings.model_paths())
+    vectors = model.embed([
+        "China expressed understanding and support",
+        "China understands and supports this position",
+        "The weather in Paris was rainy",
+        "",
+        "!!!",
+    ])
+    assert vectors.shape == (5, model.dim)
+    sims = vectors @ vectors[0]
+    assert sims[0] == pytest.approx(1.0, abs=1e-5)
+    assert sims[1] > 0.6 > sims[2]  # paraphrase close, unrelated far
+    assert not vectors[3].any() and not vectors[4].any()  # nothing to embed: zero vector
+
+
+@needs_model
+def test_embedding_ignores_figures_and_is_stable_across_the_cache():
+    model = embeddings.get()
+    first = model.embed(["Russia deployed 115000 troops"])
+    model.embed([f"filler words {i}" for i in range(50)])  # grows the word cache
+    again = model.embed(["Russia deployed 999 troops"])
+    assert float(first[0] @ again[0]) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_linker_works_without_the_model(seed_db, monkeypatch):
+    claim = "Russia has deployed 115,000 troops near Ukraine's borders"
+    with_model = linking.link_text(seed_db, claim, top=5)
+    monkeypatch.setattr(embeddings, "get", lambda: None)
+    lexical = linking.link_text(seed_db, claim, top=5)
+    assert lexical.candidates and "115,000 troops" in lexical.candidates[0].text
+    assert all(0 <= c.score <= 100 for c in lexical.candidates)
+    if embeddings.model_paths() is not None:  # the model does change the scores
+        assert [c.score for c in lexical.candidates] != [c.score for c in with_model.candidates]
+
+
+def test_title_lifts_passages_of_a_matching_document(tmp_path):
+    db = connect(tmp_path / "t.db")
+    body = "Officials met on Tuesday to discuss the plan in detail."
+    for name, title in [("a", "Quarterly sports results"), ("b", "Glacier retreat in the Alps")]:
+        ingestion.ingest_document(db, RawDocument(name=name, text=body + f" Note {name}.", title=title))
+    result = linking.link_text(db, "glacier retreat plan discussed by officials", top=2)
+    assert [c.doc for c in result.candidates] == ["b", "a"]
+    assert result.candidates[0].score > result.candidates[1].score
+
+
+def test_new_documents_are_found_on_an_open_connection(seed_db_path):
+    """The df cache must notice documents another connection ingests."""
+    reader = connect(seed_db_path)
+    assert linking.link_text(reader, "Zorblax quantum lettuce", top=3).candidates == ()
+    writer = connect(seed_db_path)
+    ingestion.ingest_document(writer, RawDocument(name="z.txt", text="Zorblax grew quantum lettuce on Mars."))
+    writer.close()
+    found = linking.link_text(reader, "Zorblax quantum lettuce", top=3)
+    assert found.candidates and "Zorblax" in found.candidates[0].text
+    # ...and documents this connection ingests itself.
+    ingestion.ingest_document(reader, RawDocument(name="y.txt", text="Yarnwig lettuce is purple."))
+    assert any("Yarnwig" in c.text for c in linking.link_text(reader, "Yarnwig", top=3).candidates)
