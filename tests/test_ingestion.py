@@ -174,3 +174,25 @@ def test_jsonl_lone_surrogate_is_a_clear_error(tmp_path, db):
     report = ingestion.ingest_paths(db, [feed])
     assert report.added == 0
     assert report.errors == [f"{feed}:1: invalid Unicode (a lone surrogate escape)"]
+
+
+def _dump(db):
+    return (db.execute('SELECT name, text FROM documents ORDER BY id').fetchall(),
+            db.execute('SELECT document_id, ordinal, paragraph, start, "end", text FROM passages'
+                       ' ORDER BY id').fetchall(),
+            db.execute("SELECT passage_id, text, score, reasons FROM claims ORDER BY id").fetchall())
+
+
+def test_parallel_ingest_stores_exactly_what_serial_ingest_stores(tmp_path, monkeypatch):
+    from workbench import passages
+    from workbench.storage import connect
+
+    monkeypatch.setattr(passages, "CHUNK_CHARS", 700)  # several slices per document
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))),
+                   encoding="utf-8")
+    serial, parallel = connect(tmp_path / "s.db"), connect(tmp_path / "p.db")
+    a = ingestion.ingest_paths(serial, [SEEDS, big], parallel=False)
+    b = ingestion.ingest_paths(parallel, [SEEDS, big], parallel=True)
+    assert (a.added, a.passages, a.claims) == (b.added, b.passages, b.claims) == (6, a.passages, a.claims)
+    assert _dump(serial) == _dump(parallel)

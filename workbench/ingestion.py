@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,9 +18,9 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .errors import InputError
-from .extraction import claim_for, is_boilerplate
+from .extraction import is_boilerplate
 from .models import PassageDraft, RawDocument
-from .segment import split_sentences
+from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401  (re-exported)
 from .storage import corpus
 from .storage.connection import bulk_load
 
@@ -199,16 +200,18 @@ def parse_jsonl(path: Path) -> Iterator[RawDocument | InputError]:
                 yield InputError(f"{path}:{number}: invalid Unicode (a lone surrogate escape)")
                 continue
 
-            def field_(key: str) -> str | None:
-                value = obj.get(key)
-                return str(value) if value not in (None, "") else None
-
             yield RawDocument(
-                name=str(doc_id), text=body, title=field_("title"), source=field_("source"),
-                url=field_("url"), published=field_("published"),
+                name=str(doc_id), text=body, title=_optional(obj, "title"),
+                source=_optional(obj, "source"), url=_optional(obj, "url"),
+                published=_optional(obj, "published"),
             )
         if not seen_any:
             yield InputError(f"{path}: empty file")
+
+
+def _optional(obj: dict, key: str) -> str | None:
+    value = obj.get(key)
+    return str(value) if value not in (None, "") else None
 
 
 def parse_file(path: Path) -> Iterator[RawDocument | InputError]:
@@ -228,43 +231,19 @@ def parse_file(path: Path) -> Iterator[RawDocument | InputError]:
         yield exc
 
 
-# --- passages ------------------------------------------------------------------
-
-_PARAGRAPH = re.compile(r"[^\n]+")
-_BLANK_LINE_PARAGRAPH = re.compile(r"\S(?:.|\n(?!\s*\n))*", re.MULTILINE)
-
-
-def paragraphs(text: str, *, blank_line_separated: bool = False) -> Iterator[tuple[int, int]]:
-    """(start, end) of each paragraph: a line, or with Markdown a blank-line-separated block."""
-    pattern = _BLANK_LINE_PARAGRAPH if blank_line_separated else _PARAGRAPH
-    for m in pattern.finditer(text):
-        if m.group().strip():
-            yield m.start(), m.end()
-
-
-def split_passages(text: str, *, blank_line_separated: bool = False) -> Iterator[PassageDraft]:
-    """Sentences of the document with exact offsets; boilerplate paragraphs are dropped."""
-    ordinal = 0
-    for number, (p_start, p_end) in enumerate(paragraphs(text, blank_line_separated=blank_line_separated)):
-        para = text[p_start:p_end]
-        if is_boilerplate(para):
-            continue
-        for s, e in split_sentences(para):
-            sentence = para[s:e]
-            yield PassageDraft(
-                ordinal=ordinal, paragraph=number, start=p_start + s, end=p_start + e,
-                text=sentence, claim=claim_for(sentence),
-            )
-            ordinal += 1
-
-
 # --- the whole run -------------------------------------------------------------
+
+#: Inputs at least this large are segmented and scored on every core.
+PARALLEL_MIN_BYTES = 4_000_000
+
 
 def ingest_document(db: Database, doc: RawDocument, *, markdown: bool = False) -> tuple[int, int] | None:
     """Store one document; (passages, claims) added, or None if already stored."""
-    result = corpus.add_document(
-        db, doc, content_hash(doc.text), split_passages(doc.text, blank_line_separated=markdown)
-    )
+    return _store(db, doc, split_passages(doc.text, blank_line_separated=markdown))
+
+
+def _store(db: Database, doc: RawDocument, drafts: Iterable[PassageDraft]) -> tuple[int, int] | None:
+    result = corpus.add_document(db, doc, content_hash(doc.text), drafts)
     return None if result is None else result[1:]
 
 
@@ -274,8 +253,14 @@ def ingest_paths(
     *,
     on_progress: Callable[[int], None] | None = None,
     on_error: Callable[[str], None] | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
-    """Ingest every supported file under ``paths``. ``on_progress`` gets bytes done."""
+    """Ingest every supported file under ``paths``. ``on_progress`` gets bytes done.
+
+    ``parallel`` (default: when the input is large and there is more than one
+    core) segments and scores documents in worker processes while this one
+    writes; the stored result is identical either way.
+    """
     report = IngestReport()
 
     def fail(message: str) -> None:
@@ -283,35 +268,49 @@ def ingest_paths(
         if on_error:
             on_error(message)
 
-    files, errors = discover(paths)
-    for message in errors:
-        fail(message)
-    with bulk_load(db):
-        for path in files:
-            _ingest_file(db, path, report, fail, on_progress)
-    return report
-
-
-def _ingest_file(db: Database, path: Path, report: IngestReport, fail: Callable[[str], None],
-                 on_progress: Callable[[int], None] | None) -> None:
-    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    for item in parse_file(path):
-        if isinstance(item, InputError):
-            fail(str(item))
-            continue
-        stored = ingest_document(db, item, markdown=markdown)
+    def store(doc: RawDocument, drafts: Iterable[PassageDraft], source_bytes: int) -> None:
+        stored = _store(db, doc, drafts)
         if stored is None:
             report.skipped += 1
         else:
             report.added += 1
             report.passages += stored[0]
             report.claims += stored[1]
-        if on_progress and path.suffix.lower() in JSONL_SUFFIXES:
-            on_progress(len(item.text.encode("utf-8")))
-    if on_progress and path.suffix.lower() not in JSONL_SUFFIXES:
-        on_progress(_size(path))
+        if on_progress:
+            on_progress(source_bytes)
+
+    files, errors = discover(paths)
+    for message in errors:
+        fail(message)
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and sum(map(_size, files)) >= PARALLEL_MIN_BYTES
+    documents = _documents(files, fail)
+    with bulk_load(db):
+        if not parallel:
+            for doc, markdown, source_bytes in documents:
+                store(doc, split_passages(doc.text, blank_line_separated=markdown), source_bytes)
+            return report
+        splitter = ParallelSplitter()
+        try:
+            jobs = (((doc, size), doc.text, markdown) for doc, markdown, size in documents)
+            for (doc, source_bytes), drafts in splitter.run(jobs):
+                store(doc, drafts, source_bytes)
+        finally:
+            splitter.close()
+    return report
 
 
+def _documents(files: list[Path], fail: Callable[[str], None]) -> Iterator[tuple[RawDocument, bool, int]]:
+    """Every readable document with its Markdown flag and source size; errors go to ``fail``."""
+    for path in files:
+        suffix = path.suffix.lower()
+        for item in parse_file(path):
+            if isinstance(item, InputError):
+                fail(str(item))
+            elif suffix in JSONL_SUFFIXES:
+                yield item, False, len(item.text.encode("utf-8"))
+            else:
+                yield item, suffix in MARKDOWN_SUFFIXES, _size(path)
 
 
 def _size(path: Path) -> int:
