@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Reinstall only when the project metadata changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,embeddings]'
 	touch $(STAMP)
 
 run: $(STAMP)
