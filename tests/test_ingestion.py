@@ -1,5 +1,6 @@
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -8,8 +9,6 @@ from workbench import ingestion
 from workbench.cli import cli, main  # noqa: F401  (main registers commands)
 from workbench.cli import corpus as _corpus  # noqa: F401
 from workbench.storage import corpus
-
-from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -50,7 +50,7 @@ def test_newer_migration_name_is_refused(tmp_path):
 def test_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(DatabaseError, match="junk.db"):
+    with pytest.raises(DatabaseError, match=r"junk\.db"):
         connect(path)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import islice
 
 from sqlite_utils import Database
@@ -19,7 +19,7 @@ FILTERS: tuple[str, ...] = ("all", "unreviewed", "sourced", "contested", "unsupp
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def document_exists(db: Database, content_hash: str) -> bool:
@@ -273,7 +273,7 @@ def claim_position(
 
 
 def stats(db: Database) -> dict[str, int]:
-    one = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: db.execute(sql).fetchone()[0]
     counts = dict(
         db.execute("SELECT coalesce(status, 'unreviewed'), count(*) FROM verdicts GROUP BY 1").fetchall()
     )
