@@ -19,6 +19,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import re
 import resource
 import statistics
 import time
@@ -34,37 +35,168 @@ from workbench.storage import connect, corpus
 
 REPO = Path(__file__).resolve().parents[1]
 EVAL = REPO.parent / "shared" / "eval" / "climate_fever" / "passages.jsonl"
+CLAIMS = EVAL.with_name("claims.jsonl")
 CACHE = Path("/tmp/workbench-link-scale")
 PER_DOC = 1000  # passages per synthetic document: one transaction each
 
 
+# Clause boundaries: a phrase ends after , ; : and before these words, so a passage is
+# built from clauses of several different sentences rather than two long halves.
+_BREAK_BEFORE = frozenset("and but which while that because after when whereas although who where"
+                          " as with in on to for from by during since".split())
+_CORE = re.compile(r"^([^\w]*)([\w’'.-]*?\w)([^\w]*)$")
+_FIGURE = re.compile(r"^\d[\d,.]*$")
+# Hand-written synonyms for the paraphrased queries (news and climate wording, both ways).
+SYNONYMS = {
+    "said": "stated", "talks": "discussions", "troops": "soldiers", "meeting": "talks",
+    "increase": "rise", "rise": "increase", "warming": "heating", "global": "worldwide",
+    "large": "big", "big": "large", "began": "started", "started": "began", "show": "indicate",
+    "shows": "indicates", "support": "backing", "expressed": "voiced", "countries": "nations",
+    "country": "nation", "president": "leader", "minister": "official", "government": "administration",
+    "temperature": "heat", "temperatures": "heat", "levels": "amounts", "level": "amount",
+    "caused": "led to", "cause": "lead to", "reduce": "cut", "reduced": "cut", "major": "main",
+    "important": "key", "almost": "nearly", "nearly": "almost", "about": "around", "around": "about",
+    "because": "since", "however": "but", "announced": "declared", "agreed": "consented",
+    "scientists": "researchers", "researchers": "scientists", "study": "research", "years": "decades",
+    "recent": "latest", "people": "persons", "war": "conflict", "conflict": "war", "attack": "assault",
+    "significant": "considerable", "emissions": "discharges", "weather": "climate", "world": "globe",
+}
+
+
 def source_sentences() -> list[str]:
+    """Seed passages, Climate-FEVER evidence sentences and Climate-FEVER claims (news-like)."""
     sentences = []
     for path in sorted((REPO / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         sentences += [p.text for p in split_passages(text)]
     if EVAL.exists():
         sentences += [json.loads(line)["text"] for line in EVAL.open(encoding="utf-8")]
+    if CLAIMS.exists():
+        sentences += [json.loads(line)["claim"] for line in CLAIMS.open(encoding="utf-8")]
     return [s for s in sentences if len(s.split()) >= 6]
 
 
-def recombine(rng: random.Random, pool: list[str]) -> str:
-    a, b = rng.choice(pool).split(), rng.choice(pool).split()
-    cut_a, cut_b = rng.randint(3, max(3, len(a) - 1)), rng.randint(1, max(1, len(b) - 3))
-    words = a[:cut_a] + b[cut_b:]
-    # Vary figures so numbers are not all the same few.
-    return " ".join(str(rng.randint(2, 250_000)) if w.isdigit() else w for w in words)
+def phrases(sentences: list[str]) -> list[list[str]]:
+    """Every sentence cut into clauses/phrases of 3–12 words (whitespace tokens, punctuation kept)."""
+    out = []
+    for s in sentences:
+        cur: list[str] = []
+        for w in s.split():
+            if cur and len(cur) >= 3 and w.lower() in _BREAK_BEFORE:
+                out.append(cur)
+                cur = []
+            cur.append(w)
+            if len(cur) >= 12 or (len(cur) >= 3 and w[-1] in ",;:"):
+                out.append(cur)
+                cur = []
+        if len(cur) >= 3:
+            out.append(cur)
+        elif cur and out:
+            out[-1] = out[-1] + cur
+    return out
 
 
-def build(size: int, path: Path) -> float:
-    rng = random.Random(size)
-    pool = source_sentences()
+def _name_parts(name: str) -> tuple[str, str] | None:
+    m = re.match(r"^([^aeiouy]*[aeiouy]+[^aeiouy]?)(.*)$", name, re.I)
+    if not m or len(name) < 4:
+        return None
+    head = m.group(1)
+    tail = re.search(r"[aeiouy]+[^aeiouy]*$", name[len(head):] or name[-3:], re.I)
+    return head, tail.group() if tail else name[-3:]
+
+
+def names_lexicon(rng: random.Random, sentences: list[str], blended: int) -> list[str]:
+    """The corpora's own capitalised words, most frequent first, then ``blended`` new names made
+    of the head of one and the tail of another ("Lav" + "ington"): real news has a long tail of
+    rare names, places and outlets that ~3,800 source sentences cannot supply."""
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for w in s.split()[1:]:
+            m = _CORE.match(w)
+            core = m.group(2) if m else ""
+            if core[:1].isupper() and core.isalpha() and len(core) > 2 and not core.isupper():
+                counts[core] = counts.get(core, 0) + 1
+    real = sorted(counts, key=lambda w: (-counts[w], w))
+    parts = [p for p in map(_name_parts, real) if p]
+    made: set[str] = set(real)
+    out = list(real)
+    while len(out) < len(real) + blended:
+        # Head + tail, sometimes with a middle syllable (~885 heads x 371 tails alone would
+        # run out of new names before 1M passages need them).
+        middle = rng.choice(parts)[0] if rng.random() < 0.4 else ""
+        name = (rng.choice(parts)[0] + middle + rng.choice(parts)[1]).capitalize()
+        if name not in made and 4 <= len(name) <= 16:
+            made.add(name)
+            out.append(name)
+    return out
+
+
+class Generator:
+    """Passages of 2–4 clauses drawn from different sentences; capitalised words replaced by
+    names drawn log-uniformly from the lexicon (a Zipf-like long tail: a few names are
+    everywhere, most appear a handful of times), figures varied in value and format."""
+
+    def __init__(self, seed: int, blended: int) -> None:
+        self.rng = random.Random(seed)
+        sentences = source_sentences()
+        self.phrases = phrases(sentences)
+        self.names = names_lexicon(self.rng, sentences, blended)
+
+    def name(self) -> str:
+        return self.names[int(len(self.names) ** self.rng.random()) - 1]
+
+    def figure(self) -> str:
+        rng = self.rng
+        n = int(10 ** rng.uniform(0, 6.5))
+        kind = rng.random()
+        if kind < 0.5:
+            return f"{n:,}" if n >= 10_000 else str(n)
+        if kind < 0.7:
+            return f"{n / 10:.1f}"
+        if kind < 0.85:
+            return str(rng.randint(1900, 2030))
+        return f"{rng.randint(1, 99)}%"
+
+    def passage(self) -> str:
+        rng = self.rng
+        words: list[str] = []
+        for _ in range(rng.choice((2, 3, 3, 4))):
+            words += rng.choice(self.phrases)
+        while len(words) < 14:  # sentence-length, like the passages the segmenter makes
+            words += rng.choice(self.phrases)
+        words = words[:45]
+        out = []
+        for i, w in enumerate(words):
+            m = _CORE.match(w)
+            if m:
+                pre, core, post = m.groups()
+                if _FIGURE.match(core):
+                    w = pre + self.figure() + post
+                elif i and core[:1].isupper() and core.isalpha() and rng.random() < 0.7:
+                    w = pre + self.name() + post
+            out.append(w)
+        if rng.random() < 0.35:  # attribution, as news sentences have
+            out[-1] = out[-1].rstrip(".,;:") + ","
+            out += [self.name(), self.name(), "said"]
+        text = " ".join(out).rstrip(",;: ")
+        text = text[:1].upper() + text[1:]
+        return text if text[-1] in ".!?\"”" else text + "."
+
+
+def build(size: int, path: Path) -> dict:
+    gen = Generator(size, blended=max(20_000, size // 3))
     db = connect(path)
-    t0 = time.perf_counter()
+    build_s = 0.0  # time in add_document only (FTS5 index included), not text generation
     made = 0
+    seen: set[int] = set()
+    duplicates = 0
     while made < size:
         n = min(PER_DOC, size - made)
-        texts = [recombine(rng, pool) for _ in range(n)]
+        texts = [gen.passage() for _ in range(n)]
+        for t in texts:
+            h = hash(t)
+            duplicates += h in seen
+            seen.add(h)
         drafts, pos = [], 0
         for i, t in enumerate(texts):
             drafts.append(PassageDraft(i, i, pos, pos + len(t), t))
@@ -72,15 +204,24 @@ def build(size: int, path: Path) -> float:
         body = "\n".join(texts)
         doc = RawDocument(name=f"synthetic-{size}-{made}", text=body, title=None,
                           source=f"outlet-{made // PER_DOC % 50}")
+        t0 = time.perf_counter()
         corpus.add_document(db, doc, f"{size}-{made}", drafts)
+        build_s += time.perf_counter() - t0
         made += n
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, passages_fts, row)")
+    terms, rare = db.conn.execute("SELECT count(*), sum(doc <= 10) FROM temp.v").fetchone()
     db.close()
-    return time.perf_counter() - t0
+    return {"build_s": build_s, "phrases": len(gen.phrases), "names": len(gen.names),
+            "duplicates": duplicates, "terms": terms, "terms_df_le_10": rare}
 
 
 def paraphrase(rng: random.Random, text: str) -> str:
-    words = [w for w in text.split() if rng.random() > 0.3]
+    """~25 % of the words dropped, up to two swapped for a synonym, two neighbours swapped."""
+    words = [w for w in text.split() if rng.random() > 0.25] or text.split()
+    slots = [i for i, w in enumerate(words) if w.lower().strip(".,;:") in SYNONYMS]
+    for i in rng.sample(slots, min(2, len(slots))):
+        words[i] = SYNONYMS[words[i].lower().strip(".,;:")]
     if len(words) > 3:
         i = rng.randrange(len(words) - 1)
         words[i], words[i + 1] = words[i + 1], words[i]
@@ -98,18 +239,22 @@ def _child_build(size: int, path: str, out: mp.Queue) -> None:
 
 def measure(size: int, queries: int, brute_queries: int) -> dict:
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"corpus-{size}.db"
-    meta = CACHE / f"corpus-{size}.json"
+    path = CACHE / f"corpus-v2-{size}.db"  # v2: clause-level recombination, long-tail names
+    meta = CACHE / f"corpus-v2-{size}.json"
     if not path.exists() or not meta.exists():
         for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
             p.unlink(missing_ok=True)
         q: mp.Queue = mp.Queue()
         child = mp.Process(target=_child_build, args=(size, str(path), q))  # keeps build memory apart
         child.start()
-        build_s = q.get()
+        stats = q.get()
         child.join()
-        meta.write_text(json.dumps({"build_s": build_s}))
-    build_s = json.loads(meta.read_text())["build_s"]
+        meta.write_text(json.dumps(stats))
+    stats = json.loads(meta.read_text())
+    build_s = stats["build_s"]
+    print(f"  corpus {size:,}: {stats['phrases']:,} source phrases, {stats['names']:,} names,"
+          f" {stats['duplicates']:,} duplicate passages, {stats['terms']:,} distinct terms"
+          f" ({stats['terms_df_le_10']:,} in at most 10 passages)", flush=True)
     db = connect(path)
     rng = random.Random(7)
     max_id = db.execute("SELECT max(id) FROM passages").fetchone()[0]

@@ -95,11 +95,19 @@ class Embedder:
             grown[: self._used] = self._rows[: self._used]
             self._rows = grown
         # The tokenizer prefixes a lone word with its word-start marker, as inside a sentence.
-        for w, e in zip(missing, self._tok.encode_batch(missing, add_special_tokens=False)):
-            if e.ids:
-                self._rows[self._used] = self._table[e.ids].sum(0)
-            self._index[w] = self._used
-            self._used += 1
+        # encode() per word: encode_batch's thread pool costs more than it saves on the few
+        # dozen new words of a query.
+        encoded = [self._tok.encode(w, add_special_tokens=False).ids for w in missing]
+        # One gather and one segmented sum for all new words; a word without tokens borrows
+        # token 0 (every segment must be non-empty) and is zeroed after.
+        ids = [word_ids or [0] for word_ids in encoded]
+        starts = np.cumsum([0] + [len(word_ids) for word_ids in ids[:-1]])
+        sums = np.add.reduceat(self._table[[i for word_ids in ids for i in word_ids]], starts, axis=0)
+        sums[[k for k, word_ids in enumerate(encoded) if not word_ids]] = 0
+        self._rows[self._used: self._used + len(missing)] = sums
+        for k, w in enumerate(missing):
+            self._index[w] = self._used + k
+        self._used += len(missing)
 
     def embed(self, texts: Sequence[str]) -> Any:
         """A (len(texts), dim) float32 array of unit vectors (zero rows for texts without words)."""

@@ -63,6 +63,8 @@ AVG_PASSAGE_WORDS = 25.0
 AND_TERMS = 3
 #: How many FTS5 candidates are reranked (eval set: 40 → 100 gains ~0.005 recall@10, costs 2× the rerank).
 POOL = 50
+#: Only the lexical top of the pool gets the (costlier) embedding signal (benchmarks/README.md).
+EMBED_TOP = 30
 
 DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch")
 
@@ -97,7 +99,7 @@ class _Query:
     content_text: str = ""
 
 
-def _prepare(db: Database, text: str) -> tuple[_Query, list[str]] | None:
+def _prepare(db: Database, text: str) -> tuple[_Query, list[tuple[str, int]]] | None:
     words = tokens(text)
     # Single letters ("s" of "Russia’s", split at the curly apostrophe) are noise, not content.
     content = [(s, e, w) for s, e, w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
@@ -121,15 +123,9 @@ def _prepare(db: Database, text: str) -> tuple[_Query, list[str]] | None:
     if not weights:
         return None
     # Rarest first; ties by the word itself so the query is deterministic.
-    rare: list[str] = []
-    spent = 0
-    for t in sorted(weights, key=lambda t: (df[t], t)):
-        if len(rare) >= MAX_QUERY_TERMS or (len(rare) >= MIN_QUERY_TERMS and spent + df[t] > DF_BUDGET):
-            break
-        rare.append(t)
-        spent += df[t]
+    ranked = [(surface[t], df[t]) for t in sorted(weights, key=lambda t: (df[t], t))[:MAX_QUERY_TERMS]]
     content_text = " ".join(text[s:e] for s, e, _ in content)
-    return _Query(text, weights, frozenset(names), content_text), [surface[t] for t in rare]
+    return _Query(text, weights, frozenset(names), content_text), ranked
 
 
 def _coverage(q: _Query, stems: set[str]) -> float:
@@ -171,30 +167,38 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     ideal = _bm25(q.weights, list(q.weights)) or 1.0
     processed_claim = default_process(q.content_text)
     w = WEIGHTS
-    model = embeddings.get() if (w["embedding"] or w["title_embedding"]) else None
-    cosine: dict[int, float] = {}
-    title_cosine: dict[str, float] = {}
-    if model is not None:
-        title_list = sorted(titles)
-        # Words as written: the model is case-sensitive ("US" is not "us"), and lower-casing
-        # put the seeds' paraphrase gold pair out of the top 5.
-        vectors = model.embed([q.content_text] + [rows[pid].text for pid, _ in pool] + title_list)
-        sims = (vectors[1:] @ vectors[0]).tolist()
-        cosine = {pid: max(0.0, s) for (pid, _), s in zip(pool, sims)}
-        title_cosine = {t: max(0.0, s) for t, s in zip(title_list, sims[len(pool):])}
-    scale = sum(w[k] for k in _COPY_SIGNALS if k != "embedding" or model is not None) or 1.0
-    scored: list[tuple[float, int, int, float]] = []
+    # Lexical signals first, for the whole pool: cheap per candidate.
+    lexical: list[tuple[float, int, int, float]] = []
     for order, (pid, _) in enumerate(pool):
         row = rows[pid]
         seq = [get(x) for x in words[pid] if x not in STOPWORDS]
         raw = (w["bm25"] * min(1.0, _bm25(q.weights, seq) / ideal)
-               + w["fuzzy"] * fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100
-               + w["embedding"] * cosine.get(pid, 0.0))
+               + w["fuzzy"] * fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100)
         if row.title:
-            raw += (w["title"] * min(1.0, _bm25(q.weights, title_stems[row.title]) / ideal)
-                    + w["title_embedding"] * title_cosine.get(row.title, 0.0))
-        score = 100 * min(1.0, raw / scale)
-        scored.append((-score, order, pid, _coverage(q, set(seq))))  # ties: candidate order
+            raw += w["title"] * min(1.0, _bm25(q.weights, title_stems[row.title]) / ideal)
+        lexical.append((raw, order, pid, _coverage(q, set(seq))))
+    model = embeddings.get() if (w["embedding"] or w["title_embedding"]) else None
+    if model is not None and EMBED_TOP:
+        # Only the lexical top EMBED_TOP get the embedding: it costs per candidate text (word
+        # lookups, a gather and a sum), and on the eval set embedding the top 30 of up to 100
+        # candidates ranks exactly as embedding them all (top 20: R@5 -0.004). The rest
+        # keep their lexical score only.
+        lexical.sort(key=lambda s: (-s[0], s[1]))
+        head = lexical[:EMBED_TOP]
+        titles_h = sorted({rows[pid].title for _, _, pid, _ in head if rows[pid].title})
+        # Words as written: the model is case-sensitive ("US" is not "us"), and lower-casing
+        # put the seeds' paraphrase gold pair out of the top 5.
+        vectors = model.embed([q.content_text] + [rows[pid].text for _, _, pid, _ in head] + titles_h)
+        sims = (vectors[1:] @ vectors[0]).tolist()
+        title_cosine = {t: max(0.0, s) for t, s in zip(titles_h, sims[len(head):])}
+        for i, (raw, order, pid, cover) in enumerate(head):
+            raw += w["embedding"] * max(0.0, sims[i])
+            title = rows[pid].title
+            if title:
+                raw += w["title_embedding"] * title_cosine.get(title, 0.0)
+            lexical[i] = (raw, order, pid, cover)
+    scale = sum(w[k] for k in _COPY_SIGNALS if k != "embedding" or model is not None) or 1.0
+    scored = [(-100 * min(1.0, raw / scale), order, pid, cover) for raw, order, pid, cover in lexical]
     scored.sort()
     out: list[Candidate] = []
     # Spans and disagreement flags only for the candidates we return: the regexes cost more
@@ -224,17 +228,24 @@ def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:
     return LinkResult(candidates, sources, suggested)
 
 
-def link_text(db: Database, text: str, *, top: int = 10,
-              exclude_document_id: int | None = None) -> LinkResult:
-    """Rank passages that bear on ``text``; never raises on odd input (empty, FTS syntax...)."""
-    if top <= 0 or not text or not text.strip():
-        return EMPTY
-    prepared = _prepare(db, text)
-    if prepared is None:
-        return EMPTY
-    q, words = prepared
-    # Over-fetch when a document is excluded: its own passages tend to rank first.
-    limit = max(POOL, top) + (40 if exclude_document_id is not None else 0)
+def _or_terms(ranked: list[tuple[str, int]]) -> list[str]:
+    """The rarest words while their summed document frequency stays under DF_BUDGET (at
+    least MIN_QUERY_TERMS): FTS5 ranks every passage an OR query matches, so its cost grows
+    with the doclists it walks."""
+    words: list[str] = []
+    spent = 0
+    for word, df in ranked:
+        if len(words) >= MIN_QUERY_TERMS and spent + df > DF_BUDGET:
+            break
+        words.append(word)
+        spent += df
+    return words
+
+
+def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list[tuple[int, float]]:
+    """FTS5 candidates, likeliest first: passages with all of the rarest words, then those
+    with any of the rare words (BM25 order)."""
+    words = _or_terms(ranked)
     pool = search.bm25_candidates(db, words, limit)
     if len(words) >= 2 and AND_TERMS:
         # Passages holding *all* the rarest words: an intersection FTS5 finds by skipping
@@ -243,6 +254,21 @@ def link_text(db: Database, text: str, *, top: int = 10,
         both = search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True)
         seen = {pid for pid, _ in both}
         pool = both + [(pid, s) for pid, s in pool if pid not in seen]
+    return pool
+
+
+def link_text(db: Database, text: str, *, top: int = 10,
+              exclude_document_id: int | None = None) -> LinkResult:
+    """Rank passages that bear on ``text``; never raises on odd input (empty, FTS syntax...)."""
+    if top <= 0 or not text or not text.strip():
+        return EMPTY
+    prepared = _prepare(db, text)
+    if prepared is None:
+        return EMPTY
+    q, ranked = prepared
+    # Over-fetch when a document is excluded: its own passages tend to rank first.
+    limit = max(POOL, top) + (40 if exclude_document_id is not None else 0)
+    pool = _candidates(db, ranked, limit)
     rows = search.passage_rows(db, [pid for pid, _ in pool])
     if exclude_document_id is not None:
         pool = [(pid, s) for pid, s in pool if pid in rows and rows[pid].document_id != exclude_document_id]

@@ -57,22 +57,31 @@ def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
     before = conn.total_changes
     conn.execute("SAVEPOINT wb_stem")
     try:
-        conn.executemany(
-            "INSERT INTO temp.wb_stem (rowid, w) VALUES (?, ?)",
-            [(i + 1, w) for i, w in enumerate(missing)],
-        )
-        rows = conn.execute(
-            "SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset"
-        ).fetchall()
+        # All the words as ONE row, one token each: a single FTS5 insert is ~4x cheaper than a
+        # row per word. Only when the token count disagrees (a word the tokenizer drops or
+        # splits) is it redone a row per word, so each word's tokens can be told apart.
+        conn.execute("INSERT INTO temp.wb_stem (rowid, w) VALUES (1, ?)", [" ".join(missing)])
+        rows = conn.execute("SELECT offset, term FROM temp.wb_stem_vocab ORDER BY offset").fetchall()
         conn.execute("DELETE FROM temp.wb_stem")
+        if len(rows) == len(missing):
+            found = {missing[offset]: term for offset, term in rows}
+        else:
+            conn.executemany(
+                "INSERT INTO temp.wb_stem (rowid, w) VALUES (?, ?)",
+                [(i + 1, w) for i, w in enumerate(missing)],
+            )
+            rows = conn.execute(
+                "SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset"
+            ).fetchall()
+            conn.execute("DELETE FROM temp.wb_stem")
+            found = {}
+            for doc, term in rows:
+                # A word the tokenizer splits in two keeps its first piece.
+                found.setdefault(missing[doc - 1], term)
     finally:
         conn.execute("RELEASE wb_stem")
         # Scratch writes are no change to the corpus: the df cache must not see them.
         db._wb_scratch_changes = getattr(db, "_wb_scratch_changes", 0) + conn.total_changes - before  # type: ignore[attr-defined]
-    found: dict[str, str] = {}
-    for doc, term in rows:
-        # A word the tokenizer splits in two keeps its first piece.
-        found.setdefault(missing[doc - 1], term)
     with _cache_lock:
         if len(_STEM_CACHE) > _STEM_CACHE_MAX:
             _STEM_CACHE.clear()
