@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -48,6 +49,13 @@ class ReviewApp(App):
             self.notify(progress, title=f"Reviewing as {self.reviewer}", timeout=5)
         for problem in self.config.problems:
             self.notify(problem, title="Key config", severity="error", timeout=30)
+
+    def on_ready(self) -> None:
+        # Everything made so far (modules, styles, widgets) lives as long as
+        # the app: move it out of the collector's view. Otherwise each full
+        # collection walks ~80k objects, a 40-90 ms pause in the middle of
+        # somebody's keypress.
+        gc.freeze()
 
     def on_unmount(self) -> None:
         review.end_session(self.db, self.session_id)

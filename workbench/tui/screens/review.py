@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ...models import Candidate
@@ -31,21 +29,10 @@ from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView
 from .dialogs import AddClaimDialog, NoteDialog
 from .help import HelpScreen
+from .search import ClaimSearchScreen, SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
-
-
-class SearchBox(Input):
-    """The `/` box. Escape cancels (posts ``Cancelled``); enter is ``Input.Submitted``."""
-
-    BINDINGS = [Binding("escape", "cancel", "Close search", id="search.cancel")]
-
-    class Cancelled(Message):
-        pass
-
-    def action_cancel(self) -> None:
-        self.post_message(self.Cancelled())
 
 
 @dataclass
@@ -57,8 +44,13 @@ class CandidatesReady(Message):
     error: str | None = None
 
 
-class ReviewScreen(Screen):
-    BINDINGS = bindings_for("screen")
+class ReviewScreen(ClaimSearchScreen):
+    # The list's movement keys live here, not on ClaimList: the screen moves
+    # the cursor and shows the claim in one step, so a keypress paints one
+    # frame. (Through ClaimList.Highlighted the list would paint first and the
+    # claim panel a frame later, 16-33 ms on, at the next tick of Textual's
+    # screen update timer.)
+    BINDINGS = bindings_for("screen") + bindings_for("list")
 
     def __init__(self, db, db_path, *, reviewer: str, session_id: int, advance_on_mark: bool = True,
                  resume: ResumeState | None = None) -> None:
@@ -73,12 +65,9 @@ class ReviewScreen(Screen):
         """The current claim with its document, paragraph, verdict and links."""
         self.suggestion: source.Suggestion | None = None
         """Candidates and suggested verdict shown for the current claim."""
-        self._search_before: tuple[str, int | None] | None = None
         self._save_timer = None
         self._compute_timer = None
         self._pending: ResumeState | None = None
-        self._typed: list[str] | None = None
-        """Keys typed after `/` before the search box opened (a terminal sends bursts)."""
 
     # --- layout ------------------------------------------------------------------
 
@@ -98,10 +87,6 @@ class ReviewScreen(Screen):
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
-
-    @property
-    def claims(self) -> ClaimList:
-        return self.query_one(ClaimList)
 
     @property
     def candidate_list(self) -> CandidateList:
@@ -128,8 +113,11 @@ class ReviewScreen(Screen):
 
     @on(ClaimList.Highlighted)
     def _claim_highlighted(self, event: ClaimList.Highlighted) -> None:
-        self.show_claim(event.claim_id)
-        self.schedule_save()
+        # Moves made by the screen's own keys are shown already; this catches
+        # the others (mouse clicks, reloads after a filter, search or verdict).
+        if self.context is None or self.context.claim.id != self.claims.current_id:
+            self.sync()
+            self.schedule_save()
 
     def show_claim(self, claim_id: int | None, *, keep_candidates: bool = False) -> None:
         previous = self.context.claim.id if self.context else None
@@ -233,9 +221,34 @@ class ReviewScreen(Screen):
 
     # --- moving --------------------------------------------------------------------
 
-    def go_to(self, claim_id: int | None) -> None:
-        if claim_id is not None:
-            self.claims.reload(claim_id)
+    def _list_moved(self) -> None:
+        """Show the claim the list's cursor moved to, in the same step as the move."""
+        self.sync()
+        self.schedule_save()
+
+    def action_cursor_down(self) -> None:
+        self.claims.action_cursor_down()
+        self._list_moved()
+
+    def action_cursor_up(self) -> None:
+        self.claims.action_cursor_up()
+        self._list_moved()
+
+    def action_page_down(self) -> None:
+        self.claims.action_page_down()
+        self._list_moved()
+
+    def action_page_up(self) -> None:
+        self.claims.action_page_up()
+        self._list_moved()
+
+    def action_first(self) -> None:
+        self.claims.action_first()
+        self._list_moved()
+
+    def action_last(self) -> None:
+        self.claims.action_last()
+        self._list_moved()
 
     def action_next_unreviewed(self) -> None:
         self._unreviewed(backwards=False)
@@ -255,6 +268,7 @@ class ReviewScreen(Screen):
         if self.claim_id is not None and (target < self.claim_id) != backwards:
             self.notify("Wrapped around the list.", timeout=2)
         claims.select_id(target) or claims.reload(target)
+        self._list_moved()
 
     def action_candidate(self, delta: int) -> None:
         self.sync()
@@ -281,7 +295,9 @@ class ReviewScreen(Screen):
             claims.reload(claim_id)
         if claims.current_id == claim_id:
             self.show_claim(claim_id, keep_candidates=True)
-        self.update_status()
+        else:
+            self.sync()
+        self.schedule_save()
 
     def action_link(self, relation: str) -> None:
         self.sync()
@@ -354,90 +370,16 @@ class ReviewScreen(Screen):
         self.show_claim(claims.current_id, keep_candidates=True)
         self.update_status()
 
-    # --- filter and search ---------------------------------------------------------
+    # --- filter ---------------------------------------------------------
 
     def action_cycle_filter(self) -> None:
         claims = self.claims
         filters = corpus.FILTERS
         status = filters[(filters.index(claims.status) + 1) % len(filters)]
         claims.reload(self.claim_id, status=status)
+        self.sync()
         self.notify(f"Showing {status} claims ({claims.total}).", timeout=2)
         self.schedule_save()
-
-    def action_search(self) -> None:
-        box = self.query_one(SearchBox)
-        typed, self._typed = self._typed or [], None
-        self._search_before = (self.claims.search, self.claim_id)
-        box.value = self.claims.search + "".join(t for t in typed if len(t) == 1)
-        box.cursor_position = len(box.value)
-        box.add_class("-open")
-        box.focus()
-        if "escape" in typed:
-            box.action_cancel()
-        elif "enter" in typed:
-            self.call_later(box.action_submit)
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_before is not None:
-            self.claims.reload(None, search=event.value.strip())
-            self.update_status()
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        claims = self.claims
-        self._close_search()
-        claims.reload(None, search=event.value.strip())
-        if not claims.total and event.value.strip():
-            self.notify("No claim matches.", severity="warning", timeout=3)
-        self.schedule_save()
-
-    @on(SearchBox.Cancelled)
-    def _search_cancelled(self) -> None:
-        before = self._search_before
-        self._close_search()
-        if before is not None:
-            search, claim_id = before
-            self.claims.reload(claim_id, search=search)
-            self.schedule_save()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Keys typed right after `/` can arrive before the box has focus (a
-        # terminal sends "/lavrov" in one burst): while the box is open they
-        # must not mark, link or add anything; on_key types them into the box.
-        if self._search_before is not None and action != "search":
-            return False
-        return True
-
-    def on_key(self, event) -> None:
-        box = self.query_one(SearchBox)
-        if self.focused is box:
-            return
-        if self._search_before is None and self._typed is None:
-            if event.key in self.app.config.keys_for("list.search"):
-                self._typed = []  # the box is opening: what follows is search text
-            return
-        # Between `/` and the box taking focus: the keys belong to the box.
-        event.stop()
-        event.prevent_default()
-        if self._search_before is None:  # the search action has not run yet
-            if event.is_printable and event.character:
-                self._typed.append(event.character)
-            elif event.key in ("enter", "escape"):
-                self._typed.append(event.key)
-            return
-        if event.is_printable and event.character:
-            box.insert_text_at_cursor(event.character)
-        elif event.key == "enter":
-            self.call_later(box.action_submit)
-        elif event.key == "escape":
-            box.action_cancel()
-
-    def _close_search(self) -> None:
-        self._search_before = None
-        box = self.query_one(SearchBox)
-        box.remove_class("-open")
-        self.claims.focus()
 
     # --- the rest ------------------------------------------------------------------
 

@@ -66,9 +66,13 @@ class CandidateList(OptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.candidates: tuple[Candidate, ...] = ()
+        self._relations: dict[int, str] = {}
 
     def show(self, candidates: tuple[Candidate, ...], relations: dict[int, str]) -> None:
         """Replace the list, keeping the highlight on the same passage when it is still there."""
+        if candidates == self.candidates and relations == self._relations:
+            return  # nothing to repaint (e.g. no candidates before or after)
+        self._relations = dict(relations)
         keep = self.current
         self.candidates = candidates
         self.clear_options()

@@ -24,17 +24,20 @@ from textual.strip import Strip
 from ...models import Claim
 from ...storage import corpus
 from .. import text as txt
-from ..bindings import bindings_for
 
 PAGE = 200  # rows read per query: a few screens' worth
 STEP = 2000  # rows skipped per query when jumping far (scrollbar drag)
 CACHE_MAX = 3000  # rows kept; beyond this the cache shrinks to the cursor's neighbourhood
 
 
-class ClaimList(ScrollView, can_focus=True):
-    """Claims matching a status filter and a search, one line each."""
+class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Claims matching a status filter and a search, one line each.
 
-    BINDINGS = bindings_for("list")
+    The keys that move the cursor (``list.*`` in ``workbench.keymap``) are bound
+    by the review screen, which calls the ``action_*`` methods below and shows
+    the new claim in the same step (one frame per key). A click moves the
+    cursor here and posts ``Highlighted``.
+    """
 
     COMPONENT_CLASSES = {"claim-list--cursor", "claim-list--score", "claim-list--origin"}
 
@@ -79,6 +82,12 @@ class ClaimList(ScrollView, can_focus=True):
         self.cursor = 0
         """List index of the current claim."""
         self._rows: dict[int, Claim] = {}
+        self._strips: dict[tuple[int, bool], Strip] = {}
+        """Painted rows by (list index, under the cursor): a scroll by one row
+        repaints every visible line, and building a row from its Text costs
+        ~0.3 ms, so 40 rows would not fit in a frame's budget."""
+        self._strips_for: tuple | None = None
+        """Width and styles the painted rows were made for."""
         self._posted: int | None = -1
 
     # --- reading rows ----------------------------------------------------------
@@ -109,6 +118,7 @@ class ClaimList(ScrollView, can_focus=True):
         if len(self._rows) > CACHE_MAX:
             keep = range(self.cursor - PAGE, self.cursor + PAGE)
             self._rows = {i: c for i, c in self._rows.items() if i in keep}
+            self._strips.clear()
         keys = sorted(self._rows)
         at = bisect_left(keys, index)
         below = keys[at - 1] if at > 0 else None
@@ -160,6 +170,7 @@ class ClaimList(ScrollView, can_focus=True):
         if search is not None:
             self.search = search
         self._rows.clear()
+        self._strips.clear()
         self.total = corpus.count_claims(self.db, status=self.status, search=self.search or None)
         self.virtual_size = Size(self.size.width, self.total)
         if claim_id is None:
@@ -174,6 +185,7 @@ class ClaimList(ScrollView, can_focus=True):
     def refresh_rows(self) -> None:
         """Re-read the visible rows (a verdict changed) without moving."""
         self._rows.clear()
+        self._strips.clear()
         self.refresh()
 
     def select_id(self, claim_id: int) -> bool:
@@ -234,11 +246,23 @@ class ClaimList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         base = self.rich_style
+        cursor = self.get_component_rich_style("claim-list--cursor")
+        key = (width, base, cursor, self.get_component_rich_style("claim-list--score"),
+               self.get_component_rich_style("claim-list--origin"))
+        if key != self._strips_for:  # resized, focus moved or the theme changed
+            self._strips.clear()
+            self._strips_for = key
+        at_cursor = index == self.cursor
+        strip = self._strips.get((index, at_cursor))
+        if strip is None:
+            strip = self._render_row(index, width, base + cursor if at_cursor else base)
+            self._strips[index, at_cursor] = strip
+        return strip
+
+    def _render_row(self, index: int, width: int, base) -> Strip:
         claim = self.row(index)
         if claim is None:
             return Strip.blank(width, base)
-        if index == self.cursor:
-            base = base + self.get_component_rich_style("claim-list--cursor")
         line = Text(style=base, no_wrap=True, overflow="ellipsis", end="")
         line.append_text(txt.status_mark(claim.status))
         score = f"{claim.score:.2f}".lstrip("0") if claim.score < 1 else "1.0"

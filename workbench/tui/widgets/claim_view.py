@@ -1,10 +1,21 @@
-"""The current claim in its source context: document, paragraph, verdict and note."""
+"""The current claim in its source context: document, paragraph, verdict and note.
+
+Drawn with Textual's line API in a region of fixed height (set by the
+screen's CSS). Showing another claim re-wraps the text and repaints these
+lines only: the panel's size never depends on its text, so a keypress causes
+no layout pass (a layout would cost a full-screen reflow and an extra frame).
+Text longer than the panel scrolls with the mouse wheel; the last line says
+how much is hidden.
+"""
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
@@ -71,25 +82,105 @@ def verdict_text(ctx: ClaimContext) -> Text:
     return out
 
 
-class ClaimView(VerticalScroll, can_focus=False):
-    """Scrolls when a paragraph or note is too long for its share of the screen."""
+EMPTY = Text("No claims match. Press f to change the filter or / to search.", "dim")
+
+
+class ClaimView(Widget, can_focus=False):
+    """Verdict block (shaded) over the claim's context; a fixed-height region."""
+
+    COMPONENT_CLASSES = {"claim-view--verdict", "claim-view--more"}
 
     DEFAULT_CSS = """
-    ClaimView { height: auto; max-height: 45%; padding: 0 1; }
-    ClaimView > #verdict { background: $boost; }
+    ClaimView {
+        height: 45%;
+        padding: 0 1;
+        & > .claim-view--verdict { background: $boost; }
+        & > .claim-view--more { color: $text-muted; text-style: italic; }
+    }
     """
 
-    def compose(self):
-        yield Static(id="verdict")
-        yield Static(id="context")
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._blocks: tuple[Text, ...] = (EMPTY,)
+        """What is shown: the verdict block, then the context (or the empty-list message)."""
+        self._lines: list[tuple[Strip, bool]] = []
+        """Wrapped lines for the current width, each with whether it belongs to the verdict block."""
+        self._width = -1
+        self._top = 0
+        """First line shown (mouse-wheel scrolling)."""
+        self._painted: dict[int, Strip] = {}
+        self._painted_for: tuple | None = None
 
     def show(self, ctx: ClaimContext | None) -> None:
-        context = self.query_one("#context", Static)
-        verdict = self.query_one("#verdict", Static)
-        if ctx is None:
-            context.update(Text("No claims match. Press f to change the filter or / to search.", "dim"))
-            verdict.update(Text(""))
+        """Show ``ctx`` (or the empty-list message): repaints this region, never a layout."""
+        self._blocks = (EMPTY,) if ctx is None else (verdict_text(ctx), context_text(ctx))
+        self._width = -1  # re-wrap on the next paint, at the width the panel has then
+        self._top = 0
+        self.refresh()
+
+    @property
+    def plain_lines(self) -> list[str]:
+        """Every wrapped line as plain text, scrolled out of view or not (tests)."""
+        self._wrap()
+        return ["".join(s.text for s in strip if isinstance(s, Segment)).rstrip() for strip, _ in self._lines]
+
+    def _wrap(self) -> None:
+        width = self.content_region.width or self.size.width
+        if width == self._width:
             return
-        context.update(context_text(ctx))
-        verdict.update(verdict_text(ctx))
-        self.scroll_home(animate=False)
+        self._width = width
+        console = self.app.console
+        shaded = len(self._blocks) == 2
+        lines: list[tuple[Strip, bool]] = []
+        for n, block in enumerate(self._blocks):
+            for line in block.wrap(console, max(1, width), overflow="fold"):
+                line.rstrip()  # a highlighted sentence must not carry a shaded space past its end
+                line.end = ""
+                lines.append((Strip(line.render(console)), shaded and n == 0))
+        self._lines = lines
+        self._painted.clear()
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        width = self._width
+        base = self.rich_style
+        height = self.content_region.height or self.size.height
+        hidden = len(self._lines) - self._top - height
+        if hidden > 0 and y == height - 1:
+            more = Text(f"↓ {hidden + 1} more line(s): scroll with the mouse wheel", no_wrap=True,
+                        overflow="ellipsis", end="")
+            more.truncate(width, overflow="ellipsis")
+            style = base + self.get_component_rich_style("claim-view--more")
+            return Strip(more.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
+        index = self._top + y
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, base)
+        shade = self.get_component_rich_style("claim-view--verdict")
+        if (base, shade) != self._painted_for:  # the theme changed
+            self._painted.clear()
+            self._painted_for = (base, shade)
+        painted = self._painted.get(index)
+        if painted is None:
+            strip, shaded = self._lines[index]
+            style: Style = base + shade if shaded else base
+            painted = self._painted[index] = strip.apply_style(style).adjust_cell_length(width, style)
+        return painted
+
+    def _scroll(self, delta: int) -> None:
+        self._wrap()
+        height = self.content_region.height or self.size.height
+        top = max(0, min(self._top + delta, len(self._lines) - height))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._scroll(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._scroll(-3)
+
+    def on_resize(self) -> None:
+        self._width = -1
