@@ -93,6 +93,7 @@ class ClaimView(Widget, can_focus=False):
     DEFAULT_CSS = """
     ClaimView {
         height: 45%;
+        max-height: 15;  /* tall terminals: the rest goes to the candidates */
         padding: 0 1;
         & > .claim-view--verdict { background: $boost; }
         & > .claim-view--more { color: $text-muted; text-style: italic; }
