@@ -44,6 +44,7 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     ClaimList {
         background: $surface;
+        overflow-x: hidden;  /* rows are truncated to the width: never scroll sideways */
         & > .claim-list--cursor { background: $block-cursor-blurred-background; }
         &:focus > .claim-list--cursor {
             background: $block-cursor-background;
