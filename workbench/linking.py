@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -39,11 +38,10 @@ LINK_THRESHOLD = 30.0
 #: Flags are only raised on matches this strong: a differing figure in an
 #: unrelated passage is no disagreement.
 FLAG_MIN_COVERAGE = 0.3
-#: The FTS5 query takes the claim's rarest words, rarest first, while their
-#: summed document frequency stays under this budget (at least MIN_QUERY_TERMS,
-#: at most MAX_QUERY_TERMS): FTS5's cost grows with the doclists it walks.
+#: The OR query takes the claim's rarest words, rarest first, while their summed
+#: document frequency stays under this budget: FTS5's cost grows with the doclists it
+#: walks. At most MAX_QUERY_TERMS words are considered for any query.
 DF_BUDGET = 1_000
-MIN_QUERY_TERMS = 3
 MAX_QUERY_TERMS = 24
 #: Weights of the rerank signals, tuned on the Climate-FEVER eval half (benchmarks/README.md):
 #: BM25 over all the claim's stems relative to a perfect match, rapidfuzz token_set_ratio,
@@ -59,10 +57,18 @@ _COPY_SIGNALS = ("bm25", "fuzzy", "embedding")
 BM25_K1 = 1.2
 BM25_B = 0.75
 AVG_PASSAGE_WORDS = 25.0
-#: The rarest words also go into an AND query (high precision, cheap at scale).
+#: The rarest words also go into an AND query (high precision, cheap at scale)...
 AND_TERMS = 3
+#: ... and a "at least two of" query over the TWO_OF_TERMS rarest, while their summed
+#: document frequency stays under TWO_OF_BUDGET (FTS5's bm25 walks each word's doclist once
+#: per occurrence in the query to count it, so this bounds the cost at a million passages).
+TWO_OF_TERMS = 5
+TWO_OF_BUDGET = 50_000
 #: How many FTS5 candidates are reranked (eval set: 40 → 100 gains ~0.005 recall@10, costs 2× the rerank).
 POOL = 50
+#: The three queries' candidates are merged and cut to limit + POOL_EXTRA: the rerank
+#: costs ~40 µs a candidate.
+POOL_EXTRA = 10
 #: Only the lexical top of the pool gets the (costlier) embedding signal (benchmarks/README.md).
 EMBED_TOP = 30
 
@@ -133,9 +139,9 @@ def _coverage(q: _Query, stems: set[str]) -> float:
     return sum(w for t, w in q.weights.items() if t in stems) / total if total else 0.0
 
 
-def _span(db: Database, words: list[tuple[int, int, str]], q: _Query, length: int) -> tuple[int, int]:
+def _span(stem_of: dict[str, str], words: list[tuple[int, int, str]], q: _Query,
+          length: int) -> tuple[int, int]:
     """From the first to the last word of a passage that matches a claim word."""
-    stem_of = search.stems(db, {w for _, _, w in words})  # cached by now: no SQL
     hits = [(s, e) for s, e, w in words if stem_of.get(w) in q.weights]
     if not hits:
         return (0, length)
@@ -144,9 +150,14 @@ def _span(db: Database, words: list[tuple[int, int, str]], q: _Query, length: in
 
 def _bm25(weights: dict[str, float], seq: list, k1: float = BM25_K1, b: float = BM25_B) -> float:
     """Okapi BM25 of a passage (its content stems, in order) for the claim's idf weights."""
-    tf = Counter(seq)
     norm = k1 * (1 - b + b * len(seq) / AVG_PASSAGE_WORDS)
-    return sum(w * tf[t] * (k1 + 1) / (tf[t] + norm) for t, w in weights.items() if t in tf)
+    score = 0.0
+    # list.count per claim term: a dozen C-level scans of a short list beat building a Counter.
+    for t, w in weights.items():
+        tf = seq.count(t)
+        if tf:
+            score += w * tf * (k1 + 1) / (tf + norm)
+    return score
 
 
 def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
@@ -168,7 +179,7 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     processed_claim = default_process(q.content_text)
     w = WEIGHTS
     # Lexical signals first, for the whole pool: cheap per candidate.
-    lexical: list[tuple[float, int, int, float]] = []
+    lexical: list[tuple[float, int, int]] = []
     for order, (pid, _) in enumerate(pool):
         row = rows[pid]
         seq = [get(x) for x in words[pid] if x not in STOPWORDS]
@@ -176,7 +187,7 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
                + w["fuzzy"] * fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100)
         if row.title:
             raw += w["title"] * min(1.0, _bm25(q.weights, title_stems[row.title]) / ideal)
-        lexical.append((raw, order, pid, _coverage(q, set(seq))))
+        lexical.append((raw, order, pid))
     model = embeddings.get() if (w["embedding"] or w["title_embedding"]) else None
     if model is not None and EMBED_TOP:
         # Only the lexical top EMBED_TOP get the embedding: it costs per candidate text (word
@@ -185,30 +196,31 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
         # keep their lexical score only.
         lexical.sort(key=lambda s: (-s[0], s[1]))
         head = lexical[:EMBED_TOP]
-        titles_h = sorted({rows[pid].title for _, _, pid, _ in head if rows[pid].title})
+        titles_h = sorted({rows[pid].title for _, _, pid in head if rows[pid].title})
         # Words as written: the model is case-sensitive ("US" is not "us"), and lower-casing
         # put the seeds' paraphrase gold pair out of the top 5.
-        vectors = model.embed([q.content_text] + [rows[pid].text for _, _, pid, _ in head] + titles_h)
+        vectors = model.embed([q.content_text] + [rows[pid].text for _, _, pid in head] + titles_h)
         sims = (vectors[1:] @ vectors[0]).tolist()
         title_cosine = {t: max(0.0, s) for t, s in zip(titles_h, sims[len(head):])}
-        for i, (raw, order, pid, cover) in enumerate(head):
+        for i, (raw, order, pid) in enumerate(head):
             raw += w["embedding"] * max(0.0, sims[i])
             title = rows[pid].title
             if title:
                 raw += w["title_embedding"] * title_cosine.get(title, 0.0)
-            lexical[i] = (raw, order, pid, cover)
+            lexical[i] = (raw, order, pid)
     scale = sum(w[k] for k in _COPY_SIGNALS if k != "embedding" or model is not None) or 1.0
-    scored = [(-100 * min(1.0, raw / scale), order, pid, cover) for raw, order, pid, cover in lexical]
+    scored = [(-100 * min(1.0, raw / scale), order, pid) for raw, order, pid in lexical]
     scored.sort()
     out: list[Candidate] = []
-    # Spans and disagreement flags only for the candidates we return: the regexes cost more
-    # than the scoring itself.
-    for neg, _, pid, cover in scored[:top]:
+    # Spans, coverage and disagreement flags only for the candidates we return: the regexes
+    # cost more than the scoring itself.
+    for neg, _, pid in scored[:top]:
         row = rows[pid]
+        cover = _coverage(q, {get(x) for x in words[pid]})
         flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE else ()
         out.append(Candidate(
             passage_id=pid, doc=row.doc, title=row.title, source=row.source, text=row.text,
-            score=round(-neg, 2), span=_span(db, tokens(row.text), q, len(row.text)), flags=flags,
+            score=round(-neg, 2), span=_span(stem_of, tokens(row.text), q, len(row.text)), flags=flags,
             document_id=row.document_id,
         ))
     return out
@@ -229,13 +241,26 @@ def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:
 
 
 def _or_terms(ranked: list[tuple[str, int]]) -> list[str]:
-    """The rarest words while their summed document frequency stays under DF_BUDGET (at
-    least MIN_QUERY_TERMS): FTS5 ranks every passage an OR query matches, so its cost grows
-    with the doclists it walks."""
+    """The rarest words while their summed document frequency stays under DF_BUDGET: FTS5
+    ranks every passage an OR query matches, so its cost grows with the doclists it walks.
+    On a small corpus that is most of the claim's words; at a million passages only the
+    rare ones (possibly none: the other two queries still run)."""
     words: list[str] = []
     spent = 0
     for word, df in ranked:
-        if len(words) >= MIN_QUERY_TERMS and spent + df > DF_BUDGET:
+        if spent + df > DF_BUDGET:
+            break
+        words.append(word)
+        spent += df
+    return words
+
+
+def _two_of_terms(ranked: list[tuple[str, int]]) -> list[str]:
+    """The TWO_OF_TERMS rarest words (at least 2) while their summed df stays under TWO_OF_BUDGET."""
+    words: list[str] = []
+    spent = 0
+    for word, df in ranked[:TWO_OF_TERMS]:
+        if len(words) >= 2 and spent + df > TWO_OF_BUDGET:
             break
         words.append(word)
         spent += df
@@ -243,18 +268,35 @@ def _or_terms(ranked: list[tuple[str, int]]) -> list[str]:
 
 
 def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list[tuple[int, float]]:
-    """FTS5 candidates, likeliest first: passages with all of the rarest words, then those
-    with any of the rare words (BM25 order)."""
-    words = _or_terms(ranked)
-    pool = search.bm25_candidates(db, words, limit)
+    """FTS5 candidates, likeliest first (BM25 order within each query, duplicates dropped):
+
+    1. passages with *all* of the AND_TERMS rarest words: an intersection FTS5 finds by
+       skipping through doclists, cheap even when the words are common;
+    2. passages with at least *two* of the TWO_OF_TERMS rarest words: survives one of them
+       being a paraphrase's word the passage does not use ("worldwide" for "global"), and
+       two rare words together are already specific at a million passages;
+    3. passages with *any* of the rare words (cheap only while their doclists are short).
+    """
+    words = [w for w, _ in ranked]
+    parts = []
     if len(words) >= 2 and AND_TERMS:
-        # Passages holding *all* the rarest words: an intersection FTS5 finds by skipping
-        # through doclists, cheap even when every word is common in a huge corpus, and
-        # the likeliest true matches, which the OR query's top may crowd out.
-        both = search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True)
-        seen = {pid for pid, _ in both}
-        pool = both + [(pid, s) for pid, s in pool if pid not in seen]
-    return pool
+        parts.append(search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True))
+    rare = _or_terms(ranked) or words[:1]
+    two = _two_of_terms(ranked)
+    # Only when the OR query had to leave some of these words out (a big corpus): otherwise
+    # it already ranks every passage with two of them. With two words it is the AND query.
+    if len(two) >= 3 and len(rare) < len(two):
+        parts.append(search.bm25_candidates(db, two, limit, at_least_two=True))
+    if rare:
+        parts.append(search.bm25_candidates(db, rare, limit))
+    seen: set[int] = set()
+    pool = []
+    for part in parts:
+        for pid, score in part:
+            if pid not in seen:
+                seen.add(pid)
+                pool.append((pid, score))
+    return pool[:limit + POOL_EXTRA]
 
 
 def link_text(db: Database, text: str, *, top: int = 10,

@@ -138,16 +138,31 @@ def quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
 
+def _at_least_two(quoted: Sequence[str]) -> str:
+    """FTS5 expression true when at least two of the (quoted) words are present:
+    ``a AND (b OR c OR d) OR b AND (c OR d) OR c AND d``."""
+    parts = []
+    for i in range(len(quoted) - 1):
+        rest = quoted[i + 1:]
+        parts.append(f"({quoted[i]} AND ({' OR '.join(rest)}))")
+    return " OR ".join(parts)
+
+
 def bm25_candidates(db: Database, words: Sequence[str], limit: int, *,
-                    all_words: bool = False) -> list[tuple[int, float]]:
-    """Passages matching any (or, with ``all_words``, every) of ``words``, best BM25 first.
+                    all_words: bool = False, at_least_two: bool = False) -> list[tuple[int, float]]:
+    """Passages matching any (``all_words``: every; ``at_least_two``: two or more) of
+    ``words``, best BM25 first.
 
     Each word is quoted, so it is never FTS syntax. Returns ``(passage_id, score)``
     with larger scores better (FTS5's bm25 is negative).
     """
     if not words:
         return []
-    query = (" AND " if all_words else " OR ").join(quote(w) for w in words)
+    quoted = [quote(w) for w in words]
+    if at_least_two and len(quoted) >= 2:
+        query = _at_least_two(quoted)
+    else:
+        query = (" AND " if all_words else " OR ").join(quoted)
     rows = db.conn.execute(
         "SELECT rowid, -bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ?"
         " ORDER BY rank LIMIT ?",
