@@ -324,17 +324,18 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--queries", type=int, default=200, help="linker queries per size")
     ap.add_argument("--brute-queries", type=int, default=0,
-                    help="brute-force queries per size (default: 200 / 50 / 10 at 10k / 100k / 1M)")
+                    help="brute-force queries per size (default: 200 / 100 / 50 at 10k / 100k / 1M)")
     args = ap.parse_args()
     print(f"{'passages':>9} {'build s':>8} {'DB MB':>7} {'link med':>9} {'link p95':>9} {'brute med':>10}"
           f" {'brute p95':>10} {'speed-up':>9} {'R@10 link':>10} {'R@10 brute':>11} {'RSS link':>9} {'RSS +brute':>11}")
     for size in (int(s) for s in args.sizes.split(",")):
-        brute_q = args.brute_queries or (200 if size <= 10_000 else 50 if size <= 100_000 else 10)
+        brute_q = args.brute_queries or (200 if size <= 10_000 else 100 if size <= 100_000 else 50)
         m = measure(size, args.queries, min(brute_q, args.queries))
         print(f"{m['size']:>9} {m['build_s']:8.1f} {m['db_mb']:7.1f} {m['link_med']:8.2f}ms {m['link_p95']:8.2f}ms"
               f" {m['brute_med']:9.1f}ms {m['brute_p95']:9.1f}ms {m['brute_med'] / m['link_med']:8.0f}x"
               f" {m['link_r10']:10.3f} {m['brute_r10']:6.3f}/{m['link_r10_same']:.3f}"
               f" {m['rss_link_mb']:8.0f}M {m['rss_brute_mb']:10.0f}M", flush=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs)")
     print("R@10 brute shown as brute/linker on the same brute-force query subset;"
           " RSS is the process peak (build runs in a child process).")
 

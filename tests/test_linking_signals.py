@@ -6,7 +6,7 @@ import pytest
 
 from workbench import embeddings, ingestion, linking
 from workbench.models import RawDocument
-from workbench.storage import connect
+from workbench.storage import connect, search
 
 needs_model = pytest.mark.skipif(embeddings.model_paths() is None, reason="wordllama not installed")
 
@@ -77,3 +77,36 @@ def test_new_documents_are_found_on_an_open_connection(seed_db_path):
     # ...and documents this connection ingests itself.
     ingestion.ingest_document(reader, RawDocument(name="y.txt", text="Yarnwig lettuce is purple."))
     assert any("Yarnwig" in c.text for c in linking.link_text(reader, "Yarnwig", top=3).candidates)
+
+
+def test_at_least_two_query_needs_two_of_the_words_and_stays_plain_text(tmp_path):
+    db = connect(tmp_path / "t.db")
+    texts = {
+        "one": "glacier only here",
+        "two": "glacier and tundra together",
+        "three": "glacier tundra and permafrost",
+        "other": "tundra alone, NEAR(quoted) AND stuff",
+    }
+    for name, text in texts.items():
+        ingestion.ingest_document(db, RawDocument(name=name, text=text))
+    names = {r[0]: r[1] for r in db.execute(
+        "SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.document_id")}
+    hits = search.bm25_candidates(db, ["glacier", "tundra", "permafrost"], 10, at_least_two=True)
+    assert {names[pid] for pid, _ in hits} == {"two", "three"}
+    assert names[hits[0][0]] == "three"  # more of the words ranks first
+    # FTS5 syntax in the words is matched as the words it spells, never parsed
+    weird = search.bm25_candidates(db, ['NEAR(quoted', 'AND', '"tundra'], 10, at_least_two=True)
+    assert names[weird[0][0]] == "other"  # near, quoted, and, tundra: the only one with all
+    assert {names[pid] for pid, _ in weird} == {"other", "two", "three"}  # "and" + "tundra"
+
+
+def test_stems_match_the_index_tokenizer_one_row_or_word_by_word(db):
+    plain = ["running", "supports", "understanding", "happiness"]
+    assert search.stems(db, plain) == {"running": "run", "supports": "support",
+                                       "understanding": "understand", "happiness": "happi"}
+    # A word the tokenizer splits (a letter to Python, a separator to unicode61) forces the
+    # word-by-word path, which keeps that word's first piece and still stems the others right.
+    split = "ab\u19b0cd"
+    mixed = search.stems(db, [split, "warming", "glaciers"])
+    assert mixed["warming"] == "warm" and mixed["glaciers"] == "glacier"
+    assert mixed[split] == "ab"

@@ -2,10 +2,11 @@
 
 Two stages, so a query stays fast at a million passages:
 
-1. **Candidates** from the FTS5 index (BM25 over porter-stemmed words). The
-   query ORs only the few *rarest* content words of the claim (document
-   frequency from the index's vocabulary): common words would make FTS5 walk
-   huge doclists and add little to the ranking.
+1. **Candidates** from the FTS5 index (BM25 over porter-stemmed words), from
+   the claim's *rarest* content words only (document frequency from the index's
+   vocabulary): an AND of the three rarest, "at least two of" the four rarest,
+   and an OR of the rare words under a df budget. Common words would make FTS5
+   walk huge doclists and add little to the ranking.
 2. **Rerank** the candidates in Python on signals BM25 over a handful of words
    misses: idf-weighted coverage of *all* the claim's content words (stems, so
    "understanding"/"understands" meet), rapidfuzz ``token_set_ratio``, shared
@@ -42,6 +43,10 @@ FLAG_MIN_COVERAGE = 0.3
 #: document frequency stays under this budget: FTS5's cost grows with the doclists it
 #: walks. At most MAX_QUERY_TERMS words are considered for any query.
 DF_BUDGET = 1_000
+#: ... or under this smaller one when the budget already left claim words out (a big
+#: corpus) and the AND query found passages: a wide OR query then costs ~2 ms at 100k
+#: passages and adds nothing measurable (eval set and scale benchmark unchanged).
+DF_BUDGET_AFTER_HITS = 300
 MAX_QUERY_TERMS = 24
 #: Weights of the rerank signals, tuned on the Climate-FEVER eval half (benchmarks/README.md):
 #: BM25 over all the claim's stems relative to a perfect match, rapidfuzz token_set_ratio,
@@ -62,7 +67,7 @@ AND_TERMS = 3
 #: ... and a "at least two of" query over the TWO_OF_TERMS rarest, while their summed
 #: document frequency stays under TWO_OF_BUDGET (FTS5's bm25 walks each word's doclist once
 #: per occurrence in the query to count it, so this bounds the cost at a million passages).
-TWO_OF_TERMS = 5
+TWO_OF_TERMS = 4
 TWO_OF_BUDGET = 50_000
 #: How many FTS5 candidates are reranked (eval set: 40 → 100 gains ~0.005 recall@10, costs 2× the rerank).
 POOL = 50
@@ -240,7 +245,7 @@ def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:
     return LinkResult(candidates, sources, suggested)
 
 
-def _or_terms(ranked: list[tuple[str, int]]) -> list[str]:
+def _or_terms(ranked: list[tuple[str, int]], budget: int = DF_BUDGET) -> list[str]:
     """The rarest words while their summed document frequency stays under DF_BUDGET: FTS5
     ranks every passage an OR query matches, so its cost grows with the doclists it walks.
     On a small corpus that is most of the claim's words; at a million passages only the
@@ -248,7 +253,7 @@ def _or_terms(ranked: list[tuple[str, int]]) -> list[str]:
     words: list[str] = []
     spent = 0
     for word, df in ranked:
-        if spent + df > DF_BUDGET:
+        if spent + df > budget:
             break
         words.append(word)
         spent += df
@@ -268,24 +273,36 @@ def _two_of_terms(ranked: list[tuple[str, int]]) -> list[str]:
 
 
 def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list[tuple[int, float]]:
-    """FTS5 candidates, likeliest first (BM25 order within each query, duplicates dropped):
+    """FTS5 candidates, likeliest first (BM25 order within each query, duplicates dropped,
+    at most ``limit + POOL_EXTRA``):
 
     1. passages with *all* of the AND_TERMS rarest words: an intersection FTS5 finds by
        skipping through doclists, cheap even when the words are common;
-    2. passages with at least *two* of the TWO_OF_TERMS rarest words: survives one of them
-       being a paraphrase's word the passage does not use ("worldwide" for "global"), and
-       two rare words together are already specific at a million passages;
-    3. passages with *any* of the rare words (cheap only while their doclists are short).
+    2. passages with at least *two* of the TWO_OF_TERMS rarest words, when (1) found
+       nothing or too much: survives one of them being a paraphrase's word the passage
+       does not use ("worldwide" for "global"), and two rare words together are already
+       specific at a million passages;
+    3. passages with *any* of the rare words (only as many as DF_BUDGET pays for).
+
+    FTS5's bm25() counts each query word's whole doclist to weigh it, so every query here
+    is kept to words whose document frequencies are small or bounded by a budget.
     """
     words = [w for w, _ in ranked]
     parts = []
     if len(words) >= 2 and AND_TERMS:
         parts.append(search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True))
-    rare = _or_terms(ranked) or words[:1]
+    rare = _or_terms(ranked, DF_BUDGET) or words[:1]
+    if len(rare) < len(words) and parts and parts[0]:
+        # The budget already cut the OR query short (a big corpus), and the rarest words
+        # do meet in some passages: the OR query adds little but cost, keep it narrow.
+        rare = _or_terms(ranked, DF_BUDGET_AFTER_HITS) or words[:1]
     two = _two_of_terms(ranked)
     # Only when the OR query had to leave some of these words out (a big corpus): otherwise
     # it already ranks every passage with two of them. With two words it is the AND query.
-    if len(two) >= 3 and len(rare) < len(two):
+    # And only when the AND query found nothing (a paraphrase word among the rarest) or too
+    # much to rank (the rarest words are one phrase many passages share).
+    and_hits = len(parts[0]) if parts else 0
+    if len(two) >= 3 and len(rare) < len(two) and not 0 < and_hits < limit:
         parts.append(search.bm25_candidates(db, two, limit, at_least_two=True))
     if rare:
         parts.append(search.bm25_candidates(db, rare, limit))
