@@ -10,7 +10,10 @@ main process writes to SQLite.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -119,7 +122,10 @@ class ParallelSplitter:
 
     def __init__(self, workers: int = 2, window: int = 6, batch_chars: int = CHUNK_CHARS) -> None:
         # spawn, not fork: the parent may hold an SQLite connection and threads.
-        self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=get_context("spawn"),
+            initializer=_exit_with_parent, initargs=(os.getpid(),),
+        )
         self.window = window
         self.batch_chars = batch_chars
 
@@ -171,6 +177,22 @@ class ParallelSplitter:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker start-up: leave as soon as the parent is gone.
+
+    A killed ingest (SIGKILL, OOM) cannot shut its pool down, and the workers
+    would wait forever on a queue whose write end they themselves hold,
+    keeping the parent's stdout open too.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _drafts(first: tuple, rest: Iterator[tuple]) -> Iterator[PassageDraft]:
