@@ -110,3 +110,19 @@ def test_stems_match_the_index_tokenizer_one_row_or_word_by_word(db):
     mixed = search.stems(db, [split, "warming", "glaciers"])
     assert mixed["warming"] == "warm" and mixed["glaciers"] == "glacier"
     assert mixed[split] == "ab"
+
+
+def test_weak_results_widen_the_candidate_search_once(seed_db, monkeypatch):
+    calls = []
+    real = linking._candidates
+
+    def spy(db, ranked, limit, wide=False):
+        calls.append(wide)
+        return real(db, ranked, limit, wide)
+
+    monkeypatch.setattr(linking, "_candidates", spy)
+    strong = linking.link_text(seed_db, "Russia has deployed 115,000 troops near Ukraine's borders", top=5)
+    assert strong.candidates[0].score >= linking.WIDEN_BELOW and calls == [False]
+    calls.clear()
+    weak = linking.link_text(seed_db, "Lettuce prices in Peru fell on Tuesday", top=5)
+    assert (not weak.candidates or weak.candidates[0].score < linking.WIDEN_BELOW) and calls == [False, True]

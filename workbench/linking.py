@@ -69,6 +69,8 @@ AND_TERMS = 3
 #: per occurrence in the query to count it, so this bounds the cost at a million passages).
 TWO_OF_TERMS = 4
 TWO_OF_BUDGET = 50_000
+#: When the best candidate scores below this, the candidate search is widened once.
+WIDEN_BELOW = 60.0
 #: How many FTS5 candidates are reranked (eval set: 40 → 100 gains ~0.005 recall@10, costs 2× the rerank).
 POOL = 50
 #: The three queries' candidates are merged and cut to limit + POOL_EXTRA: the rerank
@@ -260,11 +262,11 @@ def _or_terms(ranked: list[tuple[str, int]], budget: int = DF_BUDGET) -> list[st
     return words
 
 
-def _two_of_terms(ranked: list[tuple[str, int]]) -> list[str]:
-    """The TWO_OF_TERMS rarest words (at least 2) while their summed df stays under TWO_OF_BUDGET."""
+def _two_of_terms(ranked: list[tuple[str, int]], n: int) -> list[str]:
+    """The ``n`` rarest words (at least 2) while their summed df stays under TWO_OF_BUDGET."""
     words: list[str] = []
     spent = 0
-    for word, df in ranked[:TWO_OF_TERMS]:
+    for word, df in ranked[:n]:
         if len(words) >= 2 and spent + df > TWO_OF_BUDGET:
             break
         words.append(word)
@@ -272,7 +274,8 @@ def _two_of_terms(ranked: list[tuple[str, int]]) -> list[str]:
     return words
 
 
-def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list[tuple[int, float]]:
+def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int,
+                wide: bool = False) -> list[tuple[int, float]]:
     """FTS5 candidates, likeliest first (BM25 order within each query, duplicates dropped,
     at most ``limit + POOL_EXTRA``):
 
@@ -288,6 +291,13 @@ def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list
     is kept to words whose document frequencies are small or bounded by a budget.
     """
     words = [w for w, _ in ranked]
+    if wide:
+        # The second search: only the "two of" query, over one more word, and only when
+        # the OR query could not cover these words itself.
+        two = _two_of_terms(ranked, TWO_OF_TERMS + 1)
+        if len(two) >= 3 and len(_or_terms(ranked, DF_BUDGET)) < len(two):
+            return search.bm25_candidates(db, two, limit, at_least_two=True)
+        return []
     parts = []
     if len(words) >= 2 and AND_TERMS:
         parts.append(search.bm25_candidates(db, words[:AND_TERMS], limit, all_words=True))
@@ -296,7 +306,7 @@ def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int) -> list
         # The budget already cut the OR query short (a big corpus), and the rarest words
         # do meet in some passages: the OR query adds little but cost, keep it narrow.
         rare = _or_terms(ranked, DF_BUDGET_AFTER_HITS) or words[:1]
-    two = _two_of_terms(ranked)
+    two = _two_of_terms(ranked, TWO_OF_TERMS)
     # Only when the OR query had to leave some of these words out (a big corpus): otherwise
     # it already ranks every passage with two of them. With two words it is the AND query.
     # And only when the AND query found nothing (a paraphrase word among the rarest) or too
@@ -331,7 +341,21 @@ def link_text(db: Database, text: str, *, top: int = 10,
     rows = search.passage_rows(db, [pid for pid, _ in pool])
     if exclude_document_id is not None:
         pool = [(pid, s) for pid, s in pool if pid in rows and rows[pid].document_id != exclude_document_id]
-    return summarise(tuple(_rerank(db, q, pool, rows, top)))
+    ranked_candidates = _rerank(db, q, pool, rows, top)
+    if WIDEN_BELOW and (not ranked_candidates or ranked_candidates[0].score < WIDEN_BELOW):
+        # Nothing convincing: spend a second, wider candidate search (the "two of" query
+        # always, over one more word) before giving up. Paraphrases whose rare words are
+        # swapped for synonyms need it; most claims never pay for it.
+        wider = _candidates(db, ranked, limit, wide=True)
+        seen = {pid for pid, _ in pool}
+        extra = [(pid, s) for pid, s in wider if pid not in seen]
+        if extra:
+            rows.update(search.passage_rows(db, [pid for pid, _ in extra]))
+            if exclude_document_id is not None:
+                extra = [(pid, s) for pid, s in extra
+                         if pid in rows and rows[pid].document_id != exclude_document_id]
+            ranked_candidates = _rerank(db, q, pool + extra, rows, top)
+    return summarise(tuple(ranked_candidates))
 
 
 def link_claim(db: Database, claim_id: int, *, top: int = 10) -> LinkResult:
