@@ -204,7 +204,7 @@ def _check_ingest(db_path: Path, checked: set[str]) -> int:
 
 def _crash_ingest(tmp_path: Path, kills: int, documents: int, megabytes: float, rng: random.Random,
                   run) -> tuple[int, int]:
-    """Kill ``run`` ``kills`` times; half the time on a fresh file, else resuming the last.
+    """Kill ``run`` ``kills`` times: two runs in three on a fresh file, the third resuming.
 
     Returns (documents checked whole, kills that left the corpus incomplete).
     """
@@ -214,13 +214,18 @@ def _crash_ingest(tmp_path: Path, kills: int, documents: int, megabytes: float, 
     total = documents + 1
     checked = interrupted = 0
     verified: set[str] = set()
-    for _ in range(kills):
-        if rng.random() < 0.5 or not db_path.exists():
+    # One whole run first, timed, so kill moments spread over a real run's length.
+    connect(tmp_path / "calibrate.db").close()
+    started = time.monotonic()
+    run(tmp_path / "calibrate.db", [str(feed), str(big)], None)
+    duration = time.monotonic() - started
+    for k in range(kills):
+        if k % 3 != 2:
             for f in tmp_path.glob("ingest.db*"):
                 f.unlink()
             connect(db_path).close()
             verified.clear()
-        run(db_path, [str(feed), str(big)], rng)
+        run(db_path, [str(feed), str(big)], rng.uniform(0.0, 0.9 * duration))
         checked += _check_ingest(db_path, verified)
         db = connect(db_path)
         interrupted += db.execute("SELECT count(*) FROM documents").fetchone()[0] < total
@@ -238,17 +243,16 @@ def _crash_ingest(tmp_path: Path, kills: int, documents: int, megabytes: float, 
 def test_ingest_killed_mid_way_never_leaves_half_a_document(tmp_path):
     rng = random.Random(int.from_bytes(os.urandom(4)))
 
-    def run(db_path, paths, rng_):
+    def run(db_path, paths, kill_after):
         child = Forked(_ingest, str(db_path), paths)
-        if rng_ is None:
-            child.read_until(1, 60)
+        if kill_after is None:
             assert child.wait() == 0, child.error
         else:
-            child.read(rng_.uniform(0.0, 0.35))
+            child.read(kill_after)
             child.kill()
             assert child.error == "", child.error
 
-    checked, interrupted = _crash_ingest(tmp_path, 12, 50, 0.3, rng, run)
+    checked, interrupted = _crash_ingest(tmp_path, 12, 80, 0.5, rng, run)
     print(f"\ningest: 12 SIGKILLs survived ({interrupted} left it unfinished), "
           f"{checked} stored documents checked whole")
     assert interrupted >= 4
@@ -259,14 +263,14 @@ def test_ingest_command_killed_mid_way_never_leaves_half_a_document(tmp_path):
     """The real `workbench ingest` process, killed 12 times over a 200-document feed and a 1 MB file."""
     rng = random.Random(int.from_bytes(os.urandom(4)))
 
-    def run(db_path, paths, rng_):
+    def run(db_path, paths, kill_after):
         proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", *paths],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        if rng_ is None:
+        if kill_after is None:
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
         else:
-            time.sleep(rng_.uniform(0.4, 1.8))
+            time.sleep(kill_after)
             proc.kill()
             proc.communicate()
 
@@ -274,3 +278,67 @@ def test_ingest_command_killed_mid_way_never_leaves_half_a_document(tmp_path):
     print(f"\n`workbench ingest`: 12 SIGKILLs survived ({interrupted} left it unfinished), "
           f"{checked} stored documents checked whole")
     assert interrupted >= 5
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir() or (os.cpu_count() or 1) < 2, reason="needs /proc and 2 cores")
+def test_parallel_ingest_killed_leaves_no_half_document_and_no_orphan_workers(tmp_path):
+    """A corpus big enough for the worker-process path: kill the ingest while its pool runs.
+    Its workers must go too (an orphan would keep a core busy and the user's terminal waiting)."""
+    rng = random.Random(int.from_bytes(os.urandom(4)))
+    feed = corpus.write_jsonl(tmp_path / "feed.jsonl", 1400)
+    big = corpus.write_text(tmp_path / "big.txt", 1.0)
+    assert ingestion.total_size([feed, big]) >= ingestion.PARALLEL_MIN_BYTES
+    db_path = tmp_path / "p.db"
+    connect(db_path).close()
+    verified: set[str] = set()
+    orphans: set[int] = set()
+    checked = 0
+    for _ in range(5):
+        # No pipes: an orphaned worker would hold them open and hang the test instead of failing it.
+        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", str(feed), str(big)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.1, 0.8))
+        workers = _children(proc.pid)
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = {pid for pid in workers if _alive(pid)}
+        for pid in left:  # ours to clean up, whatever the verdict
+            os.kill(pid, 9)
+        orphans |= left
+        checked += _check_ingest(db_path, verified)
+    assert not orphans, f"{len(orphans)} worker processes outlived the killed ingest"
+    result = subprocess.run([str(BIN / "workbench"), "--db", str(db_path), "ingest", str(feed), str(big)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    checked += _check_ingest(db_path, verified)
+    db = connect(db_path)
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1401
+    db.close()
+    print(f"\nparallel `workbench ingest`: 5 SIGKILLs survived, no orphan workers, {checked} documents checked whole")
