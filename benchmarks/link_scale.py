@@ -1,11 +1,14 @@
 """Linker speed at 10k / 100k / 1M passages against brute-force rapidfuzz.
 
-Builds news-like corpora (seed sentences and the Climate-FEVER evidence
-sentences recombined: halves of two real sentences joined, figures varied),
-caches each under /tmp, then for each size prints the median and p95 latency
-of ``link_text(top=10)`` and of ``rapidfuzz.process.extract`` (token_set_ratio)
-over all passages, their ratio, recall@10 of both on paraphrased queries
-(a corpus passage with words dropped and neighbours swapped), index build
+Builds news-like corpora (seed passages, Climate-FEVER evidence sentences and
+claims cut into clauses and recombined, 2–4 clauses a passage; names drawn from a
+long-tail lexicon of the sources' own capitalised words and blends of them;
+figures redrawn; a quarter of the content words swapped for same-ending corpus
+words — see benchmarks/README.md), caches each under /tmp, then for each size
+prints the median and p95 latency of ``link_text(top=10)`` and of
+``rapidfuzz.process.extract`` (token_set_ratio) over all passages, their ratio,
+recall@10 of both on the same paraphrased queries (a corpus passage with ~25 %
+of its words dropped, up to two synonyms, two neighbours swapped), index build
 time, database size and peak memory.
 
     python benchmarks/link_scale.py --sizes 10000,100000        # quick
