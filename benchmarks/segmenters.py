@@ -17,31 +17,22 @@ import resource
 import sys
 import time
 import tracemalloc
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-
+# The recommended wrapper is the product's own segmenter, not a copy.
+sys.path.insert(0, str(REPO))
 import blingfire  # noqa: E402
 import pysbd  # noqa: E402
 import syntok.segmenter as syntok_seg  # noqa: E402
 
+from workbench.segment import split_sentences, trim_spans  # noqa: E402
 
 # ---------------------------------------------------------------------------
 # Segmenter wrappers: text -> list[(start, end)] (trimmed, into original text)
 # ---------------------------------------------------------------------------
-def _trim(text: str, spans) -> list[tuple[int, int]]:
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
-
-
 _REGEX_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9])")
 
 
@@ -52,7 +43,7 @@ def seg_regex(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(text)))
-    return _trim(text, spans)
+    return trim_spans(text, spans)
 
 
 _PYSBD = pysbd.Segmenter(language="en", clean=False, char_span=True)
@@ -64,7 +55,7 @@ def seg_pysbd(text: str) -> list[tuple[int, int]]:
     # original text, and silently drops a sentence it cannot find.
     if not text:
         return []
-    return _trim(text, [(t.start, t.end) for t in _PYSBD.segment(text)])
+    return trim_spans(text, [(t.start, t.end) for t in _PYSBD.segment(text)])
 
 
 def seg_syntok(text: str) -> list[tuple[int, int]]:
@@ -74,7 +65,7 @@ def seg_syntok(text: str) -> list[tuple[int, int]]:
     for para in syntok_seg.analyze(text):
         for sent in para:
             spans.append((sent[0].offset, sent[-1].offset + len(sent[-1].value)))
-    return _trim(text, spans)
+    return trim_spans(text, spans)
 
 
 def seg_blingfire(text: str) -> list[tuple[int, int]]:
@@ -82,13 +73,10 @@ def seg_blingfire(text: str) -> list[tuple[int, int]]:
     # a pure-Python per-byte loop (this is most of its cost).
     if not text.strip():
         return []
-    return _trim(text, blingfire.text_to_sentences_and_offsets(text)[1])
+    return trim_spans(text, blingfire.text_to_sentences_and_offsets(text)[1])
 
 
 # --- recommended: blingfire via ctypes with fast offset mapping + post-processing
-# The recommended wrapper is the product's own segmenter, not a copy.
-sys.path.insert(0, str(REPO))
-from workbench.segment import split_sentences  # noqa: E402
 
 
 SEGMENTERS = {
@@ -159,7 +147,7 @@ def gold_spans(text: str, cuts: list[str]) -> list[tuple[int, int]]:
         bounds.append(i)
         pos = i
     bounds.append(len(text))
-    return _trim(text, list(zip(bounds, bounds[1:])))
+    return trim_spans(text, list(pairwise(bounds)))
 
 
 def integrity_problems(text: str, spans) -> int:

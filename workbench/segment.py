@@ -16,7 +16,7 @@ import threading
 import blingfire
 
 
-def _trim(text: str, spans) -> list[tuple[int, int]]:
+def trim_spans(text: str, spans) -> list[tuple[int, int]]:
     out = []
     for s, e in spans:
         while s < e and text[s].isspace():
@@ -101,7 +101,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
          "its actions. invasion of ..."; "bn. in" stays). A period glued to the next word
          ("affairs.with one voice»", "Skai.gr", "vis-.-Vis") is never split.
     """
-    spans = _trim(text, _bf_spans(text))
+    spans = trim_spans(text, _bf_spans(text))
     merged: list[tuple[int, int]] = []
     for s, e in spans:
         if merged:
@@ -124,5 +124,5 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 out.append((prev, m.end(2)))
                 prev = m.end(2)
         out.append((prev, e))
-    return _trim(text, out)
+    return trim_spans(text, out)
 
