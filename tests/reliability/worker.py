@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,8 +54,13 @@ def random_note(rng: random.Random) -> str:
 
 
 def review_loop(emit: Callable[[str], None], db_path: str, *, seed: int, reviewer: str,
-                claims: list[int], passages: list[int], ops: int | None = None) -> int:
-    """Apply ``ops`` changes (forever if None) through storage.review; returns changes made."""
+                claims: list[int], passages: list[int], ops: int | None = None,
+                pause: float = 0.0) -> int:
+    """Apply ``ops`` changes (forever if None) through storage.review; returns changes made.
+
+    ``pause`` seconds between changes lets two writers interleave (SQLite's lock
+    is not fair: a writer that never pauses can hold it for its whole run).
+    """
     rng = random.Random(seed)
     db = connect(db_path)
     session = review.start_session(db, reviewer)
@@ -80,6 +86,8 @@ def review_loop(emit: Callable[[str], None], db_path: str, *, seed: int, reviewe
         if entry is not None:
             made += 1
             emit(Done.of(entry).line())
+        if pause:
+            time.sleep(pause)
     review.end_session(db, session)
     db.close()
     return made
