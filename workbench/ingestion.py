@@ -83,7 +83,8 @@ def read_text(path: Path) -> str:
 
 
 def decode(data: bytes, label: str) -> str:
-    if b"\x00" in data[:65536]:
+    # The whole file, not a prefix: a NUL 70 KB in went in as text (memchr: ~10 ms for 50 MB).
+    if b"\x00" in data:
         raise InputError(f"{label}: binary file (contains NUL bytes), not text")
     try:
         text = data.decode("utf-8-sig")
