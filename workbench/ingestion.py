@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -244,8 +244,20 @@ def ingest_document(db: Database, doc: RawDocument, *, markdown: bool = False) -
 
 
 def _store(db: Database, doc: RawDocument, drafts: Iterable[PassageDraft]) -> tuple[int, int] | None:
+    if not _is_utf8(doc.name):
+        # A file name that is not UTF-8 reaches us with surrogate escapes, which SQLite
+        # cannot store: keep the name readable, its bad bytes shown as U+FFFD.
+        doc = replace(doc, name=os.fsencode(doc.name).decode("utf-8", "replace"))
     result = corpus.add_document(db, doc, content_hash(doc.text), drafts)
     return None if result is None else result[1:]
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def ingest_paths(

@@ -24,6 +24,14 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @cli.command()
 @click.argument("claim_id", type=int)
 @click.argument("status", type=click.Choice([*VERDICTS, "clear"]))
@@ -46,6 +54,11 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
     Example:
       workbench verdict 12 contested --note "115,000 vs 100,000" --link 57
     """
+    # Undecodable bytes in argv arrive as surrogate escapes, which SQLite cannot store:
+    # refuse them before anything is written (the verdict would go in, the note fail).
+    for label, text in (("--note", note), ("--reviewer", reviewer)):
+        if text is not None and not _is_utf8(text):
+            raise InputError(f"{label} is not valid UTF-8 text")
     db = open_db(ctx)
     # Check every id before writing anything, so a typo applies nothing.
     if corpus.get_claim(db, claim_id) is None:
