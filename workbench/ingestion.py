@@ -22,7 +22,7 @@ from .extraction import is_boilerplate
 from .models import PassageDraft, RawDocument
 from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401  (re-exported)
 from .storage import corpus
-from .storage.connection import bulk_load
+from .storage.connection import LockSharer, bulk_load
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -281,8 +281,11 @@ def ingest_paths(
         if on_error:
             on_error(message)
 
+    sharer = LockSharer()
+
     def store(doc: RawDocument, drafts: Iterable[PassageDraft], source_bytes: int) -> None:
         stored = _store(db, doc, drafts)
+        sharer.after_commit()
         if stored is None:
             report.skipped += 1
         else:
