@@ -144,7 +144,10 @@ def test_verdicts_stay_prompt_during_a_long_ingest(seed_db_path, tmp_path):
     print(f"\nduring an 800-document ingest: {len(waits)} verdicts, worst wait {max(waits):.2f}s, "
           f"median {statistics.median(waits) * 1000:.0f} ms")
     assert len(waits) >= 5
-    assert max(waits) < MAX_WAIT_S
+    # Ingest leaves the lock every 50 ms and writers poll for it: a reviewer
+    # waits a few milliseconds (was a median of 181 ms, worst 1.3 s).
+    assert statistics.median(waits) < 0.05
+    assert max(waits) < 1.0
 
 
 @pytest.mark.slow
