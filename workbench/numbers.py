@@ -117,9 +117,10 @@ def quantities(text: str) -> list[Quantity]:
                 continue
         else:
             words = m.group("words")
-            if words.lower() in ("one",):  # "one of the ..." is rarely a figure
-                if not m.group("unit") or m.group("unit").lower() in ("of", "the", "a"):
-                    continue
+            unit = m.group("unit")
+            # "one of the ..." is rarely a figure
+            if words.lower() == "one" and (not unit or unit.lower() in ("of", "the", "a")):
+                continue
             parsed = words_to_number(words)
             if parsed is None:
                 continue

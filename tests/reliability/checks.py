@@ -7,8 +7,8 @@ broke, so a failing test says which promise was not kept.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable
+
 from workbench.ingestion import split_passages
 
 from .worker import Done

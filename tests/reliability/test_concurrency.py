@@ -7,6 +7,7 @@ complete promptly (worst wait measured and bounded).
 
 from __future__ import annotations
 
+import itertools
 import statistics
 import subprocess
 import sys
@@ -56,7 +57,7 @@ def test_two_storage_writers_at_once_lose_nothing(seed_db_path, pause):
     assert by_reviewer == {"ana": len(writers[0].lines), "ben": len(writers[1].lines)}
     # Interleaved, not one after the other: both were writing at the same time.
     order = [r[0] for r in db.execute("SELECT reviewer FROM history ORDER BY id")]
-    switches = sum(a != b for a, b in zip(order, order[1:]))
+    switches = sum(a != b for a, b in itertools.pairwise(order))
     checks.integrity(db)
     checks.history_matches_state(db)  # each row's old == the previous new: no lost update
     print(f"\n2 storage writers ({'paced' if pause else 'tight loops'}): {len(done)} changes in "
@@ -193,4 +194,4 @@ def test_verdict_processes_and_an_ingest_process_at_once(seed_db_path, tmp_path)
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 5 + 800
     checks.integrity(db)
     checks.history_matches_state(db)
-    print(f"\n20 `workbench verdict` processes + `workbench ingest` of 800 documents at once: all recorded")
+    print("\n20 `workbench verdict` processes + `workbench ingest` of 800 documents at once: all recorded")

@@ -152,7 +152,7 @@ def test_verdict_command_killed_leaves_consistent_history(seed_db_path):
         # Every fourth run finishes (and times a whole run); the others die somewhere inside one.
         limit = 120 if k % 4 == 0 else rng.uniform(0.2, 0.95) * runtime
         try:
-            out, err = proc.communicate(timeout=limit)
+            _out, err = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()

@@ -183,7 +183,7 @@ SEARCH_EXAMPLES = ['"', '""', "'", "NEAR(a b)", "a* OR b", "'; DROP TABLE claims
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=st.one_of(st.text(max_size=60), st.sampled_from(SEARCH_EXAMPLES),
-                       st.lists(st.sampled_from(SEARCH_EXAMPLES + ["lavrov", "wang", "soldiers"]),
+                       st.lists(st.sampled_from([*SEARCH_EXAMPLES, "lavrov", "wang", "soldiers"]),
                                 max_size=5).map(" ".join)))
 def test_claim_search_never_errors_and_never_writes(hostile_db, query):
     db = connect(hostile_db)
@@ -294,7 +294,7 @@ def test_verdict_command_refuses_undecodable_note_before_writing(hostile_db):
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(st.text(max_size=300), st.sampled_from(SEARCH_EXAMPLES),
-                      st.lists(st.sampled_from(SEARCH_EXAMPLES + ["Lavrov", "Wang", "2022", "5"]),
+                      st.lists(st.sampled_from([*SEARCH_EXAMPLES, "Lavrov", "Wang", "2022", "5"]),
                                max_size=8).map(" ".join)),
        top=st.integers(min_value=-2, max_value=30))
 @example(text="Lavrov " * 2000, top=10)

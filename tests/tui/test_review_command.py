@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from workbench.cli import cli
-from workbench.cli import optional  # noqa: F401  (registers review)
+from workbench.cli import (
+    cli,
+    optional,  # noqa: F401  (registers review)
+)
 from workbench.cli.review import login_name
 from workbench.storage import connect, corpus
 from workbench.tui.app import ReviewApp

@@ -33,7 +33,7 @@ def guard(cell: str) -> str:
 
 def row(c: ReportClaim) -> list:
     evidence = " | ".join(
-        f'{l.relation}: {l.document.name} #{l.ordinal}: "{l.matched}"' for l in c.links
+        f'{link.relation}: {link.document.name} #{link.ordinal}: "{link.matched}"' for link in c.links
     )
     texts = [
         c.document.name, c.document.title or "", c.document.source or "", c.status, c.text, c.note,

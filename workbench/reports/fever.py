@@ -41,7 +41,7 @@ def record(c: ReportClaim) -> dict:
         evidence: list = [[[None, None, None, None]]]
     else:
         evidence = [
-            [[None, l.passage_id, l.document.name, l.ordinal]] for l in c.links if l.relation == relation
+            [[None, link.passage_id, link.document.name, link.ordinal]] for link in c.links if link.relation == relation
         ]
     return {
         "id": c.id,

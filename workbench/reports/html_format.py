@@ -126,13 +126,13 @@ def summary(report: Report) -> Iterator[str]:
     yield "</section>\n"
 
 
-def _link(l: LinkedPassage) -> str:
-    s0, s1 = l.span
-    text = e(l.text[:s0]) + (f"<mark>{e(l.text[s0:s1])}</mark>" if s1 > s0 else "") + e(l.text[s1:])
-    where = e(l.document.label) + (f" ({e(l.document.source)})" if l.document.source else "")
-    flags = "".join(f'<span class="flag">{e(f)}</span>' for f in l.flags)
-    return (f'<li><span class="rel-{e(l.relation)}">{e(l.relation)}</span> — {where}, '
-            f"sentence {l.ordinal + 1}: “{text}” {flags}</li>")
+def _link(link: LinkedPassage) -> str:
+    s0, s1 = link.span
+    text = e(link.text[:s0]) + (f"<mark>{e(link.text[s0:s1])}</mark>" if s1 > s0 else "") + e(link.text[s1:])
+    where = e(link.document.label) + (f" ({e(link.document.source)})" if link.document.source else "")
+    flags = "".join(f'<span class="flag">{e(f)}</span>' for f in link.flags)
+    return (f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — {where}, '
+            f"sentence {link.ordinal + 1}: “{text}” {flags}</li>")
 
 
 def claim(c: ReportClaim) -> str:
@@ -149,7 +149,7 @@ def claim(c: ReportClaim) -> str:
         context = (f'<span class="context">{e(c.context_before)} '
                    f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
         rows.append(("In context", context))
-    evidence = ('<ul class="evidence">' + "".join(_link(l) for l in c.links) + "</ul>") if c.links \
+    evidence = ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>") if c.links \
         else '<span class="muted">none linked</span>'
     rows.append(("Evidence", evidence))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)

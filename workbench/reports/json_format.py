@@ -92,11 +92,11 @@ def claim_dict(c: ReportClaim) -> dict:
         "context": {"before": c.context_before, "after": c.context_after},
         "flags": list(c.flags),
         "links": [
-            {"passage_id": l.passage_id, "document_id": l.document.id, "document": l.document.name,
-             "ordinal": l.ordinal, "relation": l.relation, "reviewer": l.reviewer,
-             "created_at": l.created_at, "text": l.text, "span": list(l.span), "matched": l.matched,
-             "span_origin": l.span_origin, "flags": list(l.flags)}
-            for l in c.links
+            {"passage_id": link.passage_id, "document_id": link.document.id, "document": link.document.name,
+             "ordinal": link.ordinal, "relation": link.relation, "reviewer": link.reviewer,
+             "created_at": link.created_at, "text": link.text, "span": list(link.span), "matched": link.matched,
+             "span_origin": link.span_origin, "flags": list(link.flags)}
+            for link in c.links
         ],
         "suggestions": [
             {"rank": s.rank, "passage_id": s.passage_id, "score": s.score, "span": list(s.span),

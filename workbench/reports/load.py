@@ -162,13 +162,13 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
         passage(passage_id, where)
     text = _get(c, "text", str, where)
     links = []
-    for i, l in enumerate(_get(c, "links", list, where)):
+    for i, link in enumerate(_get(c, "links", list, where)):
         w = f"{where}.links[{i}]"
-        pdoc, p = passage(_get(l, "passage_id", int, w), w)
+        pdoc, p = passage(_get(link, "passage_id", int, w), w)
         links.append(LinkedPassage(
-            p.id, refs[pdoc], p.ordinal, _choice(_get(l, "relation", str, w), RELATIONS, f"{w}.relation"),
-            _get(l, "reviewer", str, w, null=True), _get(l, "created_at", str, w), p.text,
-            _span(l, w), _get(l, "span_origin", str, w), _strings(l, "flags", w),
+            p.id, refs[pdoc], p.ordinal, _choice(_get(link, "relation", str, w), RELATIONS, f"{w}.relation"),
+            _get(link, "reviewer", str, w, null=True), _get(link, "created_at", str, w), p.text,
+            _span(link, w), _get(link, "span_origin", str, w), _strings(link, "flags", w),
         ))
     suggestions = []
     for i, s in enumerate(_get(c, "suggestions", list, where)):

@@ -67,12 +67,12 @@ def summary(report: Report) -> Iterator[str]:
                           [[md(reviewer_name(r.name)), str(r.verdicts), str(r.changes)] for r in s.reviewers])
 
 
-def _link(l: LinkedPassage) -> str:
-    s0, s1 = l.span
-    text = md(l.text[:s0]) + (f"**{md(l.text[s0:s1])}**" if s1 > s0 else "") + md(l.text[s1:])
-    where = md(l.document.label) + (f" ({md(l.document.source)})" if l.document.source else "")
-    flags = f" — flags: {md(', '.join(l.flags))}" if l.flags else ""
-    return f"  - *{l.relation}* — {where}, sentence {l.ordinal + 1}: “{text}”{flags}\n"
+def _link(link: LinkedPassage) -> str:
+    s0, s1 = link.span
+    text = md(link.text[:s0]) + (f"**{md(link.text[s0:s1])}**" if s1 > s0 else "") + md(link.text[s1:])
+    where = md(link.document.label) + (f" ({md(link.document.source)})" if link.document.source else "")
+    flags = f" — flags: {md(', '.join(link.flags))}" if link.flags else ""
+    return f"  - *{link.relation}* — {where}, sentence {link.ordinal + 1}: “{text}”{flags}\n"
 
 
 def claim(c: ReportClaim) -> Iterator[str]:
@@ -90,8 +90,8 @@ def claim(c: ReportClaim) -> Iterator[str]:
         yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
     if c.links:
         yield "- **Evidence:**\n"
-        for l in c.links:
-            yield _link(l)
+        for link in c.links:
+            yield _link(link)
     else:
         yield "- **Evidence:** none linked\n"
     yield "\n"
