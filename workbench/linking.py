@@ -31,7 +31,7 @@ from sqlite_utils import Database
 
 from . import embeddings
 from .models import Candidate
-from .numbers import disagreements
+from .numbers import disagreements, shares_counted_noun
 from .storage import search
 
 #: A candidate at or above this score counts as a match (corroboration, verdict).
@@ -39,6 +39,9 @@ LINK_THRESHOLD = 30.0
 #: Flags are only raised on matches this strong: a differing figure in an
 #: unrelated passage is no disagreement.
 FLAG_MIN_COVERAGE = 0.3
+#: ... or this much when both give a figure for the same counted noun
+#: ("115,000 troops" / "100,000 soldiers" share little else in the seeds).
+FLAG_MIN_COVERAGE_SAME_NOUN = 0.1
 #: The OR query takes the claim's rarest words, rarest first, while their summed
 #: document frequency stays under this budget: FTS5's cost grows with the doclists it
 #: walks. At most MAX_QUERY_TERMS words are considered for any query.
@@ -224,7 +227,9 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     for neg, _, pid in scored[:top]:
         row = rows[pid]
         cover = _coverage(q, {get(x) for x in words[pid]})
-        flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE else ()
+        flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE or (
+            cover >= FLAG_MIN_COVERAGE_SAME_NOUN and shares_counted_noun(q.text, row.text)
+        ) else ()
         out.append(Candidate(
             passage_id=pid, doc=row.doc, title=row.title, source=row.source, text=row.text,
             score=round(-neg, 2), span=_span(stem_of, tokens(row.text), q, len(row.text)), flags=flags,

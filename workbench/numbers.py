@@ -212,3 +212,14 @@ def disagreements(claim: str, passage: str) -> tuple[str, ...]:
     if wc and wp and not wc & wp:
         flags.append("weekday-mismatch")
     return tuple(flags)
+
+
+def shares_counted_noun(claim: str, passage: str) -> bool:
+    """Do both texts give a figure for the same counted noun (troops = soldiers)?
+
+    A shared counted noun is context enough for a figure disagreement to matter
+    even when the two sentences share few other words.
+    """
+    units_c = {q.unit for q in _analyse(claim)[0] if q.unit and not q.is_year}
+    return bool(units_c) and any(q.unit in units_c for q in _analyse(passage)[0] if not q.is_year)
+
