@@ -44,6 +44,51 @@ def test_embedding_ignores_figures_and_is_stable_across_the_cache():
     assert float(first[0] @ again[0]) == pytest.approx(1.0, abs=1e-5)
 
 
+
+@needs_model
+def test_batched_tokenizing_gives_each_word_its_own_tokens(monkeypatch):
+    model = embeddings.get()
+    words = ["understanding", "Russia", "’s", "naïve", "東京", "İstanbul", "ﬁre", "x", "I",
+             "Lavington", "Stacinort", "treatment", "Previously", "ß", "CO2"]
+    alone = [model._tok.encode(w, add_special_tokens=False).ids for w in words]
+    assert model._encode_words(words) == alone
+    # Offsets that cannot be cut back into words fall back to one encode() per word.
+    real = model._tok
+
+    class Merged:  # a tokenizer that returns one token spanning the whole string
+        def encode(self, text, add_special_tokens=False):
+            if " " not in text:
+                return real.encode(text, add_special_tokens=add_special_tokens)
+            return type("E", (), {"ids": [1], "offsets": [(0, len(text))]})()
+
+    monkeypatch.setattr(model, "_tok", Merged())
+    assert model._encode_words(words) == alone
+
+
+def test_segment_sums_match_a_plain_sum():
+    import numpy as np
+
+    table = np.arange(40, dtype=np.float32).reshape(10, 4)
+    ids, lengths = [3, 3, 7, 0, 9, 1], [2, 0, 3, 1]
+    got = embeddings._segment_sums(table, ids, lengths)
+    want = np.stack([table[[3, 3]].sum(0), np.zeros(4), table[[7, 0, 9]].sum(0), table[1]])
+    assert got.shape == (4, 4) and np.array_equal(got, want)
+    assert embeddings._segment_sums(table, [], [0, 0]).shape == (2, 4)
+
+
+def test_stem_map_covers_the_words_and_agrees_with_stems(db, monkeypatch):
+    words = {"glaciers", "melting", "quickly"}
+    view = search.stem_map(db, words)
+    assert {w: view[w] for w in words} == search.stems(db, words) == {
+        "glaciers": "glacier", "melting": "melt", "quickly": "quickli"}
+    # A full cache is replaced, not cleared: the old view still answers, the new one keeps
+    # the words asked for.
+    monkeypatch.setattr(search, "_STEM_CACHE_MAX", 0)
+    fresh = search.stem_map(db, {"glaciers", "warming"})
+    assert view["melting"] == "melt" and fresh["glaciers"] == "glacier" and fresh["warming"] == "warm"
+    assert "quickly" not in fresh
+
+
 def test_linker_works_without_the_model(seed_db, monkeypatch):
     claim = "Russia has deployed 115,000 troops near Ukraine's borders"
     with_model = linking.link_text(seed_db, claim, top=5)

@@ -20,6 +20,7 @@ and one numpy sum per text, not a tokenizer run over ~100 candidate passages.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
 import re
@@ -67,6 +68,26 @@ def _read_safetensors(path: Path, key: str) -> Any:
     return data.reshape(info["shape"]).astype(np.float32)
 
 
+def _segment_sums(table: Any, ids: Sequence[int], lengths: Sequence[int]) -> Any:
+    """Row i of the result = the sum of ``table``'s rows ``ids`` of segment i (``lengths``
+    consecutive ids each; an empty segment sums to zero).
+
+    As one (segments x ids) 0/1 matrix product: numpy's ``add.reduceat`` along axis 0
+    took 85 us for 120 rows of 256 and 215 us for 780, the product 27 and 128 us.
+    """
+    import numpy as np
+
+    n = len(ids)
+    out_rows = len(lengths)
+    if not n:
+        return np.zeros((out_rows, table.shape[1]), dtype=np.float32)
+    picked = table[np.fromiter(ids, dtype=np.intp, count=n)]
+    segment = np.repeat(np.arange(out_rows), lengths)
+    select = np.zeros((out_rows, n), dtype=np.float32)
+    select[segment, np.arange(n)] = 1.0
+    return select @ picked
+
+
 class Embedder:
     """Text → unit vector. Thread-safe: the word cache is only touched under a lock."""
 
@@ -94,20 +115,41 @@ class Embedder:
             grown = np.zeros((max(need, 2 * len(self._rows)), self.dim), dtype=np.float32)
             grown[: self._used] = self._rows[: self._used]
             self._rows = grown
-        # The tokenizer prefixes a lone word with its word-start marker, as inside a sentence.
-        # encode() per word: encode_batch's thread pool costs more than it saves on the few
-        # dozen new words of a query.
-        encoded = [self._tok.encode(w, add_special_tokens=False).ids for w in missing]
-        # One gather and one segmented sum for all new words; a word without tokens borrows
-        # token 0 (every segment must be non-empty) and is zeroed after.
-        ids = [word_ids or [0] for word_ids in encoded]
-        starts = np.cumsum([0] + [len(word_ids) for word_ids in ids[:-1]])
-        sums = np.add.reduceat(self._table[[i for word_ids in ids for i in word_ids]], starts, axis=0)
-        sums[[k for k, word_ids in enumerate(encoded) if not word_ids]] = 0
-        self._rows[self._used: self._used + len(missing)] = sums
+        encoded = self._encode_words(missing)
+        flat = [i for word_ids in encoded for i in word_ids]
+        # A word without tokens gets the zero vector (an empty segment of the sum).
+        self._rows[self._used: self._used + len(missing)] = _segment_sums(
+            self._table, flat, [len(word_ids) for word_ids in encoded])
         for k, w in enumerate(missing):
             self._index[w] = self._used + k
         self._used += len(missing)
+
+    def _encode_words(self, words: list[str]) -> list[list[int]]:
+        """Each word's token ids as the tokenizer gives them for the word alone.
+
+        One encode() of the words joined by spaces, cut back into words by the tokens'
+        offsets: ~2x cheaper than an encode() per word (encode_batch's thread pool cost
+        more than either). The tokenizer (Llama 2 BPE, no pre-tokenizer) marks each word's
+        start with "▁" and has no token with "▁" inside, so no token spans two words and a
+        word's tokens are those it gets alone (checked on 22k corpus words, tests too). A
+        token whose offsets disagree falls back to an encode() per word.
+        """
+        if not words:
+            return []
+        enc = self._tok.encode(" ".join(words), add_special_tokens=False)
+        out: list[list[int]] = [[] for _ in words]
+        # A word's first token starts at the space before it (its "▁"), hence start + 1.
+        starts = []
+        pos = 0
+        for w in words:
+            starts.append(pos)
+            pos += len(w) + 1
+        for tid, (start, end) in zip(enc.ids, enc.offsets):
+            k = bisect.bisect_right(starts, start + 1) - 1
+            if k < 0 or end > starts[k] + len(words[k]):
+                return [self._tok.encode(w, add_special_tokens=False).ids for w in words]
+            out[k].append(tid)
+        return out
 
     def embed(self, texts: Sequence[str]) -> Any:
         """A (len(texts), dim) float32 array of unit vectors (zero rows for texts without words)."""
@@ -129,8 +171,7 @@ class Embedder:
                 self._add_words(missing)
             rows = [index.get(w, 0) for ws in split for w in ws]
             # One gather and one segmented sum for all texts instead of a sum per text.
-            starts = np.cumsum([0] + [len(ws) for ws in split[:-1]])
-            out = np.add.reduceat(self._rows[rows], starts, axis=0) if rows else np.zeros((0, self.dim))
+            out = _segment_sums(self._rows, rows, [len(ws) for ws in split])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return (out / norms).astype(np.float32, copy=False)

@@ -180,7 +180,8 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     words = {pid: _WORD_RE.findall(rows[pid].text.lower()) for pid, _ in pool}
     titles = {t for t in (rows[pid].title for pid, _ in pool) if t}
     title_words = {t: _WORD_RE.findall(t.lower()) for t in titles}
-    stem_of = search.stems(db, {w for ws in [*words.values(), *title_words.values()] for w in ws})
+    # Read-only view of the stem cache (no copy): every word here is already lower-case.
+    stem_of = search.stem_map(db, {w for ws in [*words.values(), *title_words.values()] for w in ws})
     get = stem_of.get
     title_stems = {t: [get(x) for x in ws if x not in STOPWORDS] for t, ws in title_words.items()}
     # BM25 over *all* the claim's content words (FTS5 only saw the rarest few), scaled by the

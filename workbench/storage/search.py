@@ -15,7 +15,7 @@ them, and each worker thread's connection gets its own):
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -46,11 +46,40 @@ def _ensure_temp(db: Database) -> None:
 
 def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
     """Map each (lower-cased) word to its index stem; words the tokenizer drops are absent."""
-    wanted = {w.lower() for w in words}
-    out = {w: _STEM_CACHE[w] for w in wanted if w in _STEM_CACHE}
-    missing = sorted(wanted - out.keys())
+    wanted = set(map(str.lower, words))
+    known = stem_map(db, wanted)
+    return {w: known[w] for w in wanted if w in known}
+
+
+def stem_map(db: Database, words: Iterable[str]) -> Mapping[str, str]:
+    """Like ``stems`` for words already lower-cased, without copying: a read-only mapping
+    that holds (at least) every stem of ``words`` — the process-wide stem cache itself.
+
+    The rerank looks up ~1,000 candidate words a query, nearly all cached: copying them
+    into a fresh dict cost more than the lookups (0.1–0.2 ms a query at 100k passages).
+    Safe to read from any thread: the cache is only ever added to, and replaced (never
+    cleared) when full.
+    """
+    global _STEM_CACHE
+    cache = _STEM_CACHE
+    wanted = words if isinstance(words, (set, frozenset)) else set(words)
+    # Not `wanted - cache.keys()`: that walks the whole cache.
+    missing = sorted(w for w in wanted if w not in cache)
     if not missing:
-        return out
+        return cache
+    found = _stem_new(db, missing)
+    with _cache_lock:
+        cache = _STEM_CACHE
+        if len(cache) > _STEM_CACHE_MAX:
+            # A new dict, not clear(): another thread may still be reading the old one.
+            cache = {w: cache[w] for w in wanted if w in cache}
+        cache.update(found)
+        _STEM_CACHE = cache
+    return cache
+
+
+def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
+    """Stems of words not in the cache, from the scratch FTS5 table."""
     _ensure_temp(db)
     conn = db.conn
     # Savepoint so this scratch write never commits or rolls back the caller's transaction.
@@ -82,12 +111,7 @@ def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
         conn.execute("RELEASE wb_stem")
         # Scratch writes are no change to the corpus: the df cache must not see them.
         db._wb_scratch_changes = getattr(db, "_wb_scratch_changes", 0) + conn.total_changes - before  # type: ignore[attr-defined]
-    with _cache_lock:
-        if len(_STEM_CACHE) > _STEM_CACHE_MAX:
-            _STEM_CACHE.clear()
-        _STEM_CACHE.update(found)
-    out.update(found)
-    return out
+    return found
 
 
 _DF_CACHE_MAX = 100_000
