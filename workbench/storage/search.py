@@ -139,15 +139,22 @@ def doc_freqs(db: Database, terms: Iterable[str]) -> dict[str, int]:
     _ensure_temp(db)
     cache = _df_cache(db)
     out: dict[str, int] = {}
+    missing = []
     for term in set(terms):
         if term in cache:
             out[term] = cache[term]
-            continue
-        # One `term = ?` lookup per term: fts5vocab answers it from the index b-tree directly.
-        row = db.conn.execute(
-            "SELECT doc FROM temp.wb_passages_vocab WHERE term = ?", [term]
-        ).fetchone()
-        out[term] = cache[term] = row[0] if row else 0
+        else:
+            missing.append(term)
+    # The misses in one statement: SQLite runs `term IN (...)` as one `term = ?` lookup of
+    # the vocabulary per value, without a round trip each (~5 misses a query).
+    for i in range(0, len(missing), 500):
+        chunk = missing[i:i + 500]
+        found = dict(db.conn.execute(
+            f"SELECT term, doc FROM temp.wb_passages_vocab WHERE term IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall())
+        for term in chunk:
+            out[term] = cache[term] = found.get(term, 0)
     return out
 
 
