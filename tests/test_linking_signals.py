@@ -171,3 +171,19 @@ def test_weak_results_widen_the_candidate_search_once(seed_db, monkeypatch):
     calls.clear()
     weak = linking.link_text(seed_db, "Lettuce prices in Peru fell on Tuesday", top=5)
     assert (not weak.candidates or weak.candidates[0].score < linking.WIDEN_BELOW) and calls == [False, True]
+
+
+def test_stemming_leaves_no_scratch_rows_and_keeps_the_callers_transaction(db, monkeypatch):
+    monkeypatch.setattr(search, "_STEM_CACHE", {})  # every word below goes to the scratch table
+    conn = db.conn
+    search.stems(db, ["warming"])
+    conn.execute("CREATE TEMP TABLE mine (x)")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO mine VALUES (1)")
+    assert search.stems(db, ["flooding", "ab\u19b0cd"]) == {"flooding": "flood", "ab\u19b0cd": "ab"}
+    assert conn.in_transaction and conn.execute("SELECT count(*) FROM mine").fetchone()[0] == 1
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM mine").fetchone()[0] == 0  # still the caller's to undo
+    assert conn.execute("SELECT count(*) FROM temp.wb_stem").fetchone()[0] == 0
+    assert search.stems(db, ["droughts"]) == {"droughts": "drought"}  # offsets not shifted by leftovers
+    assert conn.execute("SELECT count(*) FROM temp.wb_stem").fetchone()[0] == 0

@@ -82,7 +82,9 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
     """Stems of words not in the cache, from the scratch FTS5 table."""
     _ensure_temp(db)
     conn = db.conn
-    # Savepoint so this scratch write never commits or rolls back the caller's transaction.
+    # Savepoint so this scratch write never commits or rolls back the caller's transaction;
+    # the scratch rows are undone by rolling back to it (half the cost of an FTS5 DELETE,
+    # which re-tokenizes the row), also when something fails in between.
     before = conn.total_changes
     conn.execute("SAVEPOINT wb_stem")
     try:
@@ -91,7 +93,7 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
         # splits) is it redone a row per word, so each word's tokens can be told apart.
         conn.execute("INSERT INTO temp.wb_stem (rowid, w) VALUES (1, ?)", [" ".join(missing)])
         rows = conn.execute("SELECT offset, term FROM temp.wb_stem_vocab ORDER BY offset").fetchall()
-        conn.execute("DELETE FROM temp.wb_stem")
+        conn.execute("ROLLBACK TO wb_stem")
         if len(rows) == len(missing):
             found = {missing[offset]: term for offset, term in rows}
         else:
@@ -102,12 +104,12 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
             rows = conn.execute(
                 "SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset"
             ).fetchall()
-            conn.execute("DELETE FROM temp.wb_stem")
             found = {}
             for doc, term in rows:
                 # A word the tokenizer splits in two keeps its first piece.
                 found.setdefault(missing[doc - 1], term)
     finally:
+        conn.execute("ROLLBACK TO wb_stem")
         conn.execute("RELEASE wb_stem")
         # Scratch writes are no change to the corpus: the df cache must not see them.
         db._wb_scratch_changes = getattr(db, "_wb_scratch_changes", 0) + conn.total_changes - before  # type: ignore[attr-defined]
