@@ -244,7 +244,7 @@ def ingest_document(db: Database, doc: RawDocument, *, markdown: bool = False) -
 
 
 def _store(db: Database, doc: RawDocument, drafts: Iterable[PassageDraft]) -> tuple[int, int] | None:
-    if not _is_utf8(doc.name):
+    if not is_utf8(doc.name):
         # A file name that is not UTF-8 reaches us with surrogate escapes, which SQLite
         # cannot store: keep the name readable, its bad bytes shown as U+FFFD.
         doc = replace(doc, name=os.fsencode(doc.name).decode("utf-8", "replace"))
@@ -252,7 +252,8 @@ def _store(db: Database, doc: RawDocument, drafts: Iterable[PassageDraft]) -> tu
     return None if result is None else result[1:]
 
 
-def _is_utf8(text: str) -> bool:
+def is_utf8(text: str) -> bool:
+    """False for text carrying lone surrogates (undecodable bytes), which SQLite cannot store."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -11,6 +11,7 @@ import getpass
 import click
 
 from ..errors import InputError
+from ..ingestion import is_utf8
 from ..models import VERDICTS
 from ..storage import corpus, review
 from . import cli
@@ -22,14 +23,6 @@ def default_reviewer() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "reviewer"
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 @cli.command()
@@ -57,7 +50,7 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
     # Undecodable bytes in argv arrive as surrogate escapes, which SQLite cannot store:
     # refuse them before anything is written (the verdict would go in, the note fail).
     for label, text in (("--note", note), ("--reviewer", reviewer)):
-        if text is not None and not _is_utf8(text):
+        if text is not None and not is_utf8(text):
             raise InputError(f"{label} is not valid UTF-8 text")
     db = open_db(ctx)
     # Check every id before writing anything, so a typo applies nothing.
