@@ -306,3 +306,19 @@ async def test_a_burst_after_slash_is_typed_into_the_search_box(make_app, check_
         assert app.screen.claim_id == matches[0]
         assert not review.history(check_db)  # "L" did not link anything
         assert corpus.count_claims(check_db) == before  # "a" did not add a claim
+
+
+async def test_config_problems_quoting_markup_are_shown_literally(make_app):
+    """A key id like "[/]" in the user's TOML must not be read as Rich markup (it crashed)."""
+    from workbench.keymap import parse_config
+
+    config = parse_config('[keys]\n"[/]" = "x"\n"[bold]claim" = "y"\n', "cfg.toml")
+    assert config.problems
+    app = make_app(config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        toasts = [n for n in app._notifications if n.title == "Key config"]
+        assert any("[/]" in n.message for n in toasts)
+        assert all(not n.markup for n in toasts)
+        await pilot.press("j")
+        assert app.screen.query_one(ClaimList).cursor == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import click
 from sqlite_utils import Database
 
@@ -15,3 +17,12 @@ def open_db(ctx: click.Context) -> Database:
 
 def db_path(ctx: click.Context):
     return locations.database_path(ctx.obj.get("db_path"))
+
+
+def login_name() -> str:
+    """Who is reviewing when ``--reviewer`` is not given."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "reviewer"
+

@@ -6,8 +6,6 @@ here is indistinguishable from one made on screen (history included).
 
 from __future__ import annotations
 
-import getpass
-
 import click
 
 from ..errors import InputError
@@ -15,14 +13,7 @@ from ..ingestion import is_utf8
 from ..models import VERDICTS
 from ..storage import corpus, review
 from . import cli
-from .common import open_db
-
-
-def default_reviewer() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "reviewer"
+from .common import login_name, open_db
 
 
 @cli.command()
@@ -59,7 +50,7 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
     for passage_id in (*links, *contra, *unlink):
         if corpus.get_passage(db, passage_id) is None:
             raise InputError(f"no passage with id {passage_id}")
-    who = reviewer or default_reviewer()
+    who = reviewer or login_name()
     session = review.start_session(db, who)
     try:
         review.set_status(db, claim_id, None if status == "clear" else status,

@@ -28,12 +28,6 @@ class ClaimContext:
     verdict: Verdict
     links: tuple[EvidenceLink, ...]
 
-    def link_relation(self, passage_id: int) -> str | None:
-        for link in self.links:
-            if link.passage_id == passage_id:
-                return link.relation
-        return None
-
 
 @dataclass(frozen=True)
 class ResumeState:

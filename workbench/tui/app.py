@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from textual.screen import Screen
 from ..keymap import Config
 from ..storage import connect, review, reviewview
 from . import export
-
-STARTED = time.perf_counter()
 
 
 class ReviewApp(App):
@@ -44,11 +41,13 @@ class ReviewApp(App):
         )
         progress = review.progress(self.db).summary()
         if resume.claim_id is not None:
-            self.notify(f"Resumed at claim #{resume.claim_id} · {progress}", title="Welcome back", timeout=5)
+            self.notify(f"Resumed at claim #{resume.claim_id} · {progress}", title="Welcome back",
+                        timeout=5, markup=False)
         else:
-            self.notify(progress, title=f"Reviewing as {self.reviewer}", timeout=5)
+            self.notify(progress, title=f"Reviewing as {self.reviewer}", timeout=5, markup=False)
+        # Config lines quote the user's TOML and paths may hold [brackets]: never markup.
         for problem in self.config.problems:
-            self.notify(problem, title="Key config", severity="error", timeout=30)
+            self.notify(problem, title="Key config", severity="error", timeout=30, markup=False)
 
     def on_ready(self) -> None:
         # Everything made so far (modules, styles, widgets) lives as long as
@@ -58,6 +57,7 @@ class ReviewApp(App):
         gc.freeze()
 
     def on_unmount(self) -> None:
+        gc.unfreeze()  # hand them back: a process may outlive its app (tests, embedding)
         review.end_session(self.db, self.session_id)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -93,9 +93,9 @@ class ReviewApp(App):
         try:
             path = export.export_report(self.db, self.db_path, fmt)
         except export.ExportUnavailable as exc:
-            self.notify(str(exc), severity="warning", timeout=5)
+            self.notify(str(exc), severity="warning", timeout=5, markup=False)
             return
         except Exception as exc:  # a report problem must not end the review
-            self.notify(f"Export failed: {exc}", severity="error", timeout=8)
+            self.notify(f"Export failed: {exc}", severity="error", timeout=8, markup=False)
             return
-        self.notify(f"Report written to {path}", title="Export", timeout=8)
+        self.notify(f"Report written to {path}", title="Export", timeout=8, markup=False)

@@ -68,6 +68,7 @@ class ReviewScreen(ClaimSearchScreen):
         self._save_timer = None
         self._compute_timer = None
         self._pending: ResumeState | None = None
+        self._progress: str | None = None  # cached summary for the status line
 
     # --- layout ------------------------------------------------------------------
 
@@ -173,14 +174,16 @@ class ReviewScreen(ClaimSearchScreen):
     def compute_candidates(self, db_path, claim_id: int) -> None:
         """Run the linker off the UI thread, on a connection of this thread's own."""
         worker = get_current_worker()
-        db = connect(db_path, migrate=False)
+        db = None
         try:
+            db = connect(db_path, migrate=False)
             result = source.compute(db, claim_id)
         except Exception as exc:  # shown in the header; the review goes on without candidates
             self.post_message(CandidatesReady(claim_id, None, f"linker failed: {exc}"))
             return
         finally:
-            db.conn.close()
+            if db is not None:
+                db.conn.close()
         if not worker.is_cancelled:
             self.post_message(CandidatesReady(claim_id, result))
 
@@ -193,10 +196,13 @@ class ReviewScreen(ClaimSearchScreen):
 
     # --- status line and resume --------------------------------------------------
 
-    def update_status(self) -> None:
+    def update_status(self, *, progress_changed: bool = False) -> None:
         claims = self.claims
+        # Two aggregate queries: only when a verdict or a claim changed, not per cursor move.
+        if progress_changed or self._progress is None:
+            self._progress = review.progress(self.db).summary()
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(review.progress(self.db).summary(), "bold")
+        line.append(self._progress, "bold")
         line.append(f"  ·  {claims.status} (f)", "italic")
         if claims.search:
             line.append("  ·  /")
@@ -283,6 +289,7 @@ class ReviewScreen(ClaimSearchScreen):
             return
         review.set_status(self.db, claim_id, status or None, reviewer=self.reviewer,
                           session_id=self.session_id)
+        self._progress = None
         claims = self.claims
         if status and self.advance_on_mark:
             target = reviewview.next_unreviewed(
@@ -353,7 +360,7 @@ class ReviewScreen(ClaimSearchScreen):
                 claims.reload(new_id, status="all", search="")
             else:
                 claims.reload(new_id)
-            self.update_status()
+            self.update_status(progress_changed=True)
             self.notify(f"Added claim #{new_id}.", timeout=2)
 
         self.app.push_screen(AddClaimDialog(title), add)
@@ -368,7 +375,8 @@ class ReviewScreen(ClaimSearchScreen):
         claims = self.claims
         claims.reload(entry.claim_id)
         self.show_claim(claims.current_id, keep_candidates=True)
-        self.update_status()
+        self._progress = None
+        self.schedule_save()  # undo may move to another claim: resume there
 
     # --- filter ---------------------------------------------------------
 

@@ -183,12 +183,6 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move(min(index, max(self.total - 1, 0)), center=True)
         self.refresh()
 
-    def refresh_rows(self) -> None:
-        """Re-read the visible rows (a verdict changed) without moving."""
-        self._rows.clear()
-        self._strips.clear()
-        self.refresh()
-
     def select_id(self, claim_id: int) -> bool:
         """Put the cursor on ``claim_id``; False when it is not in the list."""
         index = corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
