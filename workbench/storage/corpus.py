@@ -174,7 +174,11 @@ def get_claim(db: Database, claim_id: int) -> Claim | None:
     return _claim(row) if row else None
 
 
-def _filter_sql(status: str | None, search: str | None, document_id: int | None) -> tuple[str, list]:
+#: A claim is "flagged" when a stored linker candidate carries a disagreement flag.
+FLAGGED_SQL = "EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
+
+
+def filter_sql(status: str | None, search: str | None, document_id: int | None) -> tuple[str, list]:
     where: list[str] = []
     params: list = []
     if status in (None, "all"):
@@ -182,9 +186,7 @@ def _filter_sql(status: str | None, search: str | None, document_id: int | None)
     elif status == "unreviewed":
         where.append("v.status IS NULL")
     elif status == "flagged":
-        where.append(
-            "EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
-        )
+        where.append(FLAGGED_SQL)
     else:
         where.append("v.status = ?")
         params.append(status)
@@ -233,7 +235,7 @@ def list_claims(
     ``after_id`` pages forward; ``before_id`` pages backward (rows still
     returned in ascending order).
     """
-    where, params = _filter_sql(status, search, document_id)
+    where, params = filter_sql(status, search, document_id)
     joiner = " AND " if where else " WHERE "
     if before_id is not None:
         sql = f"{_CLAIM_SELECT}{where}{joiner}c.id < ? ORDER BY c.id DESC LIMIT ?"
@@ -257,7 +259,7 @@ def iter_claims(db: Database, *, status: str | None = None, document_id: int | N
 def count_claims(
     db: Database, *, status: str | None = None, search: str | None = None, document_id: int | None = None
 ) -> int:
-    where, params = _filter_sql(status, search, document_id)
+    where, params = filter_sql(status, search, document_id)
     sql = f"SELECT count(*) FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
     return db.execute(sql, params).fetchone()[0]
 
@@ -266,7 +268,7 @@ def claim_position(
     db: Database, claim_id: int, *, status: str | None = None, search: str | None = None
 ) -> int:
     """How many matching claims come before ``claim_id`` (its row in the list)."""
-    where, params = _filter_sql(status, search, None)
+    where, params = filter_sql(status, search, None)
     joiner = " AND " if where else " WHERE "
     sql = f"SELECT count(*) FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}{joiner}c.id < ?"
     return db.execute(sql, [*params, claim_id]).fetchone()[0]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from .corpus import FLAGGED_SQL
+
 PAGE = 2000
 
 #: Values ``ExportFilter.statuses`` understands: a verdict, ``unreviewed`` or ``flagged``.
@@ -68,9 +70,7 @@ def _where(f: ExportFilter) -> tuple[str, list]:
             if status == "unreviewed":
                 parts.append("v.status IS NULL")
             elif status == "flagged":
-                parts.append(
-                    "EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
-                )
+                parts.append(FLAGGED_SQL)
             elif status in STATUS_FILTERS:
                 parts.append("v.status = ?")
                 params.append(status)
@@ -238,8 +238,7 @@ def counts_by_document(db: Database, f: ExportFilter) -> list[tuple[int, str | N
 def flagged_count(db: Database, f: ExportFilter) -> int:
     where, params = _where(f)
     return db.execute(
-        f"SELECT count(*){_FROM} WHERE {where} AND EXISTS"
-        " (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')",
+        f"SELECT count(*){_FROM} WHERE {where} AND {FLAGGED_SQL}",
         params,
     ).fetchone()[0]
 

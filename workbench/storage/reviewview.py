@@ -63,7 +63,7 @@ def next_unreviewed(
     Wraps around the end of the list when ``wrap``; ``None`` when there is none
     besides ``claim_id`` itself.
     """
-    where, params = corpus._filter_sql(status, search, None)
+    where, params = corpus.filter_sql(status, search, None)
     where += (" AND " if where else " WHERE ") + "v.status IS NULL"
     base = f"SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
     op, order = ("<", "DESC") if backwards else (">", "ASC")
@@ -83,7 +83,7 @@ def next_unreviewed(
 
 def in_list(db: Database, claim_id: int, *, status: str | None, search: str | None) -> bool:
     """Whether ``claim_id`` belongs to the list ``status``/``search`` describe."""
-    where, params = corpus._filter_sql(status, search, None)
+    where, params = corpus.filter_sql(status, search, None)
     where += (" AND " if where else " WHERE ") + "c.id = ?"
     sql = f"SELECT 1 FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
     return db.execute(sql, [*params, claim_id]).fetchone() is not None
