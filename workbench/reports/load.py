@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..models import ORIGINS, RELATIONS, VERDICTS
+from ..models import ORIGINS, RELATIONS, VERDICTS, HistoryEntry
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
-    Change,
     DocRef,
     LinkedPassage,
     ReportClaim,
@@ -185,8 +184,8 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
         hp = _get(h, "passage_id", int, w, null=True)
         if hp is not None:
             passage(hp, w)
-        history.append(Change(
-            _get(h, "id", int, w), _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"), hp,
+        history.append(HistoryEntry(
+            _get(h, "id", int, w), _get(c, "id", int, where), _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"), hp,
             _get(h, "old", str, w, null=True), _get(h, "new", str, w, null=True),
             _get(h, "reviewer", str, w, null=True), _get(h, "at", str, w),
             _get(h, "undoes", int, w, null=True),

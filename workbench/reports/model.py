@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from ..models import VERDICTS
+from ..models import VERDICTS, HistoryEntry
 from ..storage import export as q
 from ..storage.corpus import now
 from .spans import matched_span
@@ -70,20 +70,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One history row."""
-
-    id: int
-    kind: str
-    passage_id: int | None
-    old: str | None
-    new: str | None
-    reviewer: str | None
-    at: str
-    undoes: int | None = None
-
-
-@dataclass(frozen=True)
 class ReportClaim:
     id: int
     document: DocRef
@@ -104,7 +90,7 @@ class ReportClaim:
     links: tuple[LinkedPassage, ...] = ()
     flags: tuple[str, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
-    history: tuple[Change, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
 
     @property
     def status(self) -> str:
@@ -289,7 +275,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             links=tuple(_link(r[3], row, meta, sugg) for row in found) if (found := links.get(cid)) else (),
             flags=_union(s.flags for s in sugg) if sugg else (),
             suggestions=sugg,
-            history=tuple(Change(*h) for h in found) if (found := history.get(cid)) else (),
+            history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found) if (found := history.get(cid)) else (),
         )
 
 
