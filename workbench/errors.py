@@ -19,3 +19,12 @@ class DatabaseError(WorkbenchError):
 
 class NewerDatabaseError(DatabaseError):
     """The database was written by a newer workbench than this one."""
+
+
+def unreadable(path: object, exc: OSError) -> InputError:
+    """The one-line error for a file that cannot be opened or read."""
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: permission denied")
+    return InputError(f"{path}: cannot read ({exc.strerror or exc})")

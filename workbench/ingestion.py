@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .errors import InputError
+from .errors import InputError, unreadable
 from .extraction import is_boilerplate
 from .models import PassageDraft, RawDocument
 from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401  (re-exported)
@@ -75,10 +75,8 @@ def read_text(path: Path) -> str:
     """The file's text, or an InputError naming what is wrong with it."""
     try:
         data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc) from None
     return decode(data, str(path))
 
 
@@ -170,7 +168,7 @@ def parse_jsonl(path: Path) -> Iterator[RawDocument | InputError]:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield InputError(f"{path}: cannot read ({exc.strerror or exc})")
+        yield unreadable(path, exc)
         return
     with handle:
         seen_any = False

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from workbench.keymap import Config
-from workbench.storage import connect
 from workbench.tui.app import ReviewApp
 
 SIZE = (100, 30)
@@ -22,11 +21,9 @@ def make_app(seed_db_path):
 
 
 @pytest.fixture
-def check_db(seed_db_path):
-    """A second connection, as another process would see the database."""
-    db = connect(seed_db_path)
-    yield db
-    db.close()
+def check_db(seed_db):
+    """A second connection (the app opens its own), as another process would see the database."""
+    return seed_db
 
 
 async def settle(pilot) -> None:

@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import linking
-from ..errors import InputError
+from ..errors import InputError, unreadable
 from ..storage import suggestions
 from . import cli
 from .common import open_db
@@ -62,7 +62,7 @@ def _link_batch(db, path: str, top: int) -> int:
     try:
         stream = click.open_file(path, "r", encoding="utf-8", errors="strict")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc) from None
     failed = 0
     with stream:
         try:

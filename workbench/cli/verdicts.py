@@ -66,5 +66,5 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
     finally:
         review.end_session(db, session)
     v = review.get_verdict(db, claim_id)
-    click.echo(f"claim {claim_id}: {v.status or 'unreviewed'}"
-               + (f" · {len(review.links(db, claim_id))} links" if review.links(db, claim_id) else ""))
+    n_links = len(review.links(db, claim_id))
+    click.echo(f"claim {claim_id}: {v.status or 'unreviewed'}" + (f" · {n_links} links" if n_links else ""))

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, unreadable
 from ..models import ORIGINS, RELATIONS, VERDICTS, HistoryEntry
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
@@ -75,10 +75,8 @@ def load(path: str | Path) -> LoadedReview:
     path = Path(path)
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise unreadable(path, exc) from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
