@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from dataclasses import replace
+
 import pytest
 
 from workbench import linking
@@ -117,30 +119,40 @@ def test_link_claim_leaves_out_own_document(seed_db):
     assert linking.link_claim(seed_db, 10**9).candidates == ()
 
 
-def test_sources_count_outlets_once(seed_db):
-    candidates = linking.link_text(seed_db, "Lavrov and Wang Yi discussed Ukraine", top=10).candidates
-    strong = [c for c in candidates if c.score >= linking.LINK_THRESHOLD]
-    assert len({c.document_id for c in strong}) >= 2
-    assert linking.summarise(tuple(candidates)).sources == len({c.document_id for c in strong})
+def test_sources_count_outlets_with_a_supporting_passage_once(seed_db):
+    claim = "China supports Russia's position on the indivisibility of security."
+    candidates = linking.link_text(seed_db, claim, top=10).candidates
+    supporting = [c for c in candidates if c.stance == "supports"]
+    assert len({c.document_id for c in supporting}) >= 2
+    assert linking.summarise(claim, candidates).sources == len({c.document_id for c in supporting})
     # Two documents of one outlet are one source.
-    same_outlet = tuple(
-        linking.Candidate(**{**c.__dict__, "source": "Same Outlet"}) for c in candidates
-    )
-    assert linking.summarise(same_outlet).sources == 1
+    same_outlet = tuple(replace(c, source="Same Outlet") for c in candidates)
+    assert linking.summarise(claim, same_outlet).sources == 1
+    # The claim's own outlet never corroborates it.
+    assert linking.summarise(claim, same_outlet, own_source="same outlet").sources == 0
+    assert linking.summarise(claim, same_outlet, own_source="same outlet").suggested != "sourced"
 
 
-def test_suggested_verdicts():
+def test_suggested_verdict_comes_from_stances_not_scores():
     from workbench.models import Candidate
 
-    def cand(score, flags=(), doc=1):
-        return Candidate(1, "d", None, None, "t", score, (0, 1), flags, doc)
+    claim = "Ukraine says Russia has deployed 115,000 troops near its borders."
 
-    assert linking.summarise(()).suggested == "unsupported"
-    assert linking.summarise((cand(linking.LINK_THRESHOLD - 1),)).suggested == "unsupported"
-    assert linking.summarise((cand(90), cand(80, doc=2))).suggested == "sourced"
-    assert linking.summarise((cand(90), cand(80, ("number-mismatch",), 2))).suggested == "contested"
-    # A disagreement on a weak match does not contest the claim.
-    assert linking.summarise((cand(90), cand(5, ("number-mismatch",), 2))).suggested == "sourced"
+    def cand(text, score=90.0, doc=1, source=None):
+        return Candidate(doc, f"d{doc}", None, source, text, score, (0, 1), (), doc)
+
+    same = cand("Ukraine says Russia has deployed 115,000 troops near its borders, raising fears.", doc=2)
+    other = cand("Kyiv says Russia has deployed 115,000 troops near the border.", doc=3)
+    differs = cand("Ukraine says Russia has deployed 100,000 troops near its borders.", doc=4)
+    topical = cand("Ukraine says Russia has troops near its borders and fears an attack.", doc=5)
+    assert linking.summarise(claim, ()).suggested == "unsupported"
+    assert linking.summarise(claim, (same, other)).suggested == "sourced"
+    assert linking.summarise(claim, (same, differs)).suggested == "contested"
+    # Topical overlap alone, however high the linker scored it, is not corroboration.
+    result = linking.summarise(claim, (replace(topical, score=99.0),))
+    assert result.suggested == "unsupported" and result.related_only
+    assert result.suggestion_label == "unsupported (related passages only)"
+    assert "115,000 troops" in result.coverage.related_only or "115,000 troops" in result.coverage.not_found
 
 
 def test_store_and_load_roundtrip_and_staleness(seed_db):
@@ -150,7 +162,7 @@ def test_store_and_load_roundtrip_and_staleness(seed_db):
     suggestions.store(seed_db, claim.id, result)
     assert suggestions.load(seed_db, claim.id) == result
     # Replacing keeps only the new candidates.
-    shorter = linking.LinkResult(result.candidates[:1], 1, "sourced")
+    shorter = linking.LinkResult(result.candidates[:1], 1, "sourced", result.coverage)
     suggestions.store(seed_db, claim.id, shorter)
     assert suggestions.load(seed_db, claim.id) == shorter
     assert claim.id not in suggestions.missing_or_stale(seed_db)

@@ -12,8 +12,9 @@ Two stages, so a query stays fast at a million passages:
    "understanding"/"understands" meet), rapidfuzz ``token_set_ratio``, shared
    numbers and names, and the document title.
 
-Every candidate gets the matched span (for highlighting) and flags for
-disagreeing numbers, dates and weekdays (see ``workbench.numbers``).
+Every candidate gets the matched span (for highlighting); ``workbench.judgement``
+then says whether it supports or contradicts the claim or is only related, with
+disagreement flags, and suggests a verdict.
 
 Safe to call from a worker thread with its own connection: the only shared
 state is a stem cache guarded by a lock (in storage.search).
@@ -29,19 +30,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 from sqlite_utils import Database
 
-from . import embeddings
-from .models import Candidate
-from .numbers import disagreements, shares_counted_noun
+from . import embeddings, judgement
+from .models import Candidate, LinkResult
 from .storage import search
 
-#: A candidate at or above this score counts as a match (corroboration, verdict).
+#: Linker scores at or above this read as a strong match in listings (the suggestion itself
+#: comes from the judgement, not from the score).
 LINK_THRESHOLD = 30.0
-#: Flags are only raised on matches this strong: a differing figure in an
-#: unrelated passage is no disagreement.
-FLAG_MIN_COVERAGE = 0.3
-#: ... or this much when both give a figure for the same counted noun
-#: ("115,000 troops" / "100,000 soldiers" share little else in the seeds).
-FLAG_MIN_COVERAGE_SAME_NOUN = 0.1
 #: The OR query takes the claim's rarest words, rarest first, while their summed
 #: document frequency stays under this budget: FTS5's cost grows with the doclists it
 #: walks. At most MAX_QUERY_TERMS words are considered for any query.
@@ -82,19 +77,13 @@ POOL_EXTRA = 10
 #: Only the lexical top of the pool gets the (costlier) embedding signal (benchmarks/README.md).
 EMBED_TOP = 30
 
-DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch")
+DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch", "actor-mismatch",
+                      "action-reversed", "negation-mismatch")
 
 _WORD_RE = re.compile(r"[^\W_]+")
 STOPWORDS = frozenset(
     ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "according", "told"]
 )
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    candidates: tuple[Candidate, ...]  # best first
-    sources: int  # independent sources with a candidate above the link threshold
-    suggested: str  # "sourced" | "contested" | "unsupported" (never applied by itself)
 
 
 EMPTY = LinkResult((), 0, "unsupported")
@@ -142,11 +131,6 @@ def _prepare(db: Database, text: str) -> tuple[_Query, list[tuple[str, int]]] | 
     ranked = [(surface[t], df[t]) for t in sorted(weights, key=lambda t: (df[t], t))[:MAX_QUERY_TERMS]]
     content_text = " ".join(text[s:e] for s, e, _ in content)
     return _Query(text, weights, frozenset(names), content_text), ranked
-
-
-def _coverage(q: _Query, stems: set[str]) -> float:
-    total = sum(q.weights.values())
-    return sum(w for t, w in q.weights.items() if t in stems) / total if total else 0.0
 
 
 def _span(stem_of: dict[str, str], words: list[tuple[int, int, str]], q: _Query,
@@ -222,35 +206,21 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     scale = sum(w[k] for k in _COPY_SIGNALS if k != "embedding" or model is not None) or 1.0
     scored = [(-100 * min(1.0, raw / scale), order, pid) for raw, order, pid in lexical]
     scored.sort()
-    out: list[Candidate] = []
-    # Spans, coverage and disagreement flags only for the candidates we return: the regexes
-    # cost more than the scoring itself.
-    for neg, _, pid in scored[:top]:
-        row = rows[pid]
-        cover = _coverage(q, {get(x) for x in words[pid]})
-        flags = disagreements(q.text, row.text) if cover >= FLAG_MIN_COVERAGE or (
-            cover >= FLAG_MIN_COVERAGE_SAME_NOUN and shares_counted_noun(q.text, row.text)
-        ) else ()
-        out.append(Candidate(
-            passage_id=pid, doc=row.doc, title=row.title, source=row.source, text=row.text,
-            score=round(-neg, 2), span=_span(stem_of, tokens(row.text), q, len(row.text)), flags=flags,
-            document_id=row.document_id,
-        ))
-    return out
+    # Spans only for the candidates we return: the regexes cost more than the scoring itself.
+    return [
+        Candidate(
+            passage_id=pid, doc=rows[pid].doc, title=rows[pid].title, source=rows[pid].source,
+            text=rows[pid].text, score=round(-neg, 2),
+            span=_span(stem_of, tokens(rows[pid].text), q, len(rows[pid].text)),
+            document_id=rows[pid].document_id,
+        )
+        for neg, _, pid in scored[:top]
+    ]
 
 
-def summarise(candidates: tuple[Candidate, ...]) -> LinkResult:
-    """Corroboration count and suggested verdict for ranked candidates."""
-    strong = [c for c in candidates if c.score >= LINK_THRESHOLD]
-    # A document's outlet defines independence; without one, each document stands alone.
-    sources = len({(c.source or "").strip().lower() or f"doc:{c.document_id}" for c in strong})
-    if not strong:
-        suggested = "unsupported"
-    elif any(f in DISAGREEMENT_FLAGS for c in strong for f in c.flags):
-        suggested = "contested"
-    else:
-        suggested = "sourced"
-    return LinkResult(candidates, sources, suggested)
+def summarise(claim: str, candidates: tuple[Candidate, ...], own_source: str | None = None) -> LinkResult:
+    """Stances, coverage and the suggested verdict for ranked candidates (``judgement.assess``)."""
+    return judgement.assess(claim, candidates, own_source=own_source)
 
 
 def _or_terms(ranked: list[tuple[str, int]], budget: int = DF_BUDGET) -> list[str]:
@@ -333,7 +303,7 @@ def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int,
 
 
 def link_text(db: Database, text: str, *, top: int = 10,
-              exclude_document_id: int | None = None) -> LinkResult:
+              exclude_document_id: int | None = None, own_source: str | None = None) -> LinkResult:
     """Rank passages that bear on ``text``; never raises on odd input (empty, FTS syntax...)."""
     if top <= 0 or not text or not text.strip():
         return EMPTY
@@ -361,7 +331,7 @@ def link_text(db: Database, text: str, *, top: int = 10,
                 extra = [(pid, s) for pid, s in extra
                          if pid in rows and rows[pid].document_id != exclude_document_id]
             ranked_candidates = _rerank(db, q, pool + extra, rows, top)
-    return summarise(tuple(ranked_candidates))
+    return summarise(text, tuple(ranked_candidates), own_source)
 
 
 def link_claim(db: Database, claim_id: int, *, top: int = 10) -> LinkResult:
@@ -369,5 +339,6 @@ def link_claim(db: Database, claim_id: int, *, top: int = 10) -> LinkResult:
     found = search.claim_text_and_document(db, claim_id)
     if found is None:
         return EMPTY
-    text, document_id = found
-    return link_text(db, text, top=top, exclude_document_id=document_id)
+    text, document_id, source = found
+    own = judgement.source_key(source, document_id)
+    return link_text(db, text, top=top, exclude_document_id=document_id, own_source=own)

@@ -109,6 +109,8 @@ class Candidate:
     span: tuple[int, int]
     flags: tuple[str, ...] = ()
     document_id: int = 0
+    stance: str = "related"  # "supports" | "contradicts" | "related" (workbench.judgement)
+    reasons: tuple[str, ...] = ()  # why: "states: …", "differs: …", "does not state: …"
 
     def to_json(self) -> dict:
         return {
@@ -120,7 +122,46 @@ class Candidate:
             "score": round(self.score, 2),
             "span": list(self.span),
             "flags": list(self.flags),
+            "stance": self.stance,
+            "reasons": list(self.reasons),
         }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Which of a claim's checkable facts the evidence bears out (labels as written in the claim)."""
+
+    corroborated: tuple[str, ...] = ()  # stated by a supporting passage of another source
+    contradicted: tuple[str, ...] = ()  # stated differently by a passage about the same thing
+    not_found: tuple[str, ...] = ()  # in no candidate passage at all
+    related_only: tuple[str, ...] = ()  # only in passages that do not support the claim
+
+    def to_json(self) -> dict:
+        return {"corroborated": list(self.corroborated), "contradicted": list(self.contradicted),
+                "not_found": list(self.not_found), "related_only": list(self.related_only)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Coverage:
+        return cls(*(tuple(str(x) for x in data.get(k) or ()) for k in
+                     ("corroborated", "contradicted", "not_found", "related_only")))
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Ranked evidence for a claim and what it suggests (``workbench.judgement.assess``)."""
+
+    candidates: tuple[Candidate, ...]  # best first
+    sources: int  # independent sources with a supporting passage
+    suggested: str  # "sourced" | "contested" | "unsupported" (never applied by itself)
+    coverage: Coverage = Coverage()
+    related_only: bool = False  # unsupported, but related passages exist
+
+    @property
+    def suggestion_label(self) -> str:
+        """The suggestion as a reader should see it."""
+        if self.suggested == "unsupported" and self.related_only:
+            return "unsupported (related passages only)"
+        return self.suggested
 
 
 @dataclass(frozen=True)

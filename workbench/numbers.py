@@ -8,6 +8,7 @@ candidate passage that otherwise match.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,8 +34,44 @@ _UNIT_SYNONYMS = {
     "soldier": "troop", "servicemen": "troop", "serviceman": "troop", "personnel": "troop",
     "people": "person", "persons": "person", "individual": "person",
     "dollar": "usd", "usd": "usd", "$": "usd", "percent": "%", "per": "%", "pct": "%",
+    "euro": "eur", "eur": "eur", "€": "eur", "pound": "gbp", "gbp": "gbp", "£": "gbp",
     "yr": "year", "days": "day", "hrs": "hour", "hr": "hour", "km": "kilometre", "kilometer": "kilometre",
+    "metres": "metre", "meter": "metre", "meters": "metre", "m": "metre", "cm": "centimetre",
+    "mile": "mile", "mi": "mile", "kg": "kilogram", "kilo": "kilogram", "tonne": "tonne", "ton": "tonne",
 }
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
+# Words that follow a figure without being what it counts ("2,000 were evacuated").
+_NOT_UNITS = frozenset(
+    """of and the a to in on at or were was are is have has had will would could may might be been
+    being as by for from with than that this who which while when after before into over under
+    more less fewer times""".split()
+)
+# What a figure counts, read from the words around it: "killing 9 people", "the death toll
+# rose to 11" and "Nine people died" all count deaths; "2,000 were evacuated" does not.
+_EVENTS = {
+    "death": "killed killing kills kill dead died die dies deaths death toll fatalities fatality lives"
+             " perished drowned",
+    "injury": "injured injuring wounded wounding hurt injuries injury casualties",
+    "evacuation": "evacuated evacuating evacuation evacuations displaced fled homeless",
+    "missing": "missing unaccounted",
+    "arrest": "arrested arrests detained detention",
+    "rescue": "rescued rescue rescues",
+}
+_EVENT_OF = {w: event for event, ws in _EVENTS.items() for w in ws.split()}
+EVENT_WINDOW = 4  # words either side of a figure searched for what it counts
+# Qualifiers before a figure turn it into a range: "at least 9" is no contradiction of 11.
+_QUALIFIERS = [
+    (re.compile(p + r"\s*$", re.IGNORECASE), low, high)
+    for p, low, high in (
+        (r"\b(?:at least|no fewer than|no less than|a minimum of|as many as)", 1.0, math.inf),
+        (r"\b(?:more than|over|upwards of|in excess of|above|exceeding)", 1.0000001, math.inf),
+        (r"\b(?:nearly|almost|close to|just under|approaching)", 0.85, 0.9999999),
+        (r"\b(?:about|around|approximately|roughly|some|an estimated|estimated|circa|nearly about)",
+         0.9, 1.1),
+        (r"\b(?:up to|at most|no more than|a maximum of)", 0.0, 1.0),
+        (r"\b(?:less than|fewer than|under|below)", 0.0, 0.9999999),
+    )
+]
 # Vague quantities ("thousands of troops") never disagree with an exact figure.
 _VAGUE = {"hundreds", "thousands", "millions", "billions", "dozens", "tens"}
 
@@ -49,8 +86,8 @@ _NUMBER_RE = re.compile(
     r"(?:(?:-|\s+)(?P<unit>[A-Za-z]+))?",
     re.IGNORECASE,
 )
-_WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
-_DATE_RE = re.compile(
+WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
+DATE_RE = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE}))"
 )
@@ -63,6 +100,18 @@ class Quantity:
     start: int
     end: int
     is_year: bool = False
+    event: str = ""  # what is counted, from the words around: "death", "evacuation", "" unknown
+    low: float = 0.0  # the range a qualifier allows ("at least 9": 9..inf); value..value if none
+    high: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.low and not self.high:
+            object.__setattr__(self, "low", self.value)
+            object.__setattr__(self, "high", self.value)
+
+    def consistent_with(self, other: Quantity) -> bool:
+        """Can both be true of the same thing? Their ranges overlap."""
+        return self.low <= other.high and other.low <= self.high
 
 
 def words_to_number(text: str) -> float | None:
@@ -105,7 +154,7 @@ def quantities(text: str) -> list[Quantity]:
     if not _ANY_NUMBER_RE.search(text):  # cheap test first: most sentences hold no figure
         return out
     # The day of "June 8" is a date, compared by month_days(), not a figure.
-    dates = [(d.start(), d.end()) for d in _DATE_RE.finditer(text)]
+    dates = [(d.start(), d.end()) for d in DATE_RE.finditer(text)]
     for m in _NUMBER_RE.finditer(text):
         if any(s <= m.start() < e for s, e in dates):
             continue
@@ -126,35 +175,64 @@ def quantities(text: str) -> list[Quantity]:
                 continue
             value = parsed
         suffix = (m.group("suffix") or "").lower()
+        unit_word = m.group("unit")
+        spaced_m = suffix == "m" and not m.group("cur") and text[m.start("suffix") - 1].isspace()
+        if spaced_m and not m.group("scale"):
+            unit_word, suffix = "m", ""  # "3 m" is three metres; "€2m", "3m" are millions
         if suffix in _SUFFIX and m.group("digits"):
             value *= _SUFFIX[suffix]
         elif suffix:
             continue  # "2 m" after a spelled number: ambiguous, skip
         if m.group("scale"):
             value *= _SCALES[m.group("scale").lower()]
-        unit_word = m.group("unit")
         if unit_word and unit_word.lower() in _VAGUE:
             continue
-        if unit_word and unit_word.lower() in ("of", "and", "the", "a", "to", "in", "on", "at", "or"):
+        if unit_word and unit_word.lower() in _NOT_UNITS:
             unit_word = None
-        unit = "%" if m.group("pct") else ("usd" if m.group("cur") == "$" else _unit(unit_word))
+        unit = "%" if m.group("pct") else (_CURRENCY.get(m.group("cur") or "") or _unit(unit_word))
         digits = m.group("digits") or ""
         is_year = (
             digits.isdigit() and len(digits) == 4 and 1800 <= value <= 2100
             and not m.group("suffix") and not m.group("scale") and not m.group("pct")
         )
-        out.append(Quantity(value, unit, m.start(), m.end(), is_year))
+        low, high = _qualified(text, m.start(), value)
+        out.append(Quantity(value, unit, m.start(), m.end(), is_year, _event(text, m.start(), m.end()),
+                            low, high))
     return out
 
 
+def _qualified(text: str, start: int, value: float) -> tuple[float, float]:
+    """The range ``value`` stands for, given the qualifier just before it."""
+    before = text[max(0, start - 30):start]
+    for pattern, low, high in _QUALIFIERS:
+        if pattern.search(before):
+            return value * low, value * high
+    return value, value
+
+
+_EVENT_WORD = re.compile(r"[a-z]+")
+
+
+def _event(text: str, start: int, end: int) -> str:
+    """What a figure counts, from the nearest event word within EVENT_WINDOW words."""
+    before = _EVENT_WORD.findall(text[max(0, start - 60):start].lower())[-EVENT_WINDOW:]
+    after = _EVENT_WORD.findall(text[end:end + 60].lower())[:EVENT_WINDOW]
+    # Nearest first, alternating sides; "the death toll rose to 11" finds "death" before.
+    for i in range(EVENT_WINDOW):
+        for side in (after, before[::-1]):
+            if i < len(side) and side[i] in _EVENT_OF:
+                return _EVENT_OF[side[i]]
+    return ""
+
+
 def weekdays(text: str) -> set[str]:
-    return {m.group(1).lower() for m in _WEEKDAY_RE.finditer(text)}
+    return {m.group(1).lower() for m in WEEKDAY_RE.finditer(text)}
 
 
 def month_days(text: str) -> set[tuple[int, int]]:
     """``(month, day)`` pairs such as ``June 8`` or ``8th of June``."""
     out: set[tuple[int, int]] = set()
-    for m in _DATE_RE.finditer(text):
+    for m in DATE_RE.finditer(text):
         month = (m.group("m1") or m.group("m2")).lower().rstrip(".")[:3]
         day = int(m.group("d1") or m.group("d2"))
         if 1 <= day <= 31:
@@ -162,19 +240,43 @@ def month_days(text: str) -> set[tuple[int, int]]:
     return out
 
 
-def _comparable(a: Quantity, b: Quantity) -> bool:
-    """Could ``a`` and ``b`` be figures for the same thing?"""
+def comparable(a: Quantity, b: Quantity) -> bool:
+    """Could ``a`` and ``b`` be figures for the same thing?
+
+    What is counted decides first ("killing 9 people" and "the death toll rose to 11"
+    both count deaths; "2,000 were evacuated" counts something else), then the counted
+    noun or unit (troops = soldiers, metres = m). Bare figures compete only when they
+    are of similar size and some weight.
+    """
+    if a.event and b.event:
+        return a.event == b.event
     if a.unit and b.unit:
         return a.unit == b.unit
+    if a.event or b.event:
+        return False
     if a.value <= 0 or b.value <= 0:
         return False
-    # No noun to go by: only figures of similar size and some weight are taken to compete.
     ratio = max(a.value, b.value) / min(a.value, b.value)
     return ratio <= 2 and min(a.value, b.value) >= 100
 
 
+def figure_conflicts(claim: tuple[Quantity, ...], passage: tuple[Quantity, ...]) -> list[tuple[Quantity, Quantity]]:
+    """Claim figures the passage gives differently: (claim figure, a passage figure for the same thing).
+
+    A claim figure conflicts when the passage has figures for the same thing and none
+    of them can be true together with it ("at least 9" and 11 can; "about 2,000" and
+    1,600 cannot).
+    """
+    out = []
+    for a in claim:
+        rivals = [b for b in passage if comparable(a, b)]
+        if rivals and not any(a.consistent_with(b) for b in rivals):
+            out.append((a, rivals[0]))
+    return out
+
+
 @lru_cache(maxsize=4096)
-def _analyse(text: str) -> tuple[tuple[Quantity, ...], frozenset, frozenset, frozenset]:
+def analyse(text: str) -> tuple[tuple[Quantity, ...], frozenset, frozenset, frozenset]:
     """Figures, years, (month, day) dates and weekdays of one text; cached, as the
     claim side repeats for every candidate."""
     qs = tuple(quantities(text))
@@ -189,24 +291,12 @@ def disagreements(claim: str, passage: str) -> tuple[str, ...]:
     "115,000 troops" against "100,000 soldiers" → ``number-mismatch``.
     """
     flags: list[str] = []
-    all_c, yc, dc, wc = _analyse(claim)
-    all_p, yp, dp, wp = _analyse(passage)
-    qc = [q for q in all_c if not q.is_year]
-    qp = [q for q in all_p if not q.is_year]
-    if qc and qp:
-        shared = {q.value for q in qc} & {q.value for q in qp}
-        if not shared and any(_comparable(a, b) for a in qc for b in qp):
-            flags.append("number-mismatch")
-        elif shared:
-            # Same unit with different values alongside a shared one ("two-day" vs "three-day" plus a date).
-            by_unit_c = {(q.unit, q.value) for q in qc if q.unit}
-            by_unit_p = {(q.unit, q.value) for q in qp if q.unit}
-            units_c = {u for u, _ in by_unit_c}
-            units_p = {u for u, _ in by_unit_p}
-            for unit in units_c & units_p:
-                if not ({v for u, v in by_unit_c if u == unit} & {v for u, v in by_unit_p if u == unit}):
-                    flags.append("number-mismatch")
-                    break
+    all_c, yc, dc, wc = analyse(claim)
+    all_p, yp, dp, wp = analyse(passage)
+    qc = tuple(q for q in all_c if not q.is_year)
+    qp = tuple(q for q in all_p if not q.is_year)
+    if figure_conflicts(qc, qp):
+        flags.append("number-mismatch")
     if (dc and dp and not dc & dp) or (yc and yp and not yc & yp):
         flags.append("date-mismatch")
     if wc and wp and not wc & wp:
@@ -220,6 +310,6 @@ def shares_counted_noun(claim: str, passage: str) -> bool:
     A shared counted noun is context enough for a figure disagreement to matter
     even when the two sentences share few other words.
     """
-    units_c = {q.unit for q in _analyse(claim)[0] if q.unit and not q.is_year}
-    return bool(units_c) and any(q.unit in units_c for q in _analyse(passage)[0] if not q.is_year)
+    units_c = {q.unit for q in analyse(claim)[0] if q.unit and not q.is_year}
+    return bool(units_c) and any(q.unit in units_c for q in analyse(passage)[0] if not q.is_year)
 

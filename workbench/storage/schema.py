@@ -141,6 +141,20 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_judgement(db: Database) -> None:
+    """Stance and reasons per stored candidate, coverage per claim (issue #10). Summaries
+    stored before have coverage '{}', which ``suggestions`` treats as stale."""
+    db.executescript(
+        """
+        ALTER TABLE suggestions ADD COLUMN stance TEXT NOT NULL DEFAULT 'related';
+        ALTER TABLE suggestions ADD COLUMN reasons TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE suggestion_summaries ADD COLUMN coverage TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE suggestion_summaries ADD COLUMN related_only INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 def known_versions() -> int:
     return len(migrations._migrations)
 

@@ -226,6 +226,9 @@ def passage_rows(db: Database, ids: Sequence[int]) -> dict[int, PassageRow]:
     return {r[0]: PassageRow(*r) for r in rows}
 
 
-def claim_text_and_document(db: Database, claim_id: int) -> tuple[str, int] | None:
-    row = db.conn.execute("SELECT text, document_id FROM claims WHERE id = ?", [claim_id]).fetchone()
-    return (row[0], int(row[1])) if row else None
+def claim_text_and_document(db: Database, claim_id: int) -> tuple[str, int, str | None] | None:
+    """A claim's text, document id and that document's outlet (``source``)."""
+    row = db.conn.execute(
+        "SELECT c.text, c.document_id, d.source FROM claims c JOIN documents d ON d.id = c.document_id"
+        " WHERE c.id = ?", [claim_id]).fetchone()
+    return (row[0], int(row[1]), row[2]) if row else None

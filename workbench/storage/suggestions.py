@@ -9,16 +9,14 @@ against: once documents are added, ``load`` treats them as stale.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
-
 from sqlite_utils import Database
 
-from ..models import Candidate
+from ..models import Candidate, Coverage, LinkResult
 from .connection import write
 from .corpus import corpus_version, now
 
-if TYPE_CHECKING:  # linking imports storage; keep the runtime import one-way
-    from ..linking import LinkResult
+#: The coverage of a summary stored before candidates were judged (schema m002): stale.
+UNJUDGED = "{}"
 
 
 def store(db: Database, claim_id: int, result: LinkResult) -> None:
@@ -39,44 +37,48 @@ def _store(db: Database, claim_id: int, result: LinkResult, version: int) -> Non
     conn = db.conn
     conn.execute("DELETE FROM suggestions WHERE claim_id = ?", [claim_id])
     conn.executemany(
-        "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
+        " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (claim_id, rank, c.passage_id, c.score, c.span[0], c.span[1], json.dumps(list(c.flags)))
+            (claim_id, rank, c.passage_id, c.score, c.span[0], c.span[1], json.dumps(list(c.flags)),
+             c.stance, json.dumps(list(c.reasons), ensure_ascii=False))
             for rank, c in enumerate(result.candidates)
         ],
     )
     conn.execute(
-        "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO UPDATE SET verdict = excluded.verdict,"
-        " sources = excluded.sources, corpus_version = excluded.corpus_version,"
-        " computed_at = excluded.computed_at",
-        [claim_id, result.suggested, result.sources, version, now()],
+        "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at,"
+        " coverage, related_only) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO UPDATE SET"
+        " verdict = excluded.verdict, sources = excluded.sources,"
+        " corpus_version = excluded.corpus_version, computed_at = excluded.computed_at,"
+        " coverage = excluded.coverage, related_only = excluded.related_only",
+        [claim_id, result.suggested, result.sources, version, now(),
+         json.dumps(result.coverage.to_json(), ensure_ascii=False), int(result.related_only)],
     )
 
 
 def load(db: Database, claim_id: int) -> LinkResult | None:
     """The stored result for ``claim_id``; None when absent or computed before the corpus changed."""
-    from ..linking import LinkResult
-
     row = db.conn.execute(
-        "SELECT verdict, sources, corpus_version FROM suggestion_summaries WHERE claim_id = ?",
+        "SELECT verdict, sources, corpus_version, coverage, related_only FROM suggestion_summaries"
+        " WHERE claim_id = ?",
         [claim_id],
     ).fetchone()
-    if row is None or row[2] != corpus_version(db):
+    if row is None or row[2] != corpus_version(db) or row[3] == UNJUDGED:
         return None
     rows = db.conn.execute(
         "SELECT s.passage_id, d.name, d.title, d.source, p.text, s.score, s.span_start, s.span_end,"
-        " s.flags, p.document_id FROM suggestions s JOIN passages p ON p.id = s.passage_id"
+        " s.flags, p.document_id, s.stance, s.reasons FROM suggestions s JOIN passages p ON p.id = s.passage_id"
         " JOIN documents d ON d.id = p.document_id WHERE s.claim_id = ? ORDER BY s.rank",
         [claim_id],
     ).fetchall()
     candidates = tuple(
         Candidate(passage_id=r[0], doc=r[1], title=r[2], source=r[3], text=r[4], score=r[5],
-                  span=(r[6], r[7]), flags=tuple(json.loads(r[8] or "[]")), document_id=r[9])
+                  span=(r[6], r[7]), flags=tuple(json.loads(r[8] or "[]")), document_id=r[9],
+                  stance=r[10], reasons=tuple(json.loads(r[11] or "[]")))
         for r in rows
     )
-    return LinkResult(candidates, int(row[1]), row[0] or "unsupported")
+    coverage = Coverage.from_json(json.loads(row[3] or "{}"))
+    return LinkResult(candidates, int(row[1]), row[0] or "unsupported", coverage, bool(row[4]))
 
 
 def missing_or_stale(db: Database) -> list[int]:
@@ -84,8 +86,8 @@ def missing_or_stale(db: Database) -> list[int]:
     version = corpus_version(db)
     rows = db.conn.execute(
         "SELECT c.id FROM claims c LEFT JOIN suggestion_summaries s ON s.claim_id = c.id"
-        " WHERE s.claim_id IS NULL OR s.corpus_version != ? ORDER BY c.id",
-        [version],
+        " WHERE s.claim_id IS NULL OR s.corpus_version != ? OR s.coverage = ? ORDER BY c.id",
+        [version, UNJUDGED],
     ).fetchall()
     return [r[0] for r in rows]
 

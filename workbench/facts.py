@@ -1,0 +1,214 @@
+"""A claim's checkable facts: figures with what they count, names, dates and weekdays, actions.
+
+A fact-checker does not ask "is this passage about the same thing?" but "does it
+state *these* facts?": the 115,000 troops, Lavrov, Thursday, "signed a deal".
+``claim_facts`` splits a sentence into such facts, each with its offsets in the
+sentence so a screen can mark it; ``judgement`` then checks each one against a
+passage. Pure functions over text, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+from . import numbers
+from .extraction import named_entities
+
+#: Fact kinds, in the order they are listed to a reader.
+KINDS = ("figure", "name", "time", "action")
+
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has
+    have having he her here hers herself him himself his how i if in into is it its itself just me more
+    most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+    should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t ve ll re d m n't also still even yet well""".split()
+)
+#: Verbs that attribute a statement: who said it is a fact, the verb itself is not.
+ATTRIBUTION = frozenset(
+    """said say says saying told tell tells stated states state noted notes added adds announced
+    claimed claims reported reports according stressed emphasised emphasized affirmed declared
+    expressed remarked explained wrote""".split()
+)
+#: Words that carry no checkable content on their own.
+FILLER = frozenset(
+    """reportedly also well including include includes included various several many much worth
+    amid despite however further other another new first last latest recent recently already""".split()
+)
+#: Words naming a position, not who holds it ("Foreign Minister" Lavrov).
+TITLES = frozenset(
+    """mr mrs ms dr president prime minister ministers ministry foreign deputy secretary general
+    spokesman spokeswoman spokesperson chancellor chief head director chairman leader senator
+    governor mayor ambassador envoy official officials top state national federal council
+    department office agency government""".split()
+)
+#: A people's adjective names its country: "Chinese" is stated by "China".
+DEMONYMS = {
+    "russian": "russia", "chinese": "china", "american": "us", "ukrainian": "ukraine",
+    "british": "britain", "french": "france", "german": "germany", "japanese": "japan",
+    "indian": "india", "iranian": "iran", "afghan": "afghanistan", "pakistani": "pakistan",
+    "korean": "korea", "european": "europe", "western": "west", "soviet": "ussr", "turkish": "turkey",
+    "israeli": "israel", "palestinian": "palestine", "syrian": "syria", "italian": "italy",
+    "hungarian": "hungary", "polish": "poland", "canadian": "canada", "australian": "australia",
+    "mexican": "mexico", "brazilian": "brazil", "african": "africa", "asian": "asia",
+}
+#: News names a country by its capital or seat of power ("Moscow denies", "Beijing backs").
+METONYMS = {
+    "moscow": "russia", "kremlin": "russia", "beijing": "china", "washington": "us", "kyiv": "ukraine",
+    "kiev": "ukraine", "london": "britain", "paris": "france", "berlin": "germany", "tokyo": "japan",
+    "tehran": "iran", "kabul": "afghanistan", "islamabad": "pakistan", "delhi": "india",
+    "ankara": "turkey", "brussels": "eu",
+}
+_ALIASES = {"usa": "us", "uk": "britain", **METONYMS}
+#: Names that may open a sentence on their own: countries, capitals, blocs.
+_KNOWN_NAMES = frozenset([*DEMONYMS, *DEMONYMS.values(), *METONYMS, "us", "nato", "eu", "un", "brics",
+                          "britain", "america", "europe", "taiwan", "xinjiang", "hong"])
+_PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable piece of a claim."""
+
+    kind: str  # "figure" | "name" | "time" | "action"
+    label: str  # as written in the claim: "115,000 troops", "Sergey Lavrov", "Thursday"
+    start: int  # offsets of the label in the claim
+    end: int
+    keys: frozenset[str] = frozenset()  # normalised word keys (names, actions)
+
+
+def stem(word: str) -> str:
+    """The key a word is compared by: lower-cased, demonyms to countries, then stemmed."""
+    return _stem(word.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    word = word.removesuffix("'s")
+    word = DEMONYMS.get(word, _ALIASES.get(word, word))
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """Words with their offsets (letters and digits; an apostrophe stays inside a word)."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def content_keys(text: str) -> set[str]:
+    """The stems of ``text``'s content words (stop words dropped)."""
+    return {stem(w) for _, _, w in words(text) if w.lower() not in STOPWORDS}
+
+
+@lru_cache(maxsize=4096)
+def claim_facts(claim: str) -> tuple[Fact, ...]:
+    """The checkable facts of ``claim``, in reading order within each kind."""
+    taken: list[tuple[int, int]] = []
+    facts: list[Fact] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
+    for q in numbers.quantities(claim):
+        label = claim[q.start:q.end].strip()
+        if q.is_year:
+            continue  # a year is a time fact, below
+        facts.append(Fact("figure", label, q.start, q.start + len(label)))
+        taken.append((q.start, q.end))
+    for s, e, label in _times(claim):
+        if free(s, e):
+            facts.append(Fact("time", label, s, e))
+            taken.append((s, e))
+    for s, e, label in _names(claim):
+        if free(s, e):
+            keys = frozenset(stem(w) for _, _, w in words(label) if w.lower() not in TITLES
+                             and w.lower() not in STOPWORDS)
+            if keys:
+                facts.append(Fact("name", label, s, e, keys))
+                taken.append((s, e))
+    facts.extend(_actions(claim, taken))
+    order = {k: i for i, k in enumerate(KINDS)}
+    return tuple(sorted(facts, key=lambda f: (order[f.kind], f.start)))
+
+
+def _times(text: str) -> list[tuple[int, int, str]]:
+    found = []
+    for m in numbers.WEEKDAY_RE.finditer(text):
+        end = m.end()
+        if part := _PART_OF_DAY.match(text, end):
+            end = part.end()
+        found.append((m.start(), end, text[m.start():end]))
+    for m in numbers.DATE_RE.finditer(text):
+        found.append((m.start(), m.end(), m.group()))
+    for q in numbers.quantities(text):
+        if q.is_year:
+            digits = re.search(r"\d{4}", text[q.start:q.end])
+            if digits:
+                s = q.start + digits.start()
+                found.append((s, s + 4, digits.group()))
+    return sorted(found)
+
+
+def _names(text: str) -> list[tuple[int, int, str]]:
+    """Names with offsets: capitalised runs (extraction's rule), titles kept in the label."""
+    out = []
+    cursor = 0
+    for name in named_entities(text):
+        at = text.find(name, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(name)
+        first = name.split()[0].lower()
+        if at == _first_word_start(text) and " " not in name and first not in _KNOWN_NAMES \
+                and not name.isupper() and not _speaks(text, at + len(name)):
+            # A lone capitalised word opening the sentence may be any word ("Global",
+            # "Photos"); it is checked as an ordinary word instead.
+            continue
+        out.append((at, at + len(name), name))
+    return out
+
+
+def _speaks(text: str, end: int) -> bool:
+    """Is the word ending at ``end`` followed by an attribution verb ("Wang said")?"""
+    m = _WORD.search(text, end)
+    return bool(m) and m.group().lower() in ATTRIBUTION
+
+
+def _first_word_start(text: str) -> int:
+    m = _WORD.search(text)
+    return m.start() if m else -1
+
+
+def _actions(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
+    """What the claim says happened: runs of content words outside names, figures and times."""
+    facts: list[Fact] = []
+    run: list[tuple[int, int, str]] = []
+
+    def flush() -> None:
+        if run:
+            s, e = run[0][0], run[-1][1]
+            facts.append(Fact("action", text[s:e], s, e, frozenset(stem(w) for _, _, w in run)))
+            run.clear()
+
+    first = _first_word_start(text)
+    for s, e, w in words(text):
+        lower = w.lower()
+        inside = any(ts <= s < te for ts, te in taken)
+        if inside or lower in STOPWORDS or lower in ATTRIBUTION or lower in FILLER or w.isdigit():
+            flush()
+            continue
+        if lower in TITLES and not run:
+            continue  # "foreign minister" before a name is part of who, not what
+        run.append((s, e, w))
+        if s == first and w[:1].isupper():
+            flush()  # a capitalised opening word may be a name: never part of the action phrase
+    flush()
+    return facts

@@ -1,0 +1,425 @@
+"""Judging evidence: does a passage support the claim, contradict it, or only touch its topic?
+
+For each of the claim's checkable facts (``workbench.facts``) a passage either
+*states* it, leaves it *missing*, or *differs* (another figure for the same thing,
+another weekday, another speaker, the opposite action). From those:
+
+- **supports**: no fact differs, every figure and name is stated, and most of what
+  the claim says happened is stated too;
+- **contradicts**: a fact differs in a passage that is clearly about the same
+  thing (a differing figure in an unrelated passage is no contradiction);
+- **related**: anything else: on topic, but it does not establish the claim.
+
+``assess`` then combines the judged candidates into the claim's coverage (which facts
+are corroborated, contradicted, found nowhere) and the suggested verdict. It is the
+one place a suggestion is made: the linker, ``suggest``, the review screen and the
+reports all take it from here. Pure functions over text, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from . import numbers
+from .facts import ATTRIBUTION, STOPWORDS, TITLES, Fact, claim_facts, content_keys, stem, words
+from .facts import _names as names_in
+from .models import Candidate, Coverage, LinkResult
+
+STANCES = ("supports", "contradicts", "related")
+
+#: A differing figure counts when the passage shares this much of the claim's content...
+FIGURE_MIN_OVERLAP = 0.3
+#: ... or this much when both count the same thing ("115,000 troops" / "100,000 soldiers").
+FIGURE_MIN_OVERLAP_SAME_THING = 0.1
+#: A differing time, actor or action counts only in a passage this close to the claim.
+OTHER_MIN_OVERLAP = 0.45
+#: A passage supports the claim only when it shares this much of its content...
+SUPPORT_MIN_OVERLAP = 0.5
+#: ... and states at least this share of the words saying what happened.
+SUPPORT_MIN_ACTION = 0.6
+#: An action phrase is stated when this share of its words is.
+ACTION_STATED = 0.5
+
+#: Verbs and nouns that say the same thing in news copy.
+_SYNONYM_SETS = [
+    "support back endors approv favour favor uphold",
+    "position stanc view approach",
+    "condemn denounc critic criticis criticiz slam decri",
+    "talk discuss meet met meeting negoti",
+    "agre accord deal pact agreement",
+    "sign conclud",
+    "deploy send sent mass amass station",
+    "withdraw pull retreat",
+    "reject dismiss refus rebuf",
+    "kill dead die death",
+    "invad invas attack",
+    "warn caution",
+    "urg call press",
+    "strengthen deepen boost expand",
+    "ban prohibit bar",
+]
+_SYNONYMS: dict[str, frozenset[str]] = {}
+for _line in _SYNONYM_SETS:
+    _group = frozenset(stem(w) for w in _line.split())
+    for _w in _group:
+        _SYNONYMS[_w] = _SYNONYMS.get(_w, frozenset()) | _group
+#: Opposite actions: saying one where the claim says the other reverses it.
+_ANTONYM_PAIRS = [
+    ("support", "oppos"), ("support", "condemn"), ("back", "oppos"), ("back", "condemn"),
+    ("prais", "condemn"), ("prais", "criticis"), ("welcom", "condemn"), ("applaud", "condemn"),
+    ("applaud", "criticis"), ("accept", "reject"), ("approv", "reject"), ("confirm", "deni"),
+    ("admit", "deni"), ("agre", "disagre"), ("agre", "reject"), ("increas", "decreas"),
+    ("rise", "fall"), ("rose", "fell"), ("rais", "cut"), ("grow", "shrink"), ("win", "lose"),
+    ("won", "lost"), ("deploy", "withdraw"), ("send", "withdraw"), ("join", "leav"),
+    ("allow", "ban"), ("lift", "impos"), ("open", "close"), ("arriv", "depart"), ("strengthen", "weaken"),
+    ("ally", "rival"), ("ratifi", "reject"), ("sign", "reject"), ("expand", "reduc"), ("improv", "worsen"),
+    ("unit", "divid"), ("endors", "oppos"), ("favour", "oppos"), ("favor", "oppos"), ("boost", "cut"),
+]
+_ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in _ANTONYM_PAIRS:
+    _ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
+    _ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
+_NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|without|n't|cannot)\b|n't\b", re.IGNORECASE)
+NEGATION_WINDOW = 3  # words before an action word in which a "not" negates it
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """One claim fact against one passage."""
+
+    fact: Fact
+    status: str  # "stated" | "missing" | "differs"
+    other: str = ""  # what the passage says instead, for "differs"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    stance: str  # "supports" | "contradicts" | "related"
+    reasons: tuple[str, ...]  # one glance: "states: Lavrov · Thursday", "differs: 115,000 troops → 100,000 soldiers"
+    checks: tuple[FactCheck, ...]
+    flags: tuple[str, ...]  # disagreement flags ("number-mismatch", ...) of a contradiction
+
+
+@dataclass(frozen=True)
+class _Passage:
+    keys: frozenset[str]  # content stems
+    order: tuple[str, ...]  # every word's stem, in order (for windows)
+    negated_at: frozenset[int]  # word positions a negation precedes within NEGATION_WINDOW
+    quantities: tuple[numbers.Quantity, ...]
+    years: frozenset[float]
+    dates: frozenset[tuple[int, int]]
+    weekdays: frozenset[str]
+    text: str
+
+
+@lru_cache(maxsize=8192)
+def _passage(text: str) -> _Passage:
+    ws = words(text)
+    order = tuple(stem(w) for _, _, w in ws)
+    keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS)
+    qs, years, dates, weekdays = numbers.analyse(text)
+    return _Passage(keys, order, _negated_positions(text, ws), tuple(q for q in qs if not q.is_year),
+                    years, dates, weekdays, text)
+
+
+def _negated_positions(text: str, ws: list[tuple[int, int, str]]) -> frozenset[int]:
+    out: set[int] = set()
+    for m in _NEGATION.finditer(text):
+        after = [i for i, (s, _, _) in enumerate(ws) if s >= m.end()][:NEGATION_WINDOW]
+        out.update(after)
+    return frozenset(out)
+
+
+def _expanded(keys: frozenset[str]) -> frozenset[str]:
+    out = set(keys)
+    for k in keys:
+        out |= _SYNONYMS.get(k, frozenset())
+    return frozenset(out)
+
+
+def _name_stated(fact: Fact, p: _Passage) -> bool:
+    if fact.keys & p.keys:
+        return True
+    # Spelling variants of one name ("Sergey"/"Sergei", "Kyiv"/"Kiev").
+    return any(len(k) >= 5 and fuzz.ratio(k, pk) >= 80 for k in fact.keys for pk in p.keys if pk[:1] == k[:1])
+
+
+@lru_cache(maxsize=8192)
+def stance(claim: str, passage: str) -> Judgement:
+    """How ``passage`` bears on ``claim``, with the reasons a reader can check."""
+    facts = claim_facts(claim)
+    p = _passage(passage)
+    c = _passage(claim)
+    overlap = len(c.keys & p.keys) / len(c.keys) if c.keys else 0.0
+    expanded = _expanded(p.keys)
+    claim_quantities = {q.start: q for q in c.quantities}
+    checks: list[FactCheck] = []
+    flags: list[str] = []
+    action_words = action_hits = 0
+    for fact in facts:
+        if fact.kind == "figure":
+            check, flag = _check_figure(fact, claim_quantities.get(fact.start), p, overlap)
+        elif fact.kind == "time":
+            check, flag = _check_time(claim, fact, p, overlap)
+        elif fact.kind == "name":
+            check, flag = _check_name(claim, fact, p, overlap)
+        else:
+            check, flag = _check_action(claim, fact, p, c, expanded, overlap)
+            action_words += len(fact.keys)
+            action_hits += len(fact.keys & expanded)
+        checks.append(check)
+        if flag:
+            flags.append(flag)
+    differs = [ch for ch in checks if ch.status == "differs" and ch.other]
+    hard_missing = [ch for ch in checks if ch.status != "stated" and ch.fact.kind in ("figure", "name")]
+    action_share = action_hits / action_words if action_words else 1.0
+    if flags:
+        verdict = "contradicts"
+    elif not hard_missing and overlap >= SUPPORT_MIN_OVERLAP and action_share >= SUPPORT_MIN_ACTION \
+            and not differs:
+        verdict = "supports"
+    else:
+        verdict = "related"
+    return Judgement(verdict, _reasons(checks, flags), tuple(checks), tuple(dict.fromkeys(flags)))
+
+
+def _check_figure(fact: Fact, q: numbers.Quantity | None, p: _Passage,
+                  overlap: float) -> tuple[FactCheck, str | None]:
+    if q is None:
+        return FactCheck(fact, "missing"), None
+    rivals = [b for b in p.quantities if numbers.comparable(q, b)]
+    if any(q.consistent_with(b) for b in rivals):
+        return FactCheck(fact, "stated"), None
+    if rivals:
+        other = p.text[rivals[0].start:rivals[0].end].strip()
+        same_thing = bool((q.unit and rivals[0].unit == q.unit) or (q.event and rivals[0].event == q.event))
+        strong = overlap >= FIGURE_MIN_OVERLAP or (same_thing and overlap >= FIGURE_MIN_OVERLAP_SAME_THING)
+        return FactCheck(fact, "differs", other), ("number-mismatch" if strong else None)
+    if any(b.value == q.value for b in p.quantities):
+        return FactCheck(fact, "stated"), None
+    return FactCheck(fact, "missing"), None
+
+
+def _check_time(claim: str, fact: Fact, p: _Passage, overlap: float) -> tuple[FactCheck, str | None]:
+    label = fact.label
+    if numbers.WEEKDAY_RE.match(label):
+        day = label.split()[0].lower()
+        if day in p.weekdays:
+            return FactCheck(fact, "stated"), None
+        if p.weekdays:
+            other = next(iter(sorted(p.weekdays))).capitalize()
+            return FactCheck(fact, "differs", other), ("weekday-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+        return FactCheck(fact, "missing"), None
+    if label.isdigit():  # a year: differs only where it dates the same event
+        year = float(label)
+        if year in p.years:
+            return FactCheck(fact, "stated"), None
+        if p.years and _same_event_year(claim, fact, p):
+            other = str(int(min(p.years, key=lambda y: abs(y - year))))
+            return FactCheck(fact, "differs", other), ("date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+        return FactCheck(fact, "missing"), None
+    dates = numbers.month_days(label)
+    if dates & p.dates:
+        return FactCheck(fact, "stated"), None
+    if dates and p.dates:
+        return FactCheck(fact, "differs", "another date"), ("date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+    return FactCheck(fact, "missing"), None
+
+
+YEAR_CONTEXT = 4  # content words either side of a year that say what it dates
+
+
+def _same_event_year(claim: str, fact: Fact, p: _Passage) -> bool:
+    """Do the claim's year and one of the passage's years date the same thing?
+
+    "founded in 1990" against "founded in 1991" does; "in 2018 ... and talks in 2022"
+    about another matter does not: the content words next to each year must meet.
+    """
+    def context(text: str, year_positions: list[int]) -> set[str]:
+        ws = [(s, stem(w)) for s, _, w in words(text) if w.lower() not in STOPWORDS]
+        out: set[str] = set()
+        for at in year_positions:
+            idx = [i for i, (s, _) in enumerate(ws) if s == at]
+            if idx:
+                i = idx[0]
+                out |= {k for _, k in ws[max(0, i - YEAR_CONTEXT):i + YEAR_CONTEXT + 1] if not k.isdigit()}
+        return out
+    mine = context(claim, [fact.start])
+    theirs = context(p.text, [m.start() for m in re.finditer(r"\b(?:1[89]|20)\d\d\b", p.text)])
+    return bool(mine & theirs)
+
+
+def _check_name(claim: str, fact: Fact, p: _Passage, overlap: float) -> tuple[FactCheck, str | None]:
+    if _name_stated(fact, p):
+        return FactCheck(fact, "stated"), None
+    other = _same_role_name(claim, fact, p)
+    if other:
+        return FactCheck(fact, "differs", other), ("actor-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+    return FactCheck(fact, "missing"), None
+
+
+_CLAUSE_BREAK = re.compile(r"[,.;:!?\"“”«»()\[\]—–]")
+
+
+def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """The content words just before and after a span (stems) within its clause: stop
+    words are skipped, punctuation and other names end the search."""
+    def nearest(segment: list[tuple[int, int, str]]) -> str | None:
+        for _, _, w in segment:
+            if w.lower() in STOPWORDS:
+                continue
+            return None if w[:1].isupper() else stem(w)
+        return None
+    left = _CLAUSE_BREAK.split(text[:start])[-1]
+    right = _CLAUSE_BREAK.split(text[end:])[0]
+    return nearest(words(left)[::-1]), nearest(words(right))
+
+
+def _same_role_name(claim: str, fact: Fact, p: _Passage) -> str | None:
+    """A name of the passage that stands where the claim's name stands: the same word
+    before or after it ("Foreign Minister X said", "talks in X"), or the speaker of the
+    same statement. Names the claim also has are not rivals."""
+    claim_keys = content_keys(claim)
+    before, after = _neighbours(claim, fact.start, fact.end)
+    speaker = _is_speaker(claim, fact.start, fact.end)
+    for s, e, name in names_in(p.text):
+        keys = {stem(w) for _, _, w in words(name)}
+        if keys & claim_keys or not keys - _TITLE_STEMS:
+            continue
+        pb, pa = _neighbours(p.text, s, e)
+        same_slot = (before and pb == before) or (after and pa == after)
+        if same_slot or (speaker and _is_speaker(p.text, s, e)):
+            return name
+    return None
+
+
+def _is_speaker(text: str, start: int, end: int) -> bool:
+    """Is the name at start:end who says something: "X said", "said X.", "according to X"?"""
+    before = words(text[max(0, start - 40):start])
+    after = words(text[end:end + 40])
+    if after and after[0][2].lower() in ATTRIBUTION:
+        return True
+    if before and before[-1][2].lower() in ATTRIBUTION:
+        rest = text[end:end + 3].lstrip()
+        return not rest or rest[0] in ".,;\"”"
+    return False
+
+
+_TITLE_STEMS = frozenset(stem(w) for w in TITLES)
+
+
+def _check_action(claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: frozenset[str],
+                  overlap: float) -> tuple[FactCheck, str | None]:
+    hits = fact.keys & expanded
+    for k in fact.keys - expanded:
+        opposite = _ANTONYMS.get(k, set()) & p.keys
+        if opposite:
+            word = _surface(p, next(iter(sorted(opposite))))
+            return FactCheck(fact, "differs", word), ("action-reversed" if overlap >= OTHER_MIN_OVERLAP else None)
+    if len(hits) / len(fact.keys) >= ACTION_STATED:
+        negated = _negation_differs(claim, fact, hits, p, c)
+        if negated:
+            return FactCheck(fact, "differs", negated), (
+                "negation-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+        return FactCheck(fact, "stated"), None
+    return FactCheck(fact, "missing"), None
+
+
+def _negation_differs(claim: str, fact: Fact, hits: frozenset[str], p: _Passage, c: _Passage) -> str | None:
+    """"did not agree" against "agreed" (or the other way round) on a stated action word."""
+    claim_positions = [i for i, k in enumerate(c.order) if k in fact.keys]
+    claim_negated = any(i in c.negated_at for i in claim_positions)
+    passage_positions = [i for i, k in enumerate(p.order) if k in hits or _SYNONYMS.get(k, frozenset()) & hits]
+    if not passage_positions:
+        return None
+    passage_negated = all(i in p.negated_at for i in passage_positions)
+    if claim_negated == passage_negated:
+        return None
+    return "negated in the passage" if passage_negated else "not negated in the passage"
+
+
+def _surface(p: _Passage, key: str) -> str:
+    for (_, _, w), k in zip(words(p.text), p.order):
+        if k == key:
+            return w
+    return key
+
+
+def _reasons(checks: list[FactCheck], flags: list[str]) -> tuple[str, ...]:
+    stated = [ch.fact.label for ch in checks if ch.status == "stated"]
+    missing = [ch.fact.label for ch in checks if ch.status == "missing"]
+    differs = [f"{ch.fact.label} → {ch.other}" for ch in checks if ch.status == "differs" and ch.other]
+    out = []
+    if differs:
+        out.append("differs: " + " · ".join(differs))
+    if stated:
+        out.append("states: " + " · ".join(stated))
+    if missing:
+        out.append("does not state: " + " · ".join(missing))
+    return tuple(out)
+
+
+def source_key(source: str | None, document_id: int) -> str:
+    """Independence: a document's outlet; without one, each document stands alone."""
+    return (source or "").strip().lower() or f"doc:{document_id}"
+
+
+def judge_candidates(claim: str, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """The candidates with stance, reasons and disagreement flags filled in."""
+    out = []
+    for cand in candidates:
+        j = stance(claim, cand.text)
+        out.append(replace(cand, stance=j.stance, reasons=j.reasons, flags=j.flags))
+    return tuple(out)
+
+
+def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | None = None,
+           judged: bool = False) -> LinkResult:
+    """Coverage, independent sources and the suggested verdict for judged candidates.
+
+    *sourced* only when a passage of another source supports the claim and every
+    figure, name and date of the claim is stated by such a passage, with no
+    contradiction; *contested* when a passage about the same thing disagrees;
+    otherwise *unsupported* (``LinkResult.related_only`` says whether related
+    passages exist). Never applied by itself.
+    """
+    if not judged:
+        candidates = judge_candidates(claim, candidates)
+    own = (own_source or "").strip().lower()
+    facts = claim_facts(claim)
+    supporting = [c for c in candidates if c.stance == "supports"
+                  and (not own or source_key(c.source, c.document_id) != own)]
+    contradicting = [c for c in candidates if c.stance == "contradicts"]
+    corroborated: set[Fact] = set()
+    contradicted: set[Fact] = set()
+    mentioned: set[Fact] = set()
+    for cand in candidates:
+        checks = stance(claim, cand.text).checks
+        for check in checks:
+            if check.status == "stated":
+                (corroborated if cand in supporting else mentioned).add(check.fact)
+            elif check.status == "differs" and cand.stance == "contradicts":
+                contradicted.add(check.fact)
+    coverage = Coverage(
+        corroborated=tuple(f.label for f in facts if f in corroborated and f not in contradicted),
+        contradicted=tuple(f.label for f in facts if f in contradicted),
+        related_only=tuple(f.label for f in facts
+                           if f in mentioned and f not in corroborated and f not in contradicted),
+        not_found=tuple(f.label for f in facts
+                        if f not in corroborated and f not in contradicted and f not in mentioned),
+    )
+    sources = len({source_key(c.source, c.document_id) for c in supporting})
+    hard_uncovered = [f for f in facts if f.kind != "action" and f not in corroborated]
+    if contradicting:
+        suggested = "contested"
+    elif supporting and not hard_uncovered:
+        suggested = "sourced"
+    else:
+        suggested = "unsupported"
+    related = any(c.stance == "related" for c in candidates)
+    return LinkResult(candidates, sources, suggested, coverage, related_only=suggested == "unsupported"
+                      and related)
