@@ -7,22 +7,25 @@ transaction; a bad file is reported as one line and the others still go in.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlite_utils import Database
 
-from .errors import InputError, unreadable
+from .errors import MB, InputError, amount, open_regular, read_regular, unreadable
 from .extraction import is_boilerplate
 from .models import PassageDraft, RawDocument
 from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401  (re-exported)
 from .storage import corpus
 from .storage.connection import LockSharer, bulk_load
+from .storage.corpus import content_hash
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -71,13 +74,23 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or an InputError naming what is wrong with it."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise unreadable(path, exc) from None
-    return decode(data, str(path))
+#: Largest document file read whole (.txt, .md): ingest holds about six times
+#: a document in memory (measured 311 MB for 50 MB), so this bounds it near 600 MB.
+MAX_DOCUMENT_BYTES = 100 * MB
+#: Largest HTML file: the parsed tree takes many times the page (real pages are < 5 MB).
+MAX_HTML_BYTES = 20 * MB
+#: Largest single JSONL line (one document); the file itself is streamed, any size.
+MAX_JSONL_LINE_BYTES = 100 * MB
+
+
+def read_text(path: Path, limit: int | None = None) -> str:
+    """The file's text, or an InputError naming what is wrong with it.
+
+    Only a regular file is read (a device or FIFO is refused by name), and at
+    most ``limit`` bytes of it (default ``MAX_DOCUMENT_BYTES``).
+    """
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    return decode(read_regular(path, limit, "one document"), str(path))
 
 
 def decode(data: bytes, label: str) -> str:
@@ -94,14 +107,6 @@ def decode(data: bytes, label: str) -> str:
     if not text.strip():
         raise InputError(f"{label}: empty file")
     return text
-
-
-def content_hash(text: str, chunk: int = 1 << 20) -> str:
-    # Encoded a megabyte at a time: a 50 MB document is not copied whole again.
-    digest = hashlib.sha256()
-    for start in range(0, len(text), chunk):
-        digest.update(text[start:start + chunk].encode("utf-8"))
-    return digest.hexdigest()
 
 
 # --- parsing one file into documents -------------------------------------------
@@ -144,11 +149,22 @@ def parse_markdown(path: Path, text: str) -> RawDocument:
 
 
 def parse_html(path: Path, text: str) -> RawDocument:
-    import trafilatura  # slow to import; only HTML needs it
+    try:
+        import trafilatura  # slow to import; only HTML needs it
 
-    result = trafilatura.bare_extraction(
-        text, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
-    )
+        result = trafilatura.bare_extraction(
+            text, include_comments=False, include_tables=False, favor_precision=True, with_metadata=True
+        )
+    except ImportError as exc:
+        # trafilatura -> justext -> lxml.html.clean, a separate package (lxml_html_clean)
+        # since lxml 5.2 that older installers leave out: this file fails, the rest go in.
+        missing = exc.name or str(exc)
+        raise InputError(
+            f"{path}: HTML support is incomplete (cannot import {missing}); reinstall the workbench"
+            " (pip install -e .) to get it"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{path}: HTML nested too deeply to extract its text") from None
     body = getattr(result, "text", None) if result is not None else None
     if not body or not body.strip():
         raise InputError(f"{path}: no article text found in the HTML")
@@ -164,48 +180,82 @@ def parse_html(path: Path, text: str) -> RawDocument:
 
 
 def parse_jsonl(path: Path) -> Iterator[RawDocument | InputError]:
-    """One document per line; a bad line yields an error naming its number."""
+    """One document per line, streamed; a bad line yields an error naming its number.
+
+    A line over ``MAX_JSONL_LINE_BYTES`` is skipped (read past, never held) and
+    reported; so is one nested too deeply to parse. The lines after it still go in.
+    """
     try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield unreadable(path, exc)
+        handle = open_regular(path)
+    except InputError as exc:
+        yield exc
         return
     with handle:
         seen_any = False
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            seen_any = True
-            try:
-                line = decode(raw, f"{path}:{number}")
-                obj = json.loads(line)
-            except InputError as exc:
-                yield exc
-                continue
-            except ValueError as exc:
-                yield InputError(f"{path}:{number}: malformed JSON ({exc.args[0].split(':')[0]})")
-                continue
-            if not isinstance(obj, dict):
-                yield InputError(f"{path}:{number}: expected a JSON object")
-                continue
-            doc_id, body = obj.get("id"), obj.get("text")
-            if doc_id is None or not isinstance(body, str) or not body.strip():
-                yield InputError(f"{path}:{number}: needs an \"id\" and a non-empty \"text\"")
-                continue
-
-            try:  # JSON escapes can smuggle in lone surrogates that SQLite cannot store
-                json.dumps(obj, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError:
-                yield InputError(f"{path}:{number}: invalid Unicode (a lone surrogate escape)")
-                continue
-
-            yield RawDocument(
-                name=str(doc_id), text=body, title=_optional(obj, "title"),
-                source=_optional(obj, "source"), url=_optional(obj, "url"),
-                published=_optional(obj, "published"),
-            )
+        try:
+            for number, raw in _lines(handle, MAX_JSONL_LINE_BYTES):
+                if raw is None:
+                    seen_any = True
+                    yield InputError(
+                        f"{path}:{number}: line is over the {amount(MAX_JSONL_LINE_BYTES)} limit"
+                        " for one document; skipped"
+                    )
+                    continue
+                if not raw.strip():
+                    continue
+                seen_any = True
+                yield _jsonl_document(raw, f"{path}:{number}")
+        except OSError as exc:
+            yield unreadable(path, exc)
+            return
         if not seen_any:
             yield InputError(f"{path}: empty file")
+
+
+def _lines(handle: BinaryIO, limit: int, piece: int = 1 << 20) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) for each line of ``handle``; ``None`` for a line over ``limit`` bytes.
+
+    An over-long line is read past a piece at a time, so memory stays near
+    ``limit`` however long it is.
+    """
+    number = 0
+    while raw := handle.readline(limit + 1):
+        number += 1
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield number, raw
+            continue
+        while (rest := handle.readline(piece)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
+
+
+def _jsonl_document(raw: bytes, where: str) -> RawDocument | InputError:
+    """One JSONL line as a document, or the error that names what is wrong with it."""
+    try:
+        obj = json.loads(decode(raw, where))
+    except InputError as exc:
+        return exc
+    except RecursionError:
+        return InputError(f"{where}: JSON nested too deeply")
+    except ValueError as exc:
+        return InputError(f"{where}: malformed JSON ({exc.args[0].split(':')[0]})")
+    if not isinstance(obj, dict):
+        return InputError(f"{where}: expected a JSON object")
+    doc_id, body = obj.get("id"), obj.get("text")
+    if doc_id is None or not isinstance(body, str) or not body.strip():
+        return InputError(f"{where}: needs an \"id\" and a non-empty \"text\"")
+    try:
+        # JSON escapes can smuggle in lone surrogates that SQLite cannot store.
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        return RawDocument(
+            name=str(doc_id), text=body, title=_optional(obj, "title"),
+            source=_optional(obj, "source"), url=_optional(obj, "url"),
+            published=_optional(obj, "published"),
+        )
+    except UnicodeEncodeError:
+        return InputError(f"{where}: invalid Unicode (a lone surrogate escape)")
+    except RecursionError:  # nesting just under the parser's limit, too deep to print
+        return InputError(f"{where}: JSON nested too deeply")
 
 
 def _optional(obj: dict, key: str) -> str | None:
@@ -219,7 +269,7 @@ def parse_file(path: Path) -> Iterator[RawDocument | InputError]:
         yield from parse_jsonl(path)
         return
     try:
-        text = read_text(path)
+        text = read_text(path, MAX_HTML_BYTES if suffix in HTML_SUFFIXES else MAX_DOCUMENT_BYTES)
         if suffix in HTML_SUFFIXES:
             yield parse_html(path, text)
         elif suffix in MARKDOWN_SUFFIXES:
@@ -305,7 +355,7 @@ def ingest_paths(
             for doc, markdown, source_bytes in documents:
                 store(doc, split_passages(doc.text, blank_line_separated=markdown), source_bytes)
             return report
-        splitter = ParallelSplitter()
+        splitter = _splitter_deaf_to_ctrl_c()
         try:
             jobs = (((doc, size), doc.text, markdown) for doc, markdown, size in documents)
             for (doc, source_bytes), drafts in splitter.run(jobs):
@@ -313,6 +363,32 @@ def ingest_paths(
         finally:
             splitter.close()
     return report
+
+
+#: Worker processes of a parallel ingest.
+WORKERS = 2
+
+
+def _splitter_deaf_to_ctrl_c() -> ParallelSplitter:
+    """A ParallelSplitter whose worker processes ignore SIGINT.
+
+    Ctrl-C signals the terminal's whole process group: each worker took it as a
+    KeyboardInterrupt and printed a traceback (often mid-import). The workers are
+    started here, while SIGINT is ignored, and keep ignoring it (an ignored signal
+    survives exec, and Python leaves it so); this process alone stops, rolls back
+    the document in hand, closes the pool and says "interrupted" (exit 130).
+    """
+    splitter = ParallelSplitter(workers=WORKERS)
+    if threading.current_thread() is not threading.main_thread():
+        return splitter  # signals go to the main thread only; nothing to arrange
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        # The pool starts a worker for each task submitted while none is idle.
+        for _ in range(WORKERS):
+            splitter.pool.submit(int)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return splitter
 
 
 def _documents(files: list[Path], fail: Callable[[str], None]) -> Iterator[tuple[RawDocument, bool, int]]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import locations
+from .errors import MB, InputError, read_regular
 
 #: Where a binding lives. Bindings of "screen" are active all the time; the
 #: claims list and the candidate list are never focused together, so the same
@@ -184,15 +185,33 @@ def parse_config(text: str, where: str = "config") -> Config:
     return config
 
 
+#: A config file is a few hundred bytes; anything near this is not one.
+MAX_CONFIG_BYTES = 1 * MB
+
+
+def read_config_text(path: Path) -> str | None:
+    """The config file's text, ``None`` when there is none; else InputError (one line).
+
+    Only a regular file of at most ``MAX_CONFIG_BYTES`` is read: ``WORKBENCH_CONFIG``
+    pointing at /dev/zero or a FIFO is refused instead of read forever.
+    """
+    if not path.exists():
+        return None
+    try:
+        return read_regular(path, MAX_CONFIG_BYTES, "the config file").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: cannot read (not UTF-8 text)") from None
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the config file (``locations.config_path()`` by default); a missing file is fine."""
     path = path or locations.config_path()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_config_text(path)
+    except InputError as exc:
+        return Config(path=path, problems=[f"{exc}; using the default keys"])
+    if text is None:
         return Config(path=path)
-    except (OSError, UnicodeDecodeError) as exc:
-        return Config(path=path, problems=[f"{path}: cannot read ({exc}); using the default keys"])
     config = parse_config(text, str(path))
     config.path = path
     return config

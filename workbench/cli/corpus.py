@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 
 from .. import ingestion
 from ..storage import corpus
+from ..textsafety import BIDI, INVISIBLE, one_line
 from . import cli
 from .common import open_db
 
@@ -38,7 +40,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
 
 def run_ingest(db, paths) -> ingestion.IngestReport:
     def error(message: str) -> None:
-        click.echo(f"error: {message}", err=True)
+        # File names and JSONL contents are untrusted: controls shown, never sent to the terminal.
+        click.echo(f"error: {one_line(message)}", err=True)
 
     total = ingestion.total_size(paths)
     if total >= PROGRESS_MIN_BYTES and sys.stderr.isatty():
@@ -59,15 +62,31 @@ def claims(ctx: click.Context, as_json: bool, status: str) -> None:
         out = sys.stdout
         out.write("[")
         for i, c in enumerate(rows):
-            out.write(("," if i else "") + "\n  " + json.dumps({
+            out.write(("," if i else "") + "\n  " + _json({
                 "id": c.id, "document": c.doc_name, "text": c.text, "score": c.score,
                 "reasons": list(c.reasons), "status": c.status or "unreviewed", "origin": c.origin,
-            }, ensure_ascii=False))
+            }))
         out.write("\n]\n")
         return
     for c in rows:
-        text = " ".join(c.text.split())
-        click.echo(f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {c.doc_name[:24]:<24}  {text}")
+        # Stored text is untrusted: an ESC or a bidi override is shown, not obeyed by the terminal.
+        text = one_line(" ".join(c.text.split()))
+        name = one_line(c.doc_name)[:24]
+        click.echo(f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {name:<24}  {text}")
+
+
+#: Characters json.dumps(ensure_ascii=False) writes raw that a terminal may obey or that
+#: reorder text (DEL, C1 controls such as the 8-bit CSI, bidi, invisibles, line separators).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(sorted(BIDI | INVISIBLE)) + "]")
+
+
+def _json(obj: object) -> str:
+    """Exact JSON (the same value when parsed), readable Unicode, no raw control characters.
+
+    json.dumps escapes C0 controls itself; the rest can only occur inside strings,
+    where a \\uXXXX escape means the same character.
+    """
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
 
 
 @cli.command()

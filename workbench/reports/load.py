@@ -10,11 +10,13 @@ references between records (claims to documents and passages, history
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, unreadable
+from ..errors import MB, InputError, read_regular
 from ..models import ORIGINS, RELATIONS, VERDICTS, HistoryEntry
+from ..storage.corpus import content_hash
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
     DocRef,
@@ -48,7 +50,18 @@ def _get(obj: dict, key: str, kind, where: str, *, null: bool = False):
         return None
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise _Bad(f"{where}.{key} has the wrong type ({type(value).__name__})")
+    if isinstance(value, str) and not _storable(value):
+        raise _Bad(f"{where}.{key} holds invalid Unicode (a lone surrogate escape)")
     return value
+
+
+def _storable(text: str) -> bool:
+    """False for text with lone surrogates (JSON ``\\ud800``), which SQLite cannot store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _choice(value, allowed, where: str):
@@ -66,21 +79,58 @@ def _span(obj: dict, where: str) -> tuple[int, int]:
 
 def _strings(obj: dict, key: str, where: str) -> tuple[str, ...]:
     values = _get(obj, key, list, where)
-    if not all(isinstance(v, str) for v in values):
-        raise _Bad(f"{where}.{key} must be a list of strings")
+    if not all(isinstance(v, str) and _storable(v) for v in values):
+        raise _Bad(f"{where}.{key} must be a list of strings (valid Unicode)")
     return tuple(values)
+
+
+#: Largest export read: the whole file is parsed before anything is written, which
+#: takes several times its size in memory. Exports of the 50 MB test corpus are ~150 MB.
+MAX_IMPORT_BYTES = 512 * MB
+
+#: SQLite stores 64-bit signed integers; a larger one would fail mid-import.
+INT64 = range(-(1 << 63), 1 << 63)
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _int(text: str) -> int:
+    # Checked on the digits first: int() of a 100,000-digit string is slow, then refused.
+    if len(text.lstrip("-")) > 19 or int(text) not in INT64:
+        raise _BadNumber(f"integer {_clip(text)} is out of range (above 2^63)")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(f"number {_clip(text)} is not finite")
+    return value
+
+
+def _constant(name: str):
+    raise _BadNumber(f"{name} is not a number an export holds")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 30 else f"{text[:24]}… ({len(text)} digits)"
 
 
 def load(path: str | Path) -> LoadedReview:
     path = Path(path)
+    raw = read_regular(path, MAX_IMPORT_BYTES, "an import")
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise unreadable(path, exc) from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(
+            raw.decode("utf-8-sig"), parse_int=_int, parse_float=_float, parse_constant=_constant
+        )
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text, not a workbench JSON export") from None
+    except _BadNumber as exc:
+        raise InputError(f"{path}: damaged export: {exc}; nothing imported") from None
+    except RecursionError:
+        raise InputError(f"{path}: damaged JSON (nested too deeply); nothing imported") from None
     except ValueError as exc:
         raise InputError(f"{path}: damaged JSON ({exc}); nothing imported") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -136,11 +186,18 @@ def _document(d: dict, where: str) -> ReportDocument:
         ))
     if len({p.ordinal for p in passages}) != len(passages):
         raise _Bad(f"{where} has two passages with the same ordinal")
+    for p in passages:
+        if text[p.start:p.end] != p.text or not 0 <= p.start <= p.end:
+            raise _Bad(f"{where}: passage {p.id} is not the document's text at [{p.start}, {p.end}]")
+    # Recomputed, never trusted: a file claiming another text's hash would make
+    # a later ingest of that genuine text a silent "already stored".
+    stated = _get(d, "content_hash", str, where)
+    if stated != content_hash(text):
+        raise _Bad(f"{where}.content_hash does not match the document's text")
     opt = lambda key: _get(d, key, str, where, null=True)
     ref = DocRef(_get(d, "id", int, where), _get(d, "name", str, where), opt("title"),
                  opt("source"), opt("url"), opt("published"))
-    return ReportDocument(ref, _get(d, "content_hash", str, where), text,
-                          _get(d, "ingested_at", str, where), tuple(passages))
+    return ReportDocument(ref, stated, text, _get(d, "ingested_at", str, where), tuple(passages))
 
 
 def _claim(c: dict, where: str, refs: dict[int, DocRef],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -20,6 +21,18 @@ FILTERS: tuple[str, ...] = ("all", "unreviewed", "sourced", "contested", "unsupp
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def content_hash(text: str, chunk: int = 1 << 20) -> str:
+    """The hash a document is stored under: SHA-256 of its UTF-8 text.
+
+    Ingest computes it and import recomputes it (a file's own claim is not trusted).
+    Encoded a megabyte at a time: a 50 MB document is not copied whole again.
+    """
+    digest = hashlib.sha256()
+    for start in range(0, len(text), chunk):
+        digest.update(text[start:start + chunk].encode("utf-8"))
+    return digest.hexdigest()
 
 
 def document_exists(db: Database, content_hash: str) -> bool:
