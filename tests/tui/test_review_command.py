@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from workbench.cli import (
     cli,
     optional,  # noqa: F401  (registers review)
 )
+from workbench.cli import review as review_cli
 from workbench.cli.review import login_name
 from workbench.storage import connect, corpus
 from workbench.tui.app import ReviewApp
 
 
-def test_bare_workbench_seeds_an_empty_database_and_opens_review(tmp_path, monkeypatch):
+WORKBENCH = Path(sys.executable).with_name("workbench")
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Pretend the streams are a terminal (CliRunner's are not)."""
+    monkeypatch.setattr(review_cli, "missing_terminal", lambda: None)
+
+
+def test_bare_workbench_seeds_an_empty_database_and_opens_review(tmp_path, monkeypatch, terminal):
     opened = []
     monkeypatch.setattr(ReviewApp, "run", lambda self: opened.append((self.db_path, self.reviewer)))
     path = tmp_path / "new.db"
@@ -30,7 +45,7 @@ def test_bare_workbench_seeds_an_empty_database_and_opens_review(tmp_path, monke
     assert opened[-1] == (path, "ana")
 
 
-def test_config_problems_are_repeated_on_exit(tmp_path, monkeypatch, seed_db_path):
+def test_config_problems_are_repeated_on_exit(tmp_path, monkeypatch, seed_db_path, terminal):
     config = tmp_path / "c.toml"
     config.write_text('[keys]\n"claim.note" = "s"\n', encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
@@ -38,3 +53,36 @@ def test_config_problems_are_repeated_on_exit(tmp_path, monkeypatch, seed_db_pat
     result = CliRunner().invoke(cli, ["--db", str(seed_db_path), "review"])
     assert result.exit_code == 0
     assert "claim.note" in result.output and "clashes" in result.output
+
+
+def test_without_a_terminal_review_says_so_in_one_line_and_touches_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(ReviewApp, "__init__", lambda *a, **k: pytest.fail("the app must not start"))
+    path = tmp_path / "new.db"
+    for args in (["--db", str(path)], ["--db", str(path), "review"]):
+        result = CliRunner().invoke(cli, args)  # CliRunner's stdin and stdout are not terminals
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "needs a terminal" in lines[0] and "stdin" in lines[0]
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not path.exists()  # nothing seeded, no database created
+
+
+@pytest.mark.skipif(not WORKBENCH.exists(), reason="needs the installed workbench command")
+@pytest.mark.parametrize("args", [["review"], []])
+def test_review_from_a_script_exits_at_once(tmp_path, args):
+    """`workbench review < /dev/null` spun at 100% CPU forever; now one line and exit 2."""
+    path = tmp_path / "x.db"
+    proc = subprocess.run([str(WORKBENCH), "--db", str(path), *args], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "needs a terminal" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_a_crash_inside_the_app_is_a_non_zero_exit(seed_db_path, monkeypatch, terminal):
+    def crash(self):
+        self._return_code = 1  # what Textual sets when an exception ends the app
+
+    monkeypatch.setattr(ReviewApp, "run", crash)
+    result = CliRunner().invoke(cli, ["--db", str(seed_db_path), "review"])
+    assert result.exit_code == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -30,6 +31,12 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
       workbench                          review db/workbench.db
       workbench --db case.db review --reviewer ana
     """
+    missing = missing_terminal()
+    if missing:
+        # Without a terminal Textual reads no keys and redraws forever (100% CPU, q ignored).
+        click.echo(f"error: workbench review needs a terminal, but {missing} is not one; "
+                   "from a script use the other commands (claims, verdict, export)", err=True)
+        ctx.exit(2)
     db = open_db(ctx)
     if not reviewview.has_documents(db):
         seeds = locations.seeds_dir()
@@ -54,3 +61,18 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     app.run()
     for problem in config.problems:  # the notifications are gone with the screen: repeat them
         click.echo(f"warning: {problem}", err=True)
+    # A crash inside the app (return code 1) or quitting with unsaved changes must not look like success.
+    if app.return_code:
+        ctx.exit(app.return_code)
+
+
+def missing_terminal() -> str | None:
+    """Which standard stream is not a terminal (the screen reads stdin, draws on stdout/stderr), or None."""
+    for name in ("stdin", "stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # closed or replaced stream
+            return name
+    return None

@@ -1,19 +1,18 @@
 """Turning untrusted text (claims, passages, notes, titles) into literal Rich ``Text``.
 
 Nothing here parses markup: ``Text(...)`` and ``Text.append`` take the string
-as it is, so ``[bold red]x`` stays seven visible characters. Control
-characters are replaced because an ESC or a carriage return written to the
-terminal would move the cursor or restyle the screen.
+as it is, so ``[bold red]x`` stays seven visible characters. Control, bidi and
+invisible characters are shown as escapes (``\\x1b``, ``⟨U+202E⟩``) by the
+core's ``textsafety.visible``: an ESC or a carriage return written to the
+terminal would move the cursor or restyle the screen, and a right-to-left
+override would make ``txt.exe`` read as ``exe.txt``.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.text import Text
 
-#: Shown instead of a control character (ESC, BEL, backspace...).
-REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+from ..textsafety import visible
 
 STATUS_MARKS = {
     None: ("·", "dim"),
@@ -22,22 +21,35 @@ STATUS_MARKS = {
     "unsupported": ("✗", "bold red"),
 }
 
+#: Tabs and carriage returns take one cell each (a tab would jump columns, a CR return to the line start).
+_SPACES = str.maketrans({"\t": " ", "\r": " "})
+
 
 def clean(text: str | None, *, keep_newlines: bool = False) -> str:
-    """``text`` with control characters made harmless (tabs become spaces)."""
+    """``text`` made harmless: tabs and CRs become spaces, other unsafe characters visible escapes.
+
+    Each character is replaced on its own (no context), so cleaning the parts
+    of a string gives the parts of the cleaned string (``clean_span`` relies on it).
+    """
     if not text:
         return ""
-    out: list[str] = []
-    for ch in text:
-        if ch == "\n" and keep_newlines:
-            out.append(ch)
-        elif ch in "\t\n\r":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cs"):
-            out.append(REPLACEMENT)
-        else:
-            out.append(ch)
-    return "".join(out)
+    text = text.translate(_SPACES)
+    if not keep_newlines:
+        text = text.replace("\n", " ")
+    return visible(text, keep="\n")
+
+
+def clean_span(text: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+    """``clean(text)`` with ``span`` (offsets into ``text``) moved to the same characters.
+
+    An escape is longer than the character it shows, so offsets after it shift;
+    a span outside the text is returned unchanged (``highlighted`` ignores it).
+    """
+    start, end = span
+    if not 0 <= start <= end <= len(text):
+        return clean(text), span
+    head, middle, tail = clean(text[:start]), clean(text[start:end]), clean(text[end:])
+    return head + middle + tail, (len(head), len(head) + len(middle))
 
 
 def one_line(text: str | None) -> str:

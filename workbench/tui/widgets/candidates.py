@@ -47,7 +47,7 @@ def candidate_prompt(rank: int, cand: Candidate, relation: str | None) -> Text:
         label, style = RELATION_LABELS[relation]
         head.append("  ")
         head.append(label, style)
-    body, span = clip(txt.clean(cand.text), cand.span)
+    body, span = clip(*txt.clean_span(cand.text, cand.span))
     head.append("\n")
     head.append_text(txt.highlighted(body, span, "bold underline"))
     return head
