@@ -18,7 +18,6 @@ from workbench.cli.review import login_name
 from workbench.storage import connect, corpus
 from workbench.tui.app import ReviewApp
 
-
 WORKBENCH = Path(sys.executable).with_name("workbench")
 
 

@@ -9,9 +9,9 @@ import pytest
 from rich.text import Text
 
 from workbench import ingestion
+from workbench.models import Candidate
 from workbench.storage import connect, corpus, reviewview
 from workbench.tui.app import ReviewApp
-from workbench.models import Candidate
 from workbench.tui.text import clean, clean_span
 from workbench.tui.widgets.candidates import candidate_prompt
 from workbench.tui.widgets.claim_list import ClaimList
