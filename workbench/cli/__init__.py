@@ -13,6 +13,7 @@ import click
 from click_default_group import DefaultGroup
 
 from ..errors import WorkbenchError
+from ..textsafety import one_line
 
 
 class WorkbenchGroup(DefaultGroup):
@@ -27,17 +28,22 @@ class WorkbenchGroup(DefaultGroup):
         return rest
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
+        # Messages quote file names, ids and stored text: one_line shows any control
+        # or bidi character in them instead of sending it to the terminal.
         try:
             return super().invoke(ctx)
         except WorkbenchError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except sqlite3.Error as exc:
-            click.echo(f"error: database problem: {exc}", err=True)
+            click.echo(f"error: database problem: {one_line(str(exc))}", err=True)
             ctx.exit(2)
-        except KeyboardInterrupt:
+        except click.UsageError as exc:  # click quotes the bad argument as given
+            exc.message = one_line(exc.message)
+            raise
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP during an export
             click.echo("interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(getattr(exc, "exit_code", 130))
 
 
 @click.group(cls=WorkbenchGroup, default="review", default_if_no_args=True)
@@ -66,6 +72,6 @@ def main() -> None:
 
     try:
         cli(prog_name="workbench")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(getattr(exc, "exit_code", 130))

@@ -11,8 +11,10 @@ from .. import locations
 from ..storage import connect
 
 
-def open_db(ctx: click.Context) -> Database:
-    return connect(locations.database_path(ctx.obj.get("db_path")))
+def open_db(ctx: click.Context, *, readonly: bool = False) -> Database:
+    """The database of ``--db``. Commands that only read pass ``readonly=True``: a file
+    the user cannot write (mode 0444, a read-only folder) is then opened read-only."""
+    return connect(locations.database_path(ctx.obj.get("db_path")), readonly=readonly)
 
 
 def db_path(ctx: click.Context):

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+import math
+import os
+import stat
 import sys
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import click
 
 from .. import linking
 from ..errors import InputError, unreadable
+from ..ingestion import is_utf8
+from ..reports.safe_json import dumps
 from ..storage import suggestions
+from ..textsafety import one_line
 from . import cli
 from .common import open_db
 
 SUGGEST_BATCH = 200  # claims per write transaction: short locks, few commits
+MAX_LINE_BYTES = 1 << 20  # one claim per line: a sentence, not a megabyte
 
 
 @cli.command()
@@ -37,66 +46,136 @@ def link(ctx: click.Context, claim: str | None, top: int, as_json: bool, claims_
         raise InputError("give either a CLAIM or --claims FILE, not both")
     if claims_file is None and claim is None:
         raise InputError('nothing to link: give a CLAIM ("workbench link \\"TEXT\\"") or --claims FILE')
-    db = open_db(ctx)
+    db = open_db(ctx, readonly=True)
     if claims_file is not None:
-        ctx.exit(_link_batch(db, claims_file, top))
+        stream = _open_claims(claims_file)
+        with stream:
+            ctx.exit(_link_batch(db, claims_file, stream, top))
     result = linking.link_text(db, claim, top=top)
     if as_json:
-        click.echo(json.dumps([c.to_json() for c in result.candidates], ensure_ascii=False, indent=2))
+        click.echo(dumps([c.to_json() for c in result.candidates], indent=2))
         return
     if not result.candidates:
         click.echo("no candidates")
         return
     for i, c in enumerate(result.candidates, 1):
-        text = " ".join(c.text.split())
-        flags = f"  [{', '.join(c.flags)}]" if c.flags else ""
-        # click.echo prints text as is: untrusted passages are never interpreted as markup.
-        click.echo(f"{i:>3}. {c.score:5.1f}  {c.doc}{flags}")
+        text = one_line(" ".join(c.text.split()))
+        flags = f"  [{one_line(', '.join(c.flags))}]" if c.flags else ""
+        # click.echo prints text as is (never as markup); one_line shows controls and
+        # bidi characters instead of letting a passage drive the terminal.
+        click.echo(f"{i:>3}. {c.score:5.1f}  {one_line(c.doc)}{flags}")
         click.echo(f"      {text}")
     click.echo(f"suggested: {result.suggested} ({result.sources} independent source"
                f"{'' if result.sources == 1 else 's'} above {linking.LINK_THRESHOLD:g})")
 
 
-def _link_batch(db, path: str, top: int) -> int:
-    """One JSON line out per input line; a bad line is one error line and a non-zero exit."""
+def _open_claims(path: str) -> BinaryIO:
+    """The claims file as a binary stream: ``-`` is standard input; otherwise only a
+    regular file (a device, FIFO or socket would never end, or block)."""
+    if path == "-":
+        return click.get_binary_stream("stdin")
     try:
-        stream = click.open_file(path, "r", encoding="utf-8", errors="strict")
+        kind = _special_kind(os.stat(path).st_mode)
+        if kind:
+            raise InputError(f"{path}: is {kind}, not a regular file")
+        # O_NONBLOCK: should the path have become a FIFO since the stat, open() does not hang.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise unreadable(path, exc) from None
+    kind = _special_kind(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise InputError(f"{path}: is {kind}, not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def _special_kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def _lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line, reading at most ``limit`` bytes at a time;
+    a longer line is skipped and comes out as ``None``."""
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def _link_batch(db, path: str, stream: BinaryIO, top: int) -> int:
+    """One JSON line out per input line; a bad line is one error line, the rest still go
+    out, and the exit status is non-zero."""
     failed = 0
-    with stream:
-        try:
-            for number, line in enumerate(stream, 1):
-                if not line.strip():
-                    continue
-                item = _parse_line(line)
-                if isinstance(item, str):
-                    click.echo(f"error: {path}:{number}: {item}", err=True)
-                    failed += 1
-                    continue
-                claim_id, text = item
-                result = linking.link_text(db, text, top=top)
-                click.echo(json.dumps(
-                    {"id": claim_id, "candidates": [c.to_json() for c in result.candidates]},
-                    ensure_ascii=False,
-                ))
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not UTF-8 text") from None
+    shown = one_line(path)
+    try:
+        for number, raw in _lines(stream):
+            item = _parse_line(raw, first=number == 1)
+            if item is None:
+                continue
+            if isinstance(item, str):
+                click.echo(f"error: {shown}:{number}: {item}", err=True)
+                failed += 1
+                continue
+            claim_id, text = item
+            result = linking.link_text(db, text, top=top)
+            click.echo(dumps({"id": claim_id, "candidates": [c.to_json() for c in result.candidates]}))
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     return 1 if failed else 0
 
 
-def _parse_line(line: str) -> tuple[object, str] | str:
-    """``(id, text)`` of one JSONL line, or what is wrong with it."""
+def _parse_line(raw: bytes | None, *, first: bool = False) -> tuple[object, str] | str | None:
+    """``(id, text)`` of one JSONL line, what is wrong with it, or ``None`` for a blank line."""
+    if raw is None:
+        return f"line longer than {MAX_LINE_BYTES // (1 << 20)} MB"
     try:
-        obj = json.loads(line)
+        line = raw.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    if not line.strip():
+        return None
+    try:
+        obj = json.loads(line, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg})"
+    except RecursionError:
+        return "JSON nested too deeply"
+    except ValueError as exc:  # a non-finite number, an integer of thousands of digits
+        return f"not usable JSON ({one_line(str(exc))})"
     if not isinstance(obj, dict):
         return 'expected a JSON object like {"id": ..., "text": ...}'
     text = obj.get("text")
     if not isinstance(text, str):
         return 'missing "text" (a string)'
+    if not is_utf8(text):
+        return "\"text\" is not valid Unicode (a lone surrogate escape)"
     return obj.get("id"), text
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:20]} is out of range")
+    return value
 
 
 @cli.command()

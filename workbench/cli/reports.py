@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 
 import click
 
 from .. import reports
+from ..errors import InputError
 from ..storage.export import STATUS_FILTERS
+from ..textsafety import one_line
 from . import cli
 from .common import db_path, open_db
 
@@ -48,23 +52,48 @@ def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple
       workbench export --format csv --status contested -o contested.csv
       workbench export --format claimreview --org "Daily Check" --base-url https://example.org/checks/
     """
-    db = open_db(ctx)
+    db = open_db(ctx, readonly=True)
 
     def warn(message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
+        click.echo(f"warning: {one_line(message)}", err=True)
 
     options = {"statuses": statuses, "documents": docs, "reviewed_only": reviewed_only,
                "org": org, "base_url": base_url}
     if output == "-":
         chunks, warnings = reports.prepare(db, fmt, **options)
-        for chunk in chunks:
-            sys.stdout.write(chunk)
+        _write_stdout(chunks)
         for message in warnings:
             warn(message)
         return
     path = output or reports.default_path(db_path(ctx), fmt)
     written = reports.export_to(db, fmt, path, on_warning=warn, **options)
-    click.echo(f"wrote {fmt} report to {written}")
+    click.echo(f"wrote {fmt} report to {one_line(str(written))}")
+
+
+def _write_stdout(chunks) -> None:
+    """Stream the report to standard output; a closed pipe or a full disk is one line."""
+    out = sys.stdout
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+        out.flush()
+    except BrokenPipeError:  # `export -o - | head`: the reader has what it wanted
+        _discard_stdout()
+        sys.exit(141)
+    except OSError as exc:
+        _discard_stdout()
+        raise InputError(f"standard output: cannot write ({exc.strerror or exc})") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at /dev/null, so the exit's final flush of what is still
+    buffered does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # not a real file descriptor (tests): nothing will be flushed to one
 
 
 @cli.command("import")
@@ -81,4 +110,4 @@ def import_cmd(ctx: click.Context, file: str) -> None:
       workbench --db fresh.db import review.json
     """
     stats = reports.import_file(open_db(ctx), file)
-    click.echo(f"imported {file}: {stats.summary()}")
+    click.echo(f"imported {one_line(file)}: {stats.summary()}")

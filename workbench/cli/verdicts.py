@@ -15,6 +15,12 @@ from ..storage import corpus, review
 from . import cli
 from .common import login_name, open_db
 
+SQLITE_INT_MIN, SQLITE_INT_MAX = -(2**63), 2**63 - 1
+
+
+def _fits_sqlite(value: int) -> bool:
+    return SQLITE_INT_MIN <= value <= SQLITE_INT_MAX
+
 
 @cli.command()
 @click.argument("claim_id", type=int)
@@ -44,11 +50,12 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
         if text is not None and not is_utf8(text):
             raise InputError(f"{label} is not valid UTF-8 text")
     db = open_db(ctx)
-    # Check every id before writing anything, so a typo applies nothing.
-    if corpus.get_claim(db, claim_id) is None:
+    # Check every id before writing anything, so a typo applies nothing. An id SQLite
+    # cannot hold (beyond 64 bits) is simply one that does not exist.
+    if not _fits_sqlite(claim_id) or corpus.get_claim(db, claim_id) is None:
         raise InputError(f"no claim with id {claim_id}")
     for passage_id in (*links, *contra, *unlink):
-        if corpus.get_passage(db, passage_id) is None:
+        if not _fits_sqlite(passage_id) or corpus.get_passage(db, passage_id) is None:
             raise InputError(f"no passage with id {passage_id}")
     who = reviewer or login_name()
     session = review.start_session(db, who)

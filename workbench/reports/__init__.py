@@ -23,11 +23,12 @@ from sqlite_utils import Database
 
 from ..errors import InputError
 from ..storage import export as q
+from ..storage.connection import database_file
 from ..storage.importer import ImportStats, import_review
 from . import claimreview, csv_format, fever, html_format, json_format, markdown
 from .load import load
 from .model import Report, gather
-from .writer import atomic_write
+from .writer import atomic_write, database_side_files
 
 #: Format name -> file extension.
 FORMATS: dict[str, str] = {
@@ -37,6 +38,8 @@ FORMATS: dict[str, str] = {
 
 #: Formats a reader goes through top to bottom: contested claims come first.
 _READING_ORDER = {"md", "html"}
+#: Formats that carry document URLs (the others never show them).
+_URL_FORMATS = {"json", "claimreview"}
 
 
 def default_path(db_path: str | os.PathLike[str], fmt: str, *, at: datetime | None = None) -> Path:
@@ -126,6 +129,11 @@ def prepare(
     def chunks() -> Iterator[str]:
         with q.snapshot(db):
             report = gather(db, f, reading_order=fmt in _READING_ORDER)
+            if report.dropped_urls and fmt in _URL_FORMATS:
+                # Appended while streaming: callers print warnings after the last chunk.
+                n = report.dropped_urls
+                warnings.append(f"left out {n} document URL{'' if n == 1 else 's'} that"
+                                f" {'is' if n == 1 else 'are'} not an http(s) link")
             yield from render(report, fmt, org=org, base_url=base_url)
 
     return chunks(), warnings
@@ -140,11 +148,13 @@ def export_to(
     """Write the (filtered) review to ``path`` atomically; returns the path.
 
     ``on_warning`` receives advice that does not stop the export (e.g. a
-    ClaimReview file without ``--base-url``).
+    ClaimReview file without ``--base-url``). ``path`` is refused when it is the
+    database or one of its side files, read-only, or not a regular file.
     """
     chunks, warnings = prepare(db, fmt, statuses=statuses, documents=documents,
                                reviewed_only=reviewed_only, org=org, base_url=base_url)
-    written = atomic_write(path, chunks)
+    db_file = database_file(db)
+    written = atomic_write(path, chunks, protected=database_side_files(db_file) if db_file else ())
     for message in warnings if on_warning is not None else ():
         on_warning(message)
     return written

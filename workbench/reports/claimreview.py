@@ -26,14 +26,23 @@ Rating scale (``ratingValue``; ``alternateName`` is the verdict):
 ``url``: ``--base-url`` either contains ``{id}`` (replaced by the claim id) or
 gets ``/claim-<id>`` appended. Unreviewed claims are left out. ``reviewBody``
 carries the reviewer's note when there is one.
+
+``author``: the organisation (``--org``, ``WORKBENCH_ORG`` or ``org`` under
+``[reports]`` in config.toml); without one, the claim's reviewer as a
+schema.org ``Person`` (Google requires an author).
+
+Safe to paste into a page: ``<``, ``>`` and ``&`` are written as ``\\u003c``,
+``\\u003e``, ``\\u0026`` (so a claim holding ``</script>`` cannot close the
+``<script type="application/ld+json">`` tag), controls and bidi characters as
+``\\uXXXX``, and only ``http(s)`` document URLs reach ``appearance.url``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from .model import Report, ReportClaim
+from .safe_json import dumps
 
 RATING: dict[str, tuple[int, str]] = {
     "sourced": (3, "Sourced"),
@@ -46,7 +55,8 @@ MISSING_URL_WARNING = (
     "add --base-url https://your.site/checks/ (or a URL with {id}) to give each claim its page"
 )
 MISSING_ORG_WARNING = (
-    "ClaimReview: no reviewing organisation; add --org NAME (or set WORKBENCH_ORG, or org under [reports] in config.toml) for \"author\""
+    "ClaimReview: no reviewing organisation, so each review's \"author\" is its reviewer (a Person);"
+    " add --org NAME (or set WORKBENCH_ORG, or org under [reports] in config.toml) to name the organisation"
 )
 
 
@@ -58,6 +68,10 @@ def claim_url(base_url: str, claim_id: int) -> str:
 
 def _org(name: str) -> dict:
     return {"@type": "Organization", "name": name}
+
+
+def _person(name: str) -> dict:
+    return {"@type": "Person", "name": name}
 
 
 def review(c: ReportClaim, *, org: str | None = None, base_url: str | None = None) -> dict:
@@ -82,6 +96,8 @@ def review(c: ReportClaim, *, org: str | None = None, base_url: str | None = Non
         out["datePublished"] = c.updated_at[:10]
     if org:
         out["author"] = _org(org)
+    elif c.reviewer:
+        out["author"] = _person(c.reviewer)
     out["reviewRating"] = {
         "@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 3,
         "alternateName": word,
@@ -102,7 +118,7 @@ def render(report: Report, *, org: str | None = None, base_url: str | None = Non
     for c in report.claims:
         if c.verdict is None:
             continue
-        text = json.dumps(review(c, org=org, base_url=base_url), ensure_ascii=False, indent=2)
+        text = dumps(review(c, org=org, base_url=base_url), script=True, indent=2)
         yield ("\n" if first else ",\n") + text
         first = False
     yield "\n]\n" if not first else "]\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..textsafety import one_line
 from .model import Report, Summary
 
 #: Count columns, in the order every format shows them.
@@ -19,6 +20,7 @@ def when(iso: str | None) -> str:
     """``2026-11-26T00:05:22.123+00:00`` -> ``2026-11-26 00:05 UTC`` (``—`` when unknown)."""
     if not iso:
         return "—"
+    iso = one_line(iso)  # an imported file may hold anything here
     day, _, rest = iso.partition("T")
     clock = rest[:5]
     zone = " UTC" if rest.endswith(("+00:00", "Z")) else ""

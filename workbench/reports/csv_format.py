@@ -8,7 +8,10 @@ none; ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
 
 Formula injection is guarded: a text cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading apostrophe, so spreadsheet
-programs show it as text instead of evaluating it.
+programs show it as text instead of evaluating it. Control, bidi and invisible
+characters in cell text are shown as ``\\x1b`` / ``⟨U+202E⟩``
+(``textsafety.visible``; line breaks and tabs stay), so the file is inert when
+printed to a terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from ..textsafety import visible
 from .model import Report, ReportClaim
 
 COLUMNS: tuple[str, ...] = (
@@ -27,7 +31,8 @@ _RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
 def guard(cell: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula."""
+    """Neutralise a cell a spreadsheet would run as a formula or a terminal as a control."""
+    cell = visible(cell, keep="\n\t\r")  # line breaks are CSV's own (quoted) business
     return "'" + cell if cell.startswith(_RISKY) else cell
 
 

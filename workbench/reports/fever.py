@@ -23,10 +23,10 @@ matching link has an empty ``evidence`` list.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from .model import Report, ReportClaim
+from .safe_json import dumps
 
 LABELS: dict[str, tuple[str, str | None]] = {
     "sourced": ("SUPPORTS", "supports"),
@@ -55,4 +55,4 @@ def record(c: ReportClaim) -> dict:
 def render(report: Report) -> Iterator[str]:
     for c in report.claims:
         if c.verdict is not None:
-            yield json.dumps(record(c), ensure_ascii=False) + "\n"
+            yield dumps(record(c)) + "\n"

@@ -2,7 +2,10 @@
 
 Reads well in a browser and prints well (claims never split across pages,
 verdict colours kept in print). Every piece of text from the database goes
-through ``html.escape``: a claim holding ``<script>`` shows as text.
+through ``html.escape``: a claim holding ``<script>`` shows as text. Control,
+bidi and invisible characters are shown as ``\\x1b`` / ``⟨U+202E⟩``
+(``textsafety.visible``): a right-to-left override cannot make ``txt.exe``
+read as ``exe.txt``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html import escape
 
+from ..textsafety import visible
 from .common import (
     MEANING,
     STATUSES,
@@ -72,7 +76,8 @@ def _css() -> str:
 
 
 def e(text: object) -> str:
-    return escape("" if text is None else str(text), quote=True)
+    """Untrusted text as inert, visible HTML text."""
+    return escape(visible(None if text is None else str(text)), quote=True)
 
 
 def badge(status: str) -> str:

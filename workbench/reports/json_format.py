@@ -31,6 +31,11 @@ Format version 1. Top-level object (keys in this order):
   ``suggestions`` [{rank, passage_id, score, span, flags}]: stored linker candidates,
   ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}]
 
+Every string is exact; DEL, C1 controls, bidi and invisible characters are
+written as ``\\uXXXX`` escapes (as JSON already does for C0 controls), so
+printing the file to a terminal cannot run an escape sequence. Only
+``http(s)`` document URLs are exported; others are left out (``null``).
+
 The file is written as one document per line and one claim per line, so it
 diffs well and streams: nothing is held in memory beyond one record.
 """
@@ -41,13 +46,19 @@ import json
 from collections.abc import Iterator
 
 from .model import Report, ReportClaim, ReportDocument, Summary
+from .safe_json import make_inert
 
 FORMAT = "workbench-review"
 FORMAT_VERSION = 1
 
 
 # Our dicts are trees built fresh per record: no cycles to look for.
-_dumps = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
+def _dumps(value: object) -> str:
+    """Exact JSON in which no control, bidi or invisible character appears raw."""
+    return make_inert(_encode(value))
 
 
 def summary_dict(s: Summary) -> dict:

@@ -2,7 +2,9 @@
 
 Untrusted text (claims, notes, passages, names) is escaped so it shows
 literally: Markdown punctuation gets a backslash, line breaks become spaces,
-and ``<``/``&`` can't start HTML or entities.
+and ``<``/``&`` can't start HTML or entities. Control, bidi and invisible
+characters are shown as ``\\x1b`` / ``⟨U+202E⟩`` (``textsafety.visible``), so
+``cat report.md`` on a terminal runs no escape sequence.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ..textsafety import visible
 from .common import (
     MEANING,
     STATUSES,
@@ -29,7 +32,7 @@ _LEADING = re.compile(r"^([-+#=>]|\d+[.)])")
 
 def md(text: str | None) -> str:
     """``text`` as literal Markdown inline content."""
-    flat = _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    flat = _SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))
     return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
 
 

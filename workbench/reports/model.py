@@ -12,12 +12,14 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
 from ..models import VERDICTS, HistoryEntry
 from ..storage import export as q
 from ..storage.corpus import now
+from ..textsafety import visible
 from .spans import matched_span
 
 #: Order in which readers see claims (md/html): the contested ones first.
@@ -170,6 +172,27 @@ class Report:
     summary: Summary
     claims: Iterable[ReportClaim]
     documents: Iterable[ReportDocument] = ()
+    dropped_urls: int = 0  # document URLs left out for not being http(s) links
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is a plain ``http(s)`` link, else ``None``.
+
+    Document URLs come from untrusted input: a ``javascript:`` or ``data:`` URL
+    copied into a report (a ClaimReview ``appearance.url``, a link in a page)
+    runs when clicked. Controls, bidi characters and spaces are refused too.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if visible(url) != url or any(ch.isspace() for ch in url):
+        return None
+    return url
 
 
 # --- building ----------------------------------------------------------------------
@@ -181,7 +204,12 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
     unreviewed (each group in id order) instead of plain id order.
     """
     f = f or q.ExportFilter()
-    meta = {i: DocRef(i, *row) for i, row in q.document_meta(db).items()}
+    meta: dict[int, DocRef] = {}
+    dropped = 0
+    for i, (name, title, source, url, published) in q.document_meta(db).items():
+        safe = web_url(url)
+        dropped += bool(url) and safe is None
+        meta[i] = DocRef(i, name, title, source, safe, published)
     summary = _summary(db, f, meta)
     groups: tuple[str | None, ...] = READING_ORDER if reading_order else (None,)
 
@@ -200,7 +228,7 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
 
     return Report(
         exported_at=now(), filters=_filters_dict(f, meta),
-        summary=summary, claims=Stream(claims), documents=Stream(documents),
+        summary=summary, claims=Stream(claims), documents=Stream(documents), dropped_urls=dropped,
     )
 
 

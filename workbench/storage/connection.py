@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,14 @@ from ..errors import DatabaseError, NewerDatabaseError
 BUSY_TIMEOUT_S = 30.0
 
 
-def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
-    """Open (creating when missing) and migrate the workbench database at ``path``."""
+def connect(path: str | os.PathLike[str], *, migrate: bool = True, readonly: bool = False) -> Database:
+    """Open (creating when missing) and migrate the workbench database at ``path``.
+
+    ``readonly=True`` is for commands that only read (stats, claims, export,
+    link): when the file or its folder cannot be written, the database is
+    opened read-only instead of refused. Writers keep the plain refusal, so
+    "read-only" is said only when a write is attempted.
+    """
     from . import schema  # schema imports us for write(); avoid the cycle at import time
 
     path = Path(path)
@@ -33,8 +40,15 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
             raise DatabaseError(f"{path}: folder {path.parent} does not exist")
     elif not os.access(path, os.R_OK):
         raise DatabaseError(f"{path}: permission denied")
-    elif not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222:
-        raise DatabaseError(f"{path}: database is read-only; workbench records every change, so it needs write access")
+    elif not is_writable(path):
+        if readonly:
+            return _connect_read_only(path)
+        if not _writable_mode(path):
+            raise DatabaseError(
+                f"{path}: database is read-only; workbench records every change, so it needs write access")
+        raise DatabaseError(
+            f"{path}: folder {path.parent} is read-only; SQLite keeps its journal beside the database,"
+            " so writing needs write access to the folder")
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
@@ -50,6 +64,73 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Database:
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
     return db
+
+
+def _writable_mode(path: Path) -> bool:
+    """Write permission by the mode bits as well as access(): root passes access() for a
+    0444 file, but a file marked read-only is meant to stay unchanged."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def is_writable(path: str | os.PathLike[str]) -> bool:
+    """Whether the database file and its folder (where the -wal/-shm files live) can be written."""
+    path = Path(path)
+    return _writable_mode(path) and _writable_mode(path.parent if str(path.parent) else Path("."))
+
+
+def _connect_read_only(path: Path) -> Database:
+    """Open ``path`` with SQLite's read-only mode: no write can reach the file.
+
+    Without a ``-wal`` file beside it, no WAL writer has the database open: it is
+    opened ``immutable``, which creates no ``-shm``/``-wal`` file (one left behind,
+    owned by this user, could later stop the owner writing). With a ``-wal`` file,
+    ``mode=ro`` reads its committed data too; if the ``-shm`` file cannot be made
+    there, ``immutable`` is the fallback (the main file as it is).
+    """
+    from . import schema
+
+    uri = "file:" + urllib.parse.quote(str(path.resolve()))
+    queries = ["?mode=ro&immutable=1"]
+    if path.with_name(path.name + "-wal").exists():
+        queries.insert(0, "?mode=ro")
+    conn = None
+    error: sqlite3.Error | None = None
+    for query in queries:
+        conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.OperationalError as exc:  # e.g. no -shm and no way to create one
+            conn.close()
+            conn, error = None, exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseError(f"{path}: not a workbench database ({exc})") from exc
+    if conn is None:
+        raise DatabaseError(f"{path}: cannot open database read-only ({error})")
+    db = Database(conn, execute_plugins=False)
+    try:
+        schema.check_version(db, path)
+        if schema.migrations.pending(db):
+            raise DatabaseError(
+                f"{path}: database is read-only and was written by an older workbench; make it"
+                " writable once so it can be upgraded")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise DatabaseError(f"{path}: cannot open database ({exc})") from exc
+    except DatabaseError:
+        db.close()
+        raise
+    return db
+
+
+def database_file(db: Database) -> Path | None:
+    """The file behind ``db``'s main schema (``None`` for an in-memory database)."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file) if file else None
+    return None
 
 
 def _check_is_database(db: Database, path: Path) -> None:
