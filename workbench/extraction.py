@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .models import ClaimDraft
+from .numbers import EVENT_WORDS
 
 #: A passage scoring at least this becomes a claim.
 CLAIM_THRESHOLD = 0.45
@@ -69,13 +70,20 @@ _ORG_WORDS = frozenset(
     congress senate court bank party organization organisation tass reuters""".split()
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
+_MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:[mb]n?|million|billion|trillion)?\s?"
+                    r"(?:dollars|euros|pounds|yuan|roubles|rubles|usd|eur|gbp)\b", re.IGNORECASE)
+_PLEDGE_WORDS = frozenset(
+    """pledged pledges promised promises vowed allocated granted donated committed earmarked approved
+    budgeted raised""".split()
+)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _QUOTE_MARK = re.compile(r"[\"“”«»„]")
 _SINGLE_QUOTED = re.compile(r"(?:^|\s)'[^']{8,}'")
 
 
 # Capitalised words that start sentences without naming anyone.
-_COMMON_STARTERS = frozenset(
+COMMON_STARTERS = frozenset(
     """a an the this that these those it its he she they we i you his her their our my your
     but and or so yet as while since after before when where which who what why how if though
     although because however meanwhile moreover also even only both all some many most few
@@ -115,7 +123,7 @@ def named_entities(text: str) -> list[str]:
     entities: list[str] = []
     for match in _NAME_RUN.finditer(text):
         words = match.group().split()
-        if match.start() == len(text) - len(text.lstrip(" \"“«‘'(")) and words[0].lower() in _COMMON_STARTERS:
+        if match.start() == len(text) - len(text.lstrip(" \"“«‘'(")) and words[0].lower() in COMMON_STARTERS:
             words = words[1:]  # "The", "According" opening a sentence name nobody
         words = [w for w in words if not (w.isupper() and len(w) > 6)]  # SHOUTED words
         if words:
@@ -129,6 +137,8 @@ def score_passage(text: str) -> ClaimDraft:
     words = line.split()
     if is_boilerplate(line):
         return ClaimDraft(0.0, ("boilerplate",))
+    if _MARKDOWN_HEADING.match(line):
+        return ClaimDraft(0.0, ("heading",))
     if len(words) < 5:
         return ClaimDraft(0.0, ("too short",))
     reasons: list[str] = []
@@ -138,6 +148,12 @@ def score_passage(text: str) -> ClaimDraft:
     if _DIGIT.search(line) or token_set & _NUMBER_WORDS:
         score += 0.35
         reasons.append("number or quantity")
+        if _MONEY.search(line) or token_set & _PLEDGE_WORDS:
+            score += 0.15
+            reasons.append("amount of money or pledge")
+        elif token_set & EVENT_WORDS:
+            score += 0.15
+            reasons.append("people killed, hurt, moved or held")
     entities = named_entities(line)
     if entities:
         orgs = token_set & _ORG_WORDS

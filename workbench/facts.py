@@ -16,7 +16,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from . import numbers
-from .extraction import named_entities
+from .extraction import COMMON_STARTERS, named_entities
 
 #: Fact kinds, in the order they are listed to a reader.
 KINDS = ("figure", "name", "time", "action")
@@ -31,7 +31,8 @@ STOPWORDS = frozenset(
     most my myself no nor not now of off on once only or other our ours ourselves out over own same she
     should so some such than that the their theirs them themselves then there these they this those
     through to too under until up very was we were what when where which while who whom why will with
-    would you your yours yourself yourselves s t ve ll re d m n't also still even yet well""".split()
+    would you your yours yourself yourselves s t ve ll re d m n't also still even yet well within among
+    across toward towards near along around amid upon via per onto""".split()
 )
 #: Verbs that attribute a statement: who said it is a fact, the verb itself is not.
 ATTRIBUTION = frozenset(
@@ -118,10 +119,12 @@ def claim_facts(claim: str) -> tuple[Fact, ...]:
         return not any(s < te and ts < e for ts, te in taken)
 
     for q in numbers.quantities(claim):
-        label = claim[q.start:q.end].strip()
         if q.is_year:
             continue  # a year is a time fact, below
-        facts.append(Fact("figure", label, q.start, q.start + len(label)))
+        raw = claim[q.start:q.end]
+        label = raw.strip()
+        start = q.start + len(raw) - len(raw.lstrip())
+        facts.append(Fact("figure", label, start, start + len(label)))
         taken.append((q.start, q.end))
     for s, e, label in _times(claim):
         if free(s, e):
@@ -167,19 +170,10 @@ def _names(text: str) -> list[tuple[int, int, str]]:
             continue
         cursor = at + len(name)
         first = name.split()[0].lower()
-        if at == _first_word_start(text) and " " not in name and first not in _KNOWN_NAMES \
-                and not name.isupper() and not _speaks(text, at + len(name)):
-            # A lone capitalised word opening the sentence may be any word ("Global",
-            # "Photos"); it is checked as an ordinary word instead.
-            continue
+        if at == _first_word_start(text) and " " not in name and first in COMMON_STARTERS:
+            continue  # "However", "Both" opening a sentence name nobody
         out.append((at, at + len(name), name))
     return out
-
-
-def _speaks(text: str, end: int) -> bool:
-    """Is the word ending at ``end`` followed by an attribution verb ("Wang said")?"""
-    m = _WORD.search(text, end)
-    return bool(m) and m.group().lower() in ATTRIBUTION
 
 
 def _first_word_start(text: str) -> int:
@@ -198,7 +192,6 @@ def _actions(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
             facts.append(Fact("action", text[s:e], s, e, frozenset(stem(w) for _, _, w in run)))
             run.clear()
 
-    first = _first_word_start(text)
     for s, e, w in words(text):
         lower = w.lower()
         inside = any(ts <= s < te for ts, te in taken)
@@ -208,7 +201,5 @@ def _actions(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
         if lower in TITLES and not run:
             continue  # "foreign minister" before a name is part of who, not what
         run.append((s, e, w))
-        if s == first and w[:1].isupper():
-            flush()  # a capitalised opening word may be a name: never part of the action phrase
     flush()
     return facts

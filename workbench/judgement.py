@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from . import numbers
+from . import embeddings, numbers
 from .facts import ATTRIBUTION, STOPWORDS, TITLES, Fact, claim_facts, content_keys, stem, words
 from .facts import _names as names_in
 from .models import Candidate, Coverage, LinkResult
@@ -39,8 +39,12 @@ FIGURE_MIN_OVERLAP_SAME_THING = 0.1
 OTHER_MIN_OVERLAP = 0.45
 #: A passage supports the claim only when it shares this much of its content...
 SUPPORT_MIN_OVERLAP = 0.5
-#: ... and states at least this share of the words saying what happened.
-SUPPORT_MIN_ACTION = 0.6
+#: ... and states at least this share of the words saying what happened...
+SUPPORT_MIN_ACTION = 0.5
+#: ... or, when the word embeddings (optional extra) find the sentences this similar, this
+#: share: a paraphrase says the same with other words ("stand together" / "united").
+PARAPHRASE_SIMILARITY = 0.7
+PARAPHRASE_MIN_ACTION = 0.25
 #: An action phrase is stated when this share of its words is.
 ACTION_STATED = 0.5
 
@@ -58,7 +62,7 @@ _SYNONYM_SETS = [
     "kill dead die death",
     "invad invas attack",
     "warn caution",
-    "urg call press",
+    "urg call press demand",
     "strengthen deepen boost expand",
     "ban prohibit bar",
 ]
@@ -149,20 +153,25 @@ def _name_stated(fact: Fact, p: _Passage) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def stance(claim: str, passage: str) -> Judgement:
-    """How ``passage`` bears on ``claim``, with the reasons a reader can check."""
+def stance(claim: str, passage: str, similarity: float | None = None) -> Judgement:
+    """How ``passage`` bears on ``claim``, with the reasons a reader can check.
+
+    ``similarity`` is the cosine of the two sentences' word embeddings when the optional
+    model is installed (``judge_candidates`` computes it); without it the judgement is
+    purely lexical.
+    """
     facts = claim_facts(claim)
     p = _passage(passage)
     c = _passage(claim)
     overlap = len(c.keys & p.keys) / len(c.keys) if c.keys else 0.0
     expanded = _expanded(p.keys)
-    claim_quantities = {q.start: q for q in c.quantities}
     checks: list[FactCheck] = []
     flags: list[str] = []
     action_words = action_hits = 0
     for fact in facts:
         if fact.kind == "figure":
-            check, flag = _check_figure(fact, claim_quantities.get(fact.start), p, overlap)
+            quantity = next((q for q in c.quantities if q.start <= fact.start < q.end), None)
+            check, flag = _check_figure(fact, quantity, p, overlap)
         elif fact.kind == "time":
             check, flag = _check_time(claim, fact, p, overlap)
         elif fact.kind == "name":
@@ -177,10 +186,11 @@ def stance(claim: str, passage: str) -> Judgement:
     differs = [ch for ch in checks if ch.status == "differs" and ch.other]
     hard_missing = [ch for ch in checks if ch.status != "stated" and ch.fact.kind in ("figure", "name")]
     action_share = action_hits / action_words if action_words else 1.0
+    says_it = action_share >= SUPPORT_MIN_ACTION or (
+        similarity is not None and similarity >= PARAPHRASE_SIMILARITY and action_share >= PARAPHRASE_MIN_ACTION)
     if flags:
         verdict = "contradicts"
-    elif not hard_missing and overlap >= SUPPORT_MIN_OVERLAP and action_share >= SUPPORT_MIN_ACTION \
-            and not differs:
+    elif not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it:
         verdict = "supports"
     else:
         verdict = "related"
@@ -240,13 +250,13 @@ def _same_event_year(claim: str, fact: Fact, p: _Passage) -> bool:
     about another matter does not: the content words next to each year must meet.
     """
     def context(text: str, year_positions: list[int]) -> set[str]:
-        ws = [(s, stem(w)) for s, _, w in words(text) if w.lower() not in STOPWORDS]
         out: set[str] = set()
         for at in year_positions:
-            idx = [i for i, (s, _) in enumerate(ws) if s == at]
-            if idx:
-                i = idx[0]
-                out |= {k for _, k in ws[max(0, i - YEAR_CONTEXT):i + YEAR_CONTEXT + 1] if not k.isdigit()}
+            left = _CLAUSE_BREAK.split(text[:at])[-1]
+            right = _CLAUSE_BREAK.split(text[at:])[0]
+            before = [stem(w) for _, _, w in words(left) if w.lower() not in STOPWORDS]
+            after = [stem(w) for _, _, w in words(right) if w.lower() not in STOPWORDS]
+            out |= {k for k in before[-YEAR_CONTEXT:] + after[1:YEAR_CONTEXT + 1] if not k.isdigit()}
         return out
     mine = context(claim, [fact.start])
     theirs = context(p.text, [m.start() for m in re.finditer(r"\b(?:1[89]|20)\d\d\b", p.text)])
@@ -363,16 +373,31 @@ def _reasons(checks: list[FactCheck], flags: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _checks(claim: str, passage: str) -> tuple[FactCheck, ...]:
+    """Fact by fact (the same whatever the similarity: only the stance uses it)."""
+    return stance(claim, passage).checks
+
+
 def source_key(source: str | None, document_id: int) -> str:
     """Independence: a document's outlet; without one, each document stands alone."""
     return (source or "").strip().lower() or f"doc:{document_id}"
 
 
+def similarities(claim: str, passages: list[str]) -> list[float | None]:
+    """Embedding cosines of each passage with the claim; None each without the model."""
+    model = embeddings.get() if passages else None
+    if model is None:
+        return [None] * len(passages)
+    vectors = model.embed([claim, *passages])
+    return [round(float(x), 3) for x in (vectors[1:] @ vectors[0]).tolist()]
+
+
 def judge_candidates(claim: str, candidates: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
     """The candidates with stance, reasons and disagreement flags filled in."""
+    sims = similarities(claim, [c.text for c in candidates])
     out = []
-    for cand in candidates:
-        j = stance(claim, cand.text)
+    for cand, sim in zip(candidates, sims):
+        j = stance(claim, cand.text, sim)
         out.append(replace(cand, stance=j.stance, reasons=j.reasons, flags=j.flags))
     return tuple(out)
 
@@ -398,8 +423,7 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
     contradicted: set[Fact] = set()
     mentioned: set[Fact] = set()
     for cand in candidates:
-        checks = stance(claim, cand.text).checks
-        for check in checks:
+        for check in _checks(claim, cand.text):
             if check.status == "stated":
                 (corroborated if cand in supporting else mentioned).add(check.fact)
             elif check.status == "differs" and cand.stance == "contradicts":

@@ -58,6 +58,8 @@ _EVENTS = {
     "rescue": "rescued rescue rescues",
 }
 _EVENT_OF = {w: event for event, ws in _EVENTS.items() for w in ws.split()}
+#: Words that say a figure counts people killed, hurt, moved or held (check-worthy with a figure).
+EVENT_WORDS = frozenset(_EVENT_OF)
 EVENT_WINDOW = 4  # words either side of a figure searched for what it counts
 # Qualifiers before a figure turn it into a range: "at least 9" is no contradiction of 11.
 _QUALIFIERS = [

@@ -1,0 +1,225 @@
+"""The evidence judgement: stance per passage, claim coverage, the suggested verdict.
+
+Each kind of stance and disagreement is tested both ways: raised where a reporter
+would agree, silent where they would not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench import judgement, linking
+from workbench.extraction import score_passage
+from workbench.facts import claim_facts
+from workbench.models import Candidate
+from workbench.numbers import disagreements
+
+
+def stance(claim: str, passage: str) -> judgement.Judgement:
+    return judgement.stance(claim, passage)
+
+
+# --- checkable facts -------------------------------------------------------------------
+
+
+def test_claim_facts_by_kind():
+    facts = claim_facts("Russia and China signed a nuclear energy deal worth 20 billion dollars on Thursday")
+    by_kind = {(f.kind, f.label) for f in facts}
+    assert ("figure", "20 billion dollars") in by_kind
+    assert ("name", "Russia") in by_kind and ("name", "China") in by_kind
+    assert ("time", "Thursday") in by_kind
+    assert ("action", "nuclear energy deal") in by_kind and ("action", "signed") in by_kind
+
+
+def test_fact_offsets_point_into_the_claim():
+    claim = "Ukraine says Russia has deployed 115,000 troops near its borders on Monday night."
+    for fact in claim_facts(claim):
+        assert claim[fact.start:fact.end] == fact.label
+
+
+# --- stance, both ways -------------------------------------------------------------------
+
+SUPPORT = "China affirmed its support for Russia's position on the indivisibility of security."
+
+
+@pytest.mark.parametrize("claim", [
+    "China supports Russia's position on the indivisibility of security.",
+    "China backs Russia's stance on the indivisibility of security.",  # synonyms
+])
+def test_supports_when_every_fact_is_stated(claim):
+    j = stance(claim, SUPPORT)
+    assert j.stance == "supports", j.reasons
+    assert j.flags == ()
+    assert any(r.startswith("states:") for r in j.reasons)
+
+
+@pytest.mark.parametrize("claim, flag", [
+    ("China condemned Russia's position on the indivisibility of security.", "action-reversed"),
+    ("China did not support Russia's position on the indivisibility of security.", "negation-mismatch"),
+])
+def test_reversed_or_negated_action_contradicts(claim, flag):
+    j = stance(claim, SUPPORT)
+    assert j.stance == "contradicts" and flag in j.flags, j.reasons
+    assert any(r.startswith("differs:") for r in j.reasons)
+
+
+def test_negation_on_both_sides_agrees():
+    claim = "China did not support the sanctions against Russia."
+    assert stance(claim, "China has not supported the sanctions against Russia.").stance == "supports"
+
+
+def test_invented_event_is_only_related():
+    j = stance("Russia and China signed a nuclear energy deal worth 20 billion dollars on Thursday",
+               "Russia and China have reportedly agreed on a common position on Ukraine, following a "
+               "meeting between the nations' foreign ministers in Beijing on Thursday.")
+    assert j.stance == "related"
+    assert "does not state: 20 billion dollars · signed · nuclear energy deal" in j.reasons
+
+
+def test_swapped_speaker_contradicts_and_the_right_one_supports():
+    passage = ('"We highly appreciate the balanced and unbiased stance of our Chinese friends regarding '
+               'the situation in and around Ukraine," Lavrov said in a video address.')
+    swapped = stance("Wang said Russia highly appreciates the balanced and unbiased stance of China on Ukraine.",
+                     passage)
+    assert swapped.stance == "contradicts" and "actor-mismatch" in swapped.flags
+    assert "differs: Wang → Lavrov" in swapped.reasons
+    right = stance("Lavrov said Russia highly appreciates the balanced and unbiased stance of China on Ukraine.",
+                   passage)
+    assert right.stance != "contradicts"
+
+
+def test_a_missing_name_is_no_support():
+    j = stance("Putin supports Russia's position on the indivisibility of security.", SUPPORT)
+    assert j.stance == "related"
+    assert "does not state: Putin" in j.reasons
+
+
+def test_a_name_elsewhere_in_the_clause_is_no_rival():
+    # BRICS follows "cooperation within the" in the passage, China follows Russia in the
+    # claim: different roles, no actor mismatch.
+    j = stance("Russia and China agreed on a common position on Ukraine.",
+               '"The parties agreed on their positions on various international and regional issues, including '
+               'the situation in Ukraine, as well as cooperation within the BRICS," the Chinese Foreign Ministry said.')
+    assert "actor-mismatch" not in j.flags
+
+
+# --- figures ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The flood killed 9 people in the valley.", "In the valley flood the death toll rose to 11."),
+    ("About 2,000 people were evacuated from the valley.", "Officials said 1,600 people were evacuated from the valley."),
+    ("The river rose 2.1 metres overnight in the town.", "The river rose 3 m overnight in the town."),
+    ("The council pledged €1.5 million in aid for the town.", "The council pledged €2m in aid for the town."),
+    ("Ukraine says Russia has deployed 115,000 troops near its borders.",
+     "NATO alleges the Kremlin has amassed 100,000 soldiers along Ukraine's borders."),
+])
+def test_figure_for_the_same_thing_disagrees(claim, passage):
+    assert "number-mismatch" in disagreements(claim, passage)
+    assert stance(claim, passage).stance == "contradicts"
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("The flood killed 9 people in the valley.", "About 2,000 were evacuated from the valley after the flood."),
+    ("At least 9 people died in the valley flood.", "The death toll of the flood in the valley rose to 11."),
+    ("Nine people died in the valley flood on Monday.", "The flood in the valley killed 9 people on Monday."),
+    ("About 2,000 people were evacuated from the valley.", "Officials said 1,950 people were evacuated from the valley."),
+    ("The council pledged €2 million in aid for the town.", "The council pledged €2m in aid for the town."),
+])
+def test_figures_that_can_both_be_true_do_not(claim, passage):
+    assert "number-mismatch" not in disagreements(claim, passage)
+    assert stance(claim, passage).stance != "contradicts"
+
+
+def test_a_differing_figure_in_an_unrelated_passage_is_no_contradiction():
+    j = stance("Ukraine says Russia has deployed 115,000 troops near its borders.",
+               "The museum in Lyon has 100,000 visitors a year.")
+    assert j.stance == "related" and not j.flags
+
+
+# --- dates and weekdays ----------------------------------------------------------------
+
+
+def test_weekday_with_part_of_day():
+    claim = "The storm hit the coast of the island on Monday night."
+    assert "weekday-mismatch" in stance(claim, "The storm hit the coast of the island on Sunday night.").flags
+    assert stance(claim, "The storm hit the coast of the island on Monday.").stance == "supports"
+
+
+def test_date_with_its_weekday():
+    claim = "The summit of the two leaders opened on Tuesday, March 3."
+    assert stance(claim, "The summit of the two leaders opened on Tuesday, March 3.").stance == "supports"
+    j = stance(claim, "The summit of the two leaders opened on Wednesday, March 4.")
+    assert j.stance == "contradicts" and {"weekday-mismatch", "date-mismatch"} & set(j.flags)
+
+
+def test_year_disagrees_only_when_it_dates_the_same_event():
+    claim = "The company was founded in 1990 in Berlin by the two brothers."
+    same = stance(claim, "The company was founded in 1991 in Berlin by the two brothers.")
+    assert "date-mismatch" in same.flags
+    other = stance(claim, "The two brothers founded the company in Berlin. In 2022 its offices moved to a tower.")
+    assert "date-mismatch" not in other.flags
+
+
+# --- claim coverage and the suggestion ----------------------------------------------------
+
+
+def cand(text: str, doc: int, source: str | None = None) -> Candidate:
+    return Candidate(doc, f"doc{doc}", None, source, text, 80.0, (0, len(text)), (), doc)
+
+
+def test_coverage_lists_what_no_evidence_states():
+    claim = "Russia and China signed a nuclear energy deal worth 20 billion dollars on Thursday"
+    result = judgement.assess(claim, (cand("Russia and China met in Beijing on Thursday for talks.", 2),))
+    assert result.suggested == "unsupported" and result.related_only
+    assert set(result.coverage.not_found) >= {"20 billion dollars", "nuclear energy deal"}
+    assert "Thursday" in result.coverage.related_only
+
+
+def test_sourced_needs_another_source_stating_every_hard_fact():
+    claim = "Lavrov travelled to Beijing on Thursday for talks with Wang Yi."
+    full = cand("Lavrov travelled to Beijing on Thursday for talks with Wang Yi, the ministry said.", 2, "A")
+    no_day = cand("Lavrov travelled to Beijing for talks with Wang Yi.", 3, "B")
+    assert judgement.assess(claim, (full,)).suggested == "sourced"
+    assert judgement.assess(claim, (full,)).coverage.corroborated
+    # Thursday stated by no supporting passage: not sourced.
+    assert judgement.assess(claim, (no_day,)).suggested == "unsupported"
+    # The claim's own outlet does not corroborate it.
+    assert judgement.assess(claim, (full,), own_source="a").suggested == "unsupported"
+
+
+def test_a_contradiction_beats_support():
+    claim = "Ukraine says Russia has deployed 115,000 troops near its borders."
+    agree = cand("Ukraine says Russia has deployed 115,000 troops near its borders, raising fears.", 2, "A")
+    differ = cand("Ukraine says Russia has deployed 100,000 troops near its borders.", 3, "B")
+    result = judgement.assess(claim, (agree, differ))
+    assert result.suggested == "contested"
+    assert result.coverage.contradicted == ("115,000 troops",)
+
+
+def test_seeds_example_from_the_issue_is_not_sourced(seed_db):
+    result = linking.link_text(
+        seed_db, "Russia and China signed a nuclear energy deal worth 20 billion dollars on Thursday")
+    assert result.suggested != "sourced"
+    assert "nuclear energy deal" in result.coverage.not_found
+    assert all(c.stance != "supports" for c in result.candidates)
+
+
+# --- check-worthiness misses (#10 item 6) ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The council has pledged €4 million in aid for flood victims.",
+    "At least 9 people died in the floods on the coast.",
+])
+def test_money_and_casualty_sentences_are_claims(text):
+    assert score_passage(text).score >= 0.45
+
+
+def test_markdown_heading_is_not_a_claim():
+    draft = score_passage("# Minister ends visit to Beijing after three days of talks")
+    assert draft.score == 0 and draft.reasons == ("heading",)
+
+
+def test_a_plain_sentence_with_a_figure_is_still_no_claim():
+    assert score_passage("It was a nice day in the park with 3 cats.").score < 0.45
