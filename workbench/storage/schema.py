@@ -155,6 +155,42 @@ def m002_judgement(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m003_clusters(db: Database) -> None:
+    """Claim clusters (issue #14): which claims state the same thing, the reviewer's
+    corrections (take a claim out, join two clusters) kept apart from the computed
+    grouping so re-clustering re-applies them, and the disagreements that split groups."""
+    db.executescript(
+        """
+        -- Every clustered claim has a row; cluster_id is the smallest claim id in the cluster.
+        CREATE TABLE claim_clusters (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            cluster_id INTEGER NOT NULL
+        );
+        CREATE INDEX claim_clusters_cluster ON claim_clusters(cluster_id);
+        -- 'out': the claim stays on its own; 'join': claim_id's and other_id's clusters are one.
+        CREATE TABLE cluster_overrides (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('out', 'join')),
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            other_id INTEGER REFERENCES claims(id) ON DELETE CASCADE,
+            reviewer TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX cluster_overrides_claim ON cluster_overrides(claim_id);
+        -- Look-alike claims that disagree (a figure, an actor, the action): why they are apart.
+        CREATE TABLE claim_disagreements (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            other_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            flags TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (claim_id, other_id)
+        );
+        CREATE INDEX claim_disagreements_other ON claim_disagreements(other_id);
+        """
+    )
+
+
 def known_versions() -> int:
     return len(migrations._migrations)
 

@@ -1,0 +1,386 @@
+"""Claim clusters: which claims state the same thing, so one verdict can cover them.
+
+Two claims *pair* when they state the same facts both ways: the same sentence
+(up to case, quotes and punctuation), or sentences sharing most of their content
+words where every figure, name and time of each is stated by the other, most of
+what each says happened is stated by the other, and the judgement finds no
+disagreement either way (``judgement.stance``: another figure, actor, weekday,
+the opposite action, a negation). Related claims that say different things never
+pair: a cluster is what one verdict can honestly cover.
+
+Clusters are complete-linkage: every member pairs with every other member, so
+chains (A~B, B~C, A≁C) cannot grow a group, and a disagreement between two
+look-alike claims keeps them in separate clusters (recorded, so a screen can show
+it). A reviewer's corrections (take a claim out, join two clusters) are applied
+on top of the computed grouping, every time it is computed.
+
+The pure part (``same_claim``, ``cluster``, ``assign``) works on plain texts;
+``recluster``, ``cluster_new`` and ``seen_before`` read and write the database
+through ``storage.clusters``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlite_utils import Database
+
+from .facts import ATTRIBUTION, FILLER, STOPWORDS, stem, words
+from .judgement import stance
+
+#: Pairs must share at least this Jaccard share of their content words (stems, attribution
+#: and filler words left out). Also the bound the candidate search guarantees: no pair
+#: above it is missed (prefix filtering), so the full and incremental runs agree.
+MIN_SHARED = 0.5
+#: ... and each must state at least this share of the other's action words.
+MIN_ACTION = 0.6
+#: Fact kinds every one of which must be stated by the other claim.
+HARD_KINDS = ("figure", "name", "time")
+#: Words of a claim looked up in the index for the incremental and seen-before searches.
+SEARCH_WORDS = 5
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """What clustering needs of a claim."""
+
+    id: int
+    text: str
+    score: float = 0.0
+    document_id: int = 0
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    same: bool
+    reason: str  # "same sentence", "same facts", "disagrees: number-mismatch", "only one states: Thursday"
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cluster:
+    id: int  # the smallest claim id in it: stable when later claims join
+    representative: int  # highest check-worthiness, then earliest
+    members: tuple[int, ...]  # claim ids, ascending
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """A reviewer's corrections: claims kept on their own, and pairs of claims whose clusters are one."""
+
+    out: frozenset[int] = frozenset()
+    joins: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class Clustering:
+    clusters: list[Cluster]
+    #: Look-alike claims (candidate pairs) the judgement found disagreeing, with its flags.
+    disagreements: list[tuple[int, int, tuple[str, ...]]] = field(default_factory=list)
+
+    def cluster_of(self) -> dict[int, int]:
+        return {m: c.id for c in self.clusters for m in c.members}
+
+
+# --- pairing ------------------------------------------------------------------
+
+_PUNCT = re.compile(r"[^\w]+")
+
+
+def normalise(text: str) -> str:
+    """The sentence as compared for "same sentence": case, quotes, dashes and punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+_NOISE = STOPWORDS | ATTRIBUTION | FILLER
+
+
+@lru_cache(maxsize=65536)
+def keys(text: str) -> frozenset[str]:
+    """Content stems: what the claim talks about (stop, attribution and filler words left out)."""
+    return frozenset(stem(w) for _, _, w in words(text) if w.lower() not in _NOISE)
+
+
+def shared(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def same_claim(a: str, b: str) -> PairCheck:
+    """Do ``a`` and ``b`` state the same thing (symmetric)?"""
+    if normalise(a) == normalise(b):
+        return PairCheck(True, "same sentence")
+    if shared(keys(a), keys(b)) < MIN_SHARED:
+        return PairCheck(False, "few shared words")
+    return _judged(a, b) if a <= b else _judged(b, a)
+
+
+@lru_cache(maxsize=16384)
+def _judged(a: str, b: str) -> PairCheck:
+    forward, backward = stance(a, b), stance(b, a)
+    flags = tuple(dict.fromkeys(forward.flags + backward.flags))
+    if flags:
+        return PairCheck(False, "disagrees: " + ", ".join(flags), flags)
+    for judgement in (forward, backward):
+        unstated = [ch.fact.label for ch in judgement.checks
+                    if ch.fact.kind in HARD_KINDS and ch.status != "stated"]
+        if unstated:
+            return PairCheck(False, "only one states: " + " · ".join(unstated))
+        action_words = sum(len(ch.fact.keys) for ch in judgement.checks if ch.fact.kind == "action")
+        stated = sum(len(ch.fact.keys) for ch in judgement.checks
+                     if ch.fact.kind == "action" and ch.status == "stated")
+        if action_words and stated / action_words < MIN_ACTION:
+            return PairCheck(False, "says something else happened")
+    return PairCheck(True, "same facts")
+
+
+# --- clustering ---------------------------------------------------------------
+
+def _rep_order(c: ClaimRef) -> tuple[float, int]:
+    return (-c.score, c.id)
+
+
+def _cluster_of_refs(refs: Sequence[ClaimRef]) -> Cluster:
+    ids = tuple(sorted(r.id for r in refs))
+    return Cluster(ids[0], min(refs, key=_rep_order).id, ids)
+
+
+def candidate_pairs(texts: Sequence[str], threshold: float = MIN_SHARED) -> Iterable[tuple[int, int]]:
+    """Index pairs (i < j) of ``texts`` whose content words may share ``threshold`` (Jaccard).
+
+    Prefix filtering (AllPairs): with each text's words ordered rarest first, two sets
+    with Jaccard >= t share a word among the first ``n - ceil(t*n) + 1`` of each. Only
+    those prefixes are indexed and probed, and a size filter drops pairs that cannot
+    reach t, so common words never make long candidate lists. Exact: every pair at or
+    above the threshold is returned.
+    """
+    sets = [keys(t) for t in texts]
+    df: dict[str, int] = defaultdict(int)
+    for s in sets:
+        for k in s:
+            df[k] += 1
+    rank = {k: i for i, k in enumerate(sorted(df, key=lambda k: (df[k], k)))}
+    ordered = [sorted(rank[k] for k in s) for s in sets]
+    index: dict[int, list[int]] = defaultdict(list)
+    order = sorted(range(len(texts)), key=lambda i: len(ordered[i]))
+    for i in order:
+        toks = ordered[i]
+        n = len(toks)
+        if not n:
+            continue
+        prefix = n - math.ceil(threshold * n) + 1
+        min_size = threshold * n
+        seen: set[int] = set()
+        for t in toks[:prefix]:
+            for j in index[t]:
+                if j not in seen and len(ordered[j]) >= min_size:
+                    seen.add(j)
+        for j in seen:
+            if shared(sets[i], sets[j]) >= threshold:
+                yield (min(i, j), max(i, j))
+        for t in toks[:prefix]:
+            index[t].append(i)
+
+
+def cluster(claims: Sequence[ClaimRef], overrides: Overrides = Overrides()) -> Clustering:
+    """Group ``claims`` by what they state (see the module doc); every claim is in one cluster."""
+    kept = [c for c in claims if c.id not in overrides.out]
+    # Identical sentences (up to case and punctuation) are one unit: pairing them is free.
+    units: dict[str, list[ClaimRef]] = defaultdict(list)
+    for c in kept:
+        units[normalise(c.text)].append(c)
+    unit_list = list(units.values())
+    texts = [u[0].text for u in unit_list]
+    edges: dict[int, set[int]] = defaultdict(set)
+    disagreements: list[tuple[int, int, tuple[str, ...]]] = []
+    for i, j in candidate_pairs(texts):
+        check = same_claim(texts[i], texts[j])
+        if check.same:
+            edges[i].add(j)
+            edges[j].add(i)
+        elif check.flags:
+            disagreements.append((unit_list[i][0].id, unit_list[j][0].id, check.flags))
+    groups: list[list[ClaimRef]] = []
+    for component in _components(len(unit_list), edges):
+        for part in _complete_linkage(component, unit_list, edges):
+            groups.append([c for u in part for c in unit_list[u]])
+    groups += [[c] for c in claims if c.id in overrides.out]
+    clusters = _apply_joins([_cluster_of_refs(g) for g in groups], {c.id: c for c in claims}, overrides)
+    return Clustering(sorted(clusters, key=lambda c: c.id), disagreements)
+
+
+def _components(n: int, edges: dict[int, set[int]]) -> list[list[int]]:
+    seen = [False] * n
+    out = []
+    for start in range(n):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, comp = [start], []
+        while stack:
+            u = stack.pop()
+            comp.append(u)
+            for v in edges.get(u, ()):
+                if not seen[v]:
+                    seen[v] = True
+                    stack.append(v)
+        out.append(comp)
+    return out
+
+
+def _complete_linkage(component: list[int], units: list[list[ClaimRef]],
+                      edges: dict[int, set[int]]) -> list[list[int]]:
+    """Split a connected component so every unit pairs with every other unit of its part:
+    units in representative order (most check-worthy first) join the first part they
+    pair with entirely, else start one."""
+    if len(component) == 1:
+        return [component]
+    order = sorted(component, key=lambda u: min(_rep_order(c) for c in units[u]))
+    parts: list[list[int]] = []
+    for u in order:
+        for part in parts:
+            if all(v in edges[u] for v in part):
+                part.append(u)
+                break
+        else:
+            parts.append([u])
+    return parts
+
+
+def _apply_joins(clusters: list[Cluster], refs: dict[int, ClaimRef], overrides: Overrides) -> list[Cluster]:
+    if not overrides.joins:
+        return clusters
+    parent = {c.id: c.id for c in clusters}
+    of = {m: c.id for c in clusters for m in c.members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in overrides.joins:
+        if a in of and b in of:
+            ra, rb = find(of[a]), find(of[b])
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    merged: dict[int, list[ClaimRef]] = defaultdict(list)
+    for c in clusters:
+        merged[find(c.id)] += [refs[m] for m in c.members]
+    return [_cluster_of_refs(g) for g in merged.values()]
+
+
+def assign(claim: ClaimRef, clusters: Sequence[Sequence[ClaimRef]]) -> int | None:
+    """The index of the first of ``clusters`` (most check-worthy representative first) whose
+    every member pairs with ``claim``, or None: the incremental step of complete linkage."""
+    order = sorted(range(len(clusters)), key=lambda i: min(_rep_order(c) for c in clusters[i]))
+    for i in order:
+        members = clusters[i]
+        if members and all(same_claim(claim.text, m.text).same for m in members):
+            return i
+    return None
+
+
+# --- database -----------------------------------------------------------------
+
+def recluster(db: Database) -> Clustering:
+    """Cluster every claim again, re-applying the stored overrides, and store the result."""
+    from .storage import clusters as store
+
+    result = cluster(store.claim_refs(db), store.overrides(db))
+    store.save(db, result)
+    return result
+
+
+def cluster_new(db: Database, claim_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Place newly ingested claims (default: every claim not clustered yet) into the stored
+    clusters without recomputing the rest. Returns claim id -> cluster id."""
+    from .storage import clusters as store
+
+    ids = sorted(set(claim_ids) if claim_ids is not None else store.unclustered_ids(db))
+    if not ids:
+        return {}
+    overrides = store.overrides(db)
+    placed: dict[int, int] = {}
+    for ref in store.claim_refs(db, ids):
+        target = None
+        if ref.id not in overrides.out:
+            nearby = store.cluster_members(db, store.similar_claim_cluster_ids(db, ref, search_words(db, ref.text)))
+            options = [(cid, [m for m in members if m.id != ref.id]) for cid, members in nearby.items()]
+            options = [(cid, members) for cid, members in options if members]
+            at = assign(ref, [members for _, members in options])
+            if at is not None:
+                target = options[at][0]
+            store.add_disagreements(db, [(ref.id, m.id, check.flags) for _, members in options for m in members
+                                         if (check := same_claim(ref.text, m.text)).flags])
+        placed[ref.id] = store.place(db, ref.id, target)
+        for a, b in overrides.joins:
+            if ref.id in (a, b):
+                placed[ref.id] = store.join_stored(db, a, b)
+    return placed
+
+
+def search_words(db: Database, text: str) -> list[str]:
+    """The claim's rarest content words in the passage index (what the FTS search looks for)."""
+    from .storage import search
+
+    ws = sorted({w for w in normalise(text).split() if w not in _NOISE and (len(w) > 1 or w.isdigit())})
+    if not ws:
+        return []
+    stem_of = search.stems(db, ws)
+    df = search.doc_freqs(db, set(stem_of.values()))
+    return sorted(stem_of, key=lambda w: (df.get(stem_of[w], 0) or 10**12, w))[:SEARCH_WORDS]
+
+
+@dataclass(frozen=True)
+class SeenBefore:
+    """An earlier decision on a claim that states the same thing: a suggestion, never applied."""
+
+    claim_id: int  # the new claim
+    matched_claim_id: int  # the decided claim
+    status: str
+    date: str  # YYYY-MM-DD of the decision
+    reviewer: str | None
+    links: int  # evidence links of the decided claim
+    matched_text: str = ""
+
+    def summary(self) -> str:
+        who = f" by {self.reviewer}" if self.reviewer else ""
+        links = f"{self.links} link" + ("" if self.links == 1 else "s")
+        return f"{self.status} on {self.date}{who} — {links}"
+
+
+def seen_before(db: Database, claim_id: int) -> SeenBefore | None:
+    """The latest decision on another claim that pairs with ``claim_id``, if any."""
+    from .storage import clusters as store
+
+    refs = store.claim_refs(db, [claim_id])
+    if not refs:
+        return None
+    ref = refs[0]
+    matches = [d for d in store.decided_candidates(db, search_words(db, ref.text))
+               if d.claim.id != claim_id and same_claim(ref.text, d.claim.text).same]
+    if not matches:
+        return None
+    best = max(matches, key=lambda d: (d.decided_at, d.claim.id))
+    return SeenBefore(claim_id, best.claim.id, best.status, best.decided_at[:10], best.reviewer,
+                      best.links, best.claim.text)
+
+
+def seen_before_all(db: Database) -> list[SeenBefore]:
+    """Suggestions for every claim without a decision."""
+    from .storage import clusters as store
+
+    out = []
+    for claim_id in store.undecided_ids(db):
+        found = seen_before(db, claim_id)
+        if found:
+            out.append(found)
+    return out
