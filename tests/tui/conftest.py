@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from workbench.keymap import Config
@@ -14,8 +16,8 @@ SIZE = (100, 30)
 def make_app(seed_db_path):
     """``make_app(**kwargs)`` -> a ReviewApp on the seed database (reviewer "tester")."""
 
-    def make(path=None, *, config: Config | None = None, reviewer: str = "tester") -> ReviewApp:
-        return ReviewApp(path or seed_db_path, reviewer=reviewer, config=config or Config())
+    def make(path=None, *, config: Config | None = None, reviewer: str = "tester", **kwargs) -> ReviewApp:
+        return ReviewApp(path or seed_db_path, reviewer=reviewer, config=config or Config(), **kwargs)
 
     return make
 
@@ -26,9 +28,21 @@ def check_db(seed_db):
     return seed_db
 
 
-async def settle(pilot) -> None:
-    """Let queued messages and candidate workers finish."""
+async def saved(pilot, timeout: float = 30.0) -> None:
+    """Wait until the writer thread has written every change and the screen has heard of it."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
     await pilot.pause()
+    while app.writer.unsaved() or getattr(app.screen, "unsaved", None):
+        assert time.monotonic() < deadline, f"still unsaved after {timeout}s: {app.writer.unsaved()}"
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def settle(pilot) -> None:
+    """Let queued messages, the writer and candidate workers finish."""
+    await pilot.pause()
+    await saved(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.1)
     await pilot.app.workers.wait_for_complete()

@@ -8,7 +8,7 @@ from workbench.tui.screens.help import HelpScreen
 from workbench.tui.widgets.candidates import CandidateList
 from workbench.tui.widgets.claim_list import ClaimList
 
-from .conftest import SIZE, settle
+from .conftest import SIZE, saved, settle
 
 
 def ids(db, **kw):
@@ -57,15 +57,19 @@ async def test_s_c_u_mark_and_move_on_to_the_next_unreviewed(make_app, check_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[0]).status == "sourced"
         assert review.get_verdict(check_db, order[0]).reviewer == "tester"
         assert app.screen.claim_id == order[2]
         await pilot.press("c")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[2]).status == "contested"
         assert app.screen.claim_id == order[3]
         await pilot.press("u")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[3]).status == "unsupported"
         await pilot.press("k", "x")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[3]).status is None
         assert app.screen.claim_id == order[3]  # clearing does not move on
 
@@ -76,6 +80,7 @@ async def test_marking_stays_put_when_configured(make_app, check_db):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("u")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[0]).status == "unsupported"
         assert app.screen.claim_id == order[0]
 
@@ -86,6 +91,7 @@ async def test_a_key_right_after_a_move_acts_on_the_new_claim(make_app, check_db
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j", "s")  # no pause: the move's message may still be queued
         await pilot.pause()
+        await saved(pilot)
         assert review.get_verdict(check_db, order[2]).status == "sourced"
         assert review.get_verdict(check_db, order[0]).status is None
 
@@ -104,10 +110,13 @@ async def test_l_links_and_unlinks_the_highlighted_candidate(make_app, check_db)
         claim_id = app.screen.claim_id
         first = cands.current.passage_id
         await pilot.press("l")
+        await saved(pilot)
         assert review.link_relation(check_db, claim_id, first) == "supports"
         await pilot.press("l")
+        await saved(pilot)
         assert review.link_relation(check_db, claim_id, first) is None
         await pilot.press("L")
+        await saved(pilot)
         assert review.link_relation(check_db, claim_id, first) == "contradicts"
 
 
@@ -120,6 +129,7 @@ async def test_brackets_pick_a_candidate_and_enter_links_it(make_app, check_db):
         second = cands.candidates[1].passage_id
         assert cands.current.passage_id == second
         await pilot.press("enter")
+        await saved(pilot)
         assert review.link_relation(check_db, claim_id, second) == "supports"
         await pilot.press("left_square_bracket")
         assert cands.current.passage_id == cands.candidates[0].passage_id
@@ -136,6 +146,7 @@ async def test_tab_gives_the_keys_to_the_candidates(make_app, check_db):
         assert cands.highlighted == 2
         assert app.screen.claim_id == claim_id  # j moved the candidate, not the claim
         await pilot.press("k", "enter")
+        await saved(pilot)
         assert review.link_relation(check_db, claim_id, cands.candidates[1].passage_id) == "supports"
         await pilot.press("shift+tab")
         assert isinstance(app.focused, ClaimList)
@@ -150,9 +161,11 @@ async def test_e_edits_the_note(make_app, check_db):
         await pilot.press(*"see [b]x")
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await saved(pilot)
         assert review.get_verdict(check_db, claim_id).note == "see [b]x"
         await pilot.press("e", "z", "escape")  # escape cancels
         await pilot.pause()
+        await saved(pilot)
         assert review.get_verdict(check_db, claim_id).note == "see [b]x"
 
 
@@ -166,6 +179,7 @@ async def test_a_adds_a_claim_by_hand(make_app, check_db):
         await pilot.press(*"Moscow has 12 bridges")
         await pilot.press("enter")
         await pilot.pause()
+        await saved(pilot)
         assert corpus.count_claims(check_db) == before + 1
         added = corpus.get_claim(check_db, app.screen.claim_id)
         assert (added.text, added.origin, added.document_id) == ("Moscow has 12 bridges", "manual", doc)
@@ -225,16 +239,21 @@ async def test_ctrl_z_undoes_repeatedly(make_app, check_db):
         cands = await _with_candidates(pilot)
         passage = cands.current.passage_id
         await pilot.press("l", "s", "c")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[1]).status == "contested"
         await pilot.press("ctrl+z")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[1]).status is None
         assert app.screen.claim_id == order[1]  # shows the claim the undo touched
         await pilot.press("ctrl+z")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[0]).status is None
         assert review.link_relation(check_db, order[0], passage) == "supports"
         await pilot.press("ctrl+z")
+        await saved(pilot)
         assert review.link_relation(check_db, order[0], passage) is None
         await pilot.press("ctrl+z")  # nothing left: no change, no crash
+        await saved(pilot)
         undos = [h for h in review.history(check_db) if h.undoes is not None]
         assert len(undos) == 3
 
@@ -270,8 +289,10 @@ async def test_rebound_key_works_and_the_old_one_does_not(make_app, check_db):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("s")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[0]).status is None
         await pilot.press("S")
+        await saved(pilot)
         assert review.get_verdict(check_db, order[0]).status == "sourced"
 
 

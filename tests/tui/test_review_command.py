@@ -85,3 +85,17 @@ def test_a_crash_inside_the_app_is_a_non_zero_exit(seed_db_path, monkeypatch, te
     monkeypatch.setattr(ReviewApp, "run", crash)
     result = CliRunner().invoke(cli, ["--db", str(seed_db_path), "review"])
     assert result.exit_code == 1
+
+
+def test_changes_left_unsaved_at_exit_are_listed_and_the_exit_is_non_zero(seed_db_path, monkeypatch, terminal):
+    from workbench.tui.writer import Change
+
+    def locked_out(self):
+        self.unsaved_on_exit = [Change("status", 7, "sourced"), Change("note", 9, "x")]
+        self._return_code = 1
+
+    monkeypatch.setattr(ReviewApp, "run", locked_out)
+    result = CliRunner().invoke(cli, ["--db", str(seed_db_path), "review"])
+    assert result.exit_code == 1
+    assert "not saved (the database stayed locked): verdict sourced on claim #7" in result.output
+    assert "note on claim #9" in result.output

@@ -9,6 +9,7 @@ import click
 
 from .. import locations
 from ..storage import reviewview
+from ..textsafety import one_line
 from . import cli
 from .common import db_path, login_name, open_db
 
@@ -60,7 +61,9 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     app = ReviewApp(db_path(ctx), reviewer=reviewer or login_name(), config=config)
     app.run()
     for problem in config.problems:  # the notifications are gone with the screen: repeat them
-        click.echo(f"warning: {problem}", err=True)
+        click.echo(f"warning: {one_line(problem)}", err=True)
+    for change in app.unsaved_on_exit:  # the database stayed locked: say what to redo
+        click.echo(f"error: not saved (the database stayed locked): {change.describe()}", err=True)
     # A crash inside the app (return code 1) or quitting with unsaved changes must not look like success.
     if app.return_code:
         ctx.exit(app.return_code)

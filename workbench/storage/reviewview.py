@@ -7,6 +7,7 @@ go through ``storage.review``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -56,15 +57,20 @@ def claim_context(db: Database, claim_id: int) -> ClaimContext | None:
 
 def next_unreviewed(
     db: Database, claim_id: int | None, *, status: str | None = "all", search: str | None = None,
-    backwards: bool = False, wrap: bool = True,
+    backwards: bool = False, wrap: bool = True, skip: Collection[int] = (),
 ) -> int | None:
     """The id of the next (or previous) unreviewed claim in the list ``status``/``search`` describe.
 
     Wraps around the end of the list when ``wrap``; ``None`` when there is none
-    besides ``claim_id`` itself.
+    besides ``claim_id`` itself. Claims in ``skip`` count as reviewed (the
+    screen's verdicts still waiting to be written).
     """
     where, params = corpus.filter_sql(status, search, None)
     where += (" AND " if where else " WHERE ") + "v.status IS NULL"
+    if skip:
+        skip = sorted({int(i) for i in skip})
+        where += f" AND c.id NOT IN ({', '.join('?' * len(skip))})"
+        params = [*params, *skip]
     base = f"SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     if claim_id is not None:

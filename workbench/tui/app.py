@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+from textual import on, work
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from ..keymap import Config
 from ..storage import connect, review, reviewview
+from ..textsafety import one_line
 from . import export
+from .writer import RETRY_BUDGET_S, Change, Event, Writer
+
+CLOSE_WAIT_S = 1.0
+"""At exit, how long the writer may take to record the resume position and the session's end."""
+CRASH_WAIT_S = 5.0
+"""At an exit with decisions still queued (a crash), how long they may take to be written."""
+
+
+@dataclass
+class WriterReport(Message):
+    """An event from the writer thread (saved, waiting, stalled, failed), delivered on the UI thread."""
+
+    event: Event
 
 
 class ReviewApp(App):
@@ -21,22 +39,31 @@ class ReviewApp(App):
     TITLE = "workbench"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, db_path: str | Path, *, reviewer: str, config: Config | None = None) -> None:
+    def __init__(self, db_path: str | Path, *, reviewer: str, config: Config | None = None,
+                 retry_budget_s: float = RETRY_BUDGET_S) -> None:
         super().__init__()
         self.db_path = Path(db_path)
         self.reviewer = reviewer
         self.config = config or Config()
-        # The UI thread's connection; candidate workers open their own.
+        # The UI thread's connection, for reads only (WAL: a writer elsewhere never blocks
+        # them). Every write goes through the writer thread; workers open their own.
         self.db = connect(self.db_path)
-        self.session_id = review.start_session(self.db, reviewer)
+        self.writer = Writer(self.db_path, reviewer=reviewer, report=self._writer_report,
+                             retry_budget_s=retry_budget_s)
+        self.unsaved_on_exit: list[Change] = []
+        """Decisions the writer could not write before the app closed (the CLI lists them)."""
+        self._quitting = False
+        """q was pressed while changes were waiting: close once they are written."""
+        self._forced = False
 
     def on_mount(self) -> None:
         from .screens.review import ReviewScreen
 
         self.set_keymap(self.config.keymap)
+        self.writer.start()  # its first change opens the review session
         resume = reviewview.load_resume(self.db)
         self.push_screen(
-            ReviewScreen(self.db, self.db_path, reviewer=self.reviewer, session_id=self.session_id,
+            ReviewScreen(self.db, self.db_path, self.writer, reviewer=self.reviewer,
                          advance_on_mark=self.config.advance_on_mark, resume=resume)
         )
         progress = review.progress(self.db).summary()
@@ -44,10 +71,48 @@ class ReviewApp(App):
             self.notify(f"Resumed at claim #{resume.claim_id} · {progress}", title="Welcome back",
                         timeout=5, markup=False)
         else:
-            self.notify(progress, title=f"Reviewing as {self.reviewer}", timeout=5, markup=False)
+            self.notify(progress, title=f"Reviewing as {one_line(self.reviewer)}", timeout=5, markup=False)
         # Config lines quote the user's TOML and paths may hold [brackets]: never markup.
         for problem in self.config.problems:
-            self.notify(problem, title="Key config", severity="error", timeout=30, markup=False)
+            self.notify(one_line(problem), title="Key config", severity="error", timeout=30, markup=False)
+
+    # --- the writer ---------------------------------------------------------------
+
+    def _writer_report(self, event: Event) -> None:
+        """Called on the writer thread: hand the event to the UI thread (post_message is thread-safe)."""
+        self.post_message(WriterReport(event))
+
+    @on(WriterReport)
+    def _on_writer_report(self, message: WriterReport) -> None:
+        from .screens.review import ReviewScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.writer_event(message.event)
+        if self._quitting and not self.writer.unsaved():
+            self.exit()
+
+    def action_quit(self) -> None:
+        """Quit once every decision is written; a second q quits anyway, listing what is lost."""
+        from .screens.review import ReviewScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.save_state()
+        unsaved = self.writer.unsaved()
+        if not unsaved:
+            self.exit()
+            return
+        if self._quitting:
+            self._forced = True
+            self.exit(return_code=1)  # the CLI prints what was not saved
+            return
+        self._quitting = True
+        self.notify(
+            f"{len(unsaved)} change(s) not saved yet: waiting for the database. The review closes as"
+            " soon as they are written. Press q again to quit without them.",
+            title="Saving before quitting", severity="warning", timeout=60, markup=False,
+        )
 
     def on_ready(self) -> None:
         # Everything made so far (modules, styles, widgets) lives as long as
@@ -58,7 +123,16 @@ class ReviewApp(App):
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # hand them back: a process may outlive its app (tests, embedding)
-        review.end_session(self.db, self.session_id)
+        self.writer.submit(Change("end"))
+        if self._forced:
+            wait = 0.5  # the reviewer chose to leave; the CLI lists what was not written
+        elif self.writer.unsaved():
+            wait = CRASH_WAIT_S  # closing without q (a crash): give the decisions a chance
+        else:
+            wait = CLOSE_WAIT_S
+        self.unsaved_on_exit = self.writer.close(wait)
+        if self.unsaved_on_exit and not self.return_code:
+            self._return_code = 1  # something the reviewer did was not saved: never a success
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from .screens.review import ReviewScreen
@@ -89,13 +163,33 @@ class ReviewApp(App):
                                 "Write the whole review next to the database",
                                 lambda f=fmt: self.action_export(f))
 
+    # --- export ---------------------------------------------------------------------
+
     def action_export(self, fmt: str = "html") -> None:
+        self.notify(f"Exporting the review as {fmt}…", title="Export", timeout=3, markup=False)
+        self.export_report(fmt)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export")
+    def export_report(self, fmt: str) -> Path:
+        """Write the report off the UI thread, on a connection of this thread's own."""
+        db = connect(self.db_path, migrate=False)
         try:
-            path = export.export_report(self.db, self.db_path, fmt)
-        except export.ExportUnavailable as exc:
-            self.notify(str(exc), severity="warning", timeout=5, markup=False)
+            return export.export_report(db, self.db_path, fmt)
+        finally:
+            db.conn.close()
+
+    @on(Worker.StateChanged)
+    def _export_finished(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "export":
             return
-        except Exception as exc:  # a report problem must not end the review
-            self.notify(f"Export failed: {exc}", severity="error", timeout=8, markup=False)
-            return
-        self.notify(f"Report written to {path}", title="Export", timeout=8, markup=False)
+        if event.state == WorkerState.SUCCESS:
+            self.notify(f"Report written to {one_line(str(worker.result))}", title="Export", timeout=8,
+                        markup=False)
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            if isinstance(error, export.ExportUnavailable):
+                self.notify(str(error), severity="warning", timeout=5, markup=False)
+            else:  # a report problem must not end the review
+                self.notify(f"Export failed: {one_line(str(error))}", severity="error", timeout=8,
+                            markup=False)

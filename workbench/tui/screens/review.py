@@ -2,13 +2,16 @@
 
 The screen coordinates its widgets (attributes down, messages up): the list
 posts ``ClaimList.Highlighted``, the screen reads the claim's context and
-candidates and hands them to the other panels. Every change goes straight to
-``storage.review`` (committed at once); nothing waits in memory to be saved.
+candidates and hands them to the other panels. The screen reads on the UI
+thread (WAL: another program's write lock never blocks a read) but never
+writes there: each change goes to the ``Writer`` thread, in order, and shows
+at once, marked unsaved (``*``) until it is written. While the database is
+locked the status line says so and the keys keep working.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -23,10 +26,12 @@ from ...storage import connect, corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
 from .. import candidates_source as source
 from .. import text as txt
+from .. import unsaved as pending
 from ..bindings import bindings_for
 from ..widgets.candidates import CandidateList
 from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView
+from ..writer import Change, Failed, Saved, Stalled, Waiting, Writer
 from .dialogs import AddClaimDialog, NoteDialog
 from .help import HelpScreen
 from .search import ClaimSearchScreen, SearchBox
@@ -52,13 +57,13 @@ class ReviewScreen(ClaimSearchScreen):
     # screen update timer.)
     BINDINGS = bindings_for("screen") + bindings_for("list")
 
-    def __init__(self, db, db_path, *, reviewer: str, session_id: int, advance_on_mark: bool = True,
+    def __init__(self, db, db_path, writer: Writer, *, reviewer: str, advance_on_mark: bool = True,
                  resume: ResumeState | None = None) -> None:
         super().__init__()
         self.db = db
         self.db_path = db_path
+        self.writer = writer
         self.reviewer = reviewer
-        self.session_id = session_id
         self.advance_on_mark = advance_on_mark
         self.resume = resume or ResumeState()
         self.context: ClaimContext | None = None
@@ -69,6 +74,12 @@ class ReviewScreen(ClaimSearchScreen):
         self._compute_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
+        self.unsaved: list[Change] = []
+        """Decisions handed to the writer and not yet written, oldest first."""
+        self.waiting = False
+        """The writer found the database locked and is trying again."""
+        self.stalled = False
+        """A change is still unsaved after the writer's retry budget."""
 
     # --- layout ------------------------------------------------------------------
 
@@ -122,8 +133,12 @@ class ReviewScreen(ClaimSearchScreen):
 
     def show_claim(self, claim_id: int | None, *, keep_candidates: bool = False) -> None:
         previous = self.context.claim.id if self.context else None
-        self.context = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
-        self.query_one(ClaimView).show(self.context)
+        ctx = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
+        unsaved = False
+        if ctx is not None:
+            ctx, unsaved = pending.overlay(ctx, pending.effects(self.unsaved), self.reviewer)
+        self.context = ctx
+        self.query_one(ClaimView).show(self.context, unsaved=unsaved)
         if keep_candidates and previous == claim_id:
             self.show_candidates()
             return
@@ -202,6 +217,13 @@ class ReviewScreen(ClaimSearchScreen):
         if progress_changed or self._progress is None:
             self._progress = review.progress(self.db).summary()
         line = Text(no_wrap=True, overflow="ellipsis")
+        count = f" · {len(self.unsaved)} unsaved" if self.unsaved else ""
+        if self.stalled:
+            line.append(f"⚠ database locked, still retrying{count}", "bold white on red")
+            line.append("  ·  ")
+        elif self.waiting:
+            line.append(f"⏳ waiting for the database…{count}", "bold black on yellow")
+            line.append("  ·  ")
         line.append(self._progress, "bold")
         line.append(f"  ·  {claims.status} (f)", "italic")
         if claims.search:
@@ -222,7 +244,7 @@ class ReviewScreen(ClaimSearchScreen):
     def save_state(self) -> None:
         state = self._pending
         if state is not None and state != self.resume:
-            reviewview.save_resume(self.db, state)
+            self.writer.submit(Change("resume", value=state))
             self.resume = state
 
     # --- moving --------------------------------------------------------------------
@@ -266,7 +288,8 @@ class ReviewScreen(ClaimSearchScreen):
         self.sync()
         claims = self.claims
         target = reviewview.next_unreviewed(
-            self.db, self.claim_id, status=claims.status, search=claims.search or None, backwards=backwards
+            self.db, self.claim_id, status=claims.status, search=claims.search or None, backwards=backwards,
+            skip=self._pending_reviewed(),
         )
         if target is None:
             self.notify("No other unreviewed claim in this list.", timeout=3)
@@ -282,42 +305,59 @@ class ReviewScreen(ClaimSearchScreen):
 
     # --- changing things ---------------------------------------------------------
 
+    def submit(self, change: Change) -> Change:
+        """Hand ``change`` to the writer and show it at once, marked unsaved."""
+        change = self.writer.submit(replace(change, at_claim=self.claim_id))
+        if change.decision:
+            self.unsaved.append(change)
+            self._show_unsaved()
+        return change
+
+    def _pending_reviewed(self) -> set[int]:
+        """Claims that will have a verdict once the queued changes are written."""
+        return {cid for cid, status in pending.statuses(pending.effects(self.unsaved)).items() if status}
+
+    def _show_unsaved(self) -> None:
+        """Lay the queued changes over the list, the claim panel and the status line."""
+        effects = pending.effects(self.unsaved)
+        self.claims.show_pending(pending.statuses(effects), pending.claims_touched(effects))
+        if self.claim_id is not None:
+            self.show_claim(self.claim_id, keep_candidates=True)
+        self.update_status()
+
     def action_verdict(self, status: str) -> None:
         self.sync()
         claim_id = self.claim_id
-        if claim_id is None:
+        if claim_id is None or self.context is None:
             return
-        review.set_status(self.db, claim_id, status or None, reviewer=self.reviewer,
-                          session_id=self.session_id)
-        self._progress = None
+        new = status or None
+        if self.context.verdict.status != new:
+            self.submit(Change("status", claim_id, new))
         claims = self.claims
         if status and self.advance_on_mark:
             target = reviewview.next_unreviewed(
-                self.db, claim_id, status=claims.status, search=claims.search or None
+                self.db, claim_id, status=claims.status, search=claims.search or None,
+                skip=self._pending_reviewed(),
             )
-            claims.reload(target if target is not None else claim_id)
             if target is None:
                 self.notify("Every claim in this list is reviewed.", timeout=4)
-        else:
-            claims.reload(claim_id)
-        if claims.current_id == claim_id:
-            self.show_claim(claim_id, keep_candidates=True)
-        else:
+            elif not claims.select_id(target):
+                claims.reload(target)
             self.sync()
         self.schedule_save()
 
     def action_link(self, relation: str) -> None:
         self.sync()
         cand = self.candidate_list.current
-        if self.claim_id is None or cand is None:
+        if self.claim_id is None or cand is None or self.context is None:
             self.notify("No candidate to link.", timeout=2)
             return
-        entry = review.toggle_link(self.db, self.claim_id, cand.passage_id, relation,
-                                   reviewer=self.reviewer, session_id=self.session_id)
-        if entry is not None:
-            done = "unlinked" if entry.new is None else f"linked ({entry.new})"
-            self.notify(f"Passage #{cand.passage_id} {done}.", timeout=2)
-        self.show_claim(self.claim_id, keep_candidates=True)
+        current = next((link.relation for link in self.context.links if link.passage_id == cand.passage_id),
+                       None)
+        new = None if current == relation else relation
+        self.submit(Change("link", self.claim_id, new, passage_id=cand.passage_id))
+        done = "unlinked" if new is None else f"linked ({new})"
+        self.notify(f"Passage #{cand.passage_id} {done}.", timeout=2)
 
     @on(CandidateList.OptionSelected)
     def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
@@ -332,10 +372,9 @@ class ReviewScreen(ClaimSearchScreen):
         claim_id = ctx.claim.id
 
         def save(note: str | None) -> None:
-            if note is None:
+            if note is None or note == ctx.verdict.note:
                 return
-            review.set_note(self.db, claim_id, note, reviewer=self.reviewer, session_id=self.session_id)
-            self.show_claim(self.claim_id, keep_candidates=True)
+            self.submit(Change("note", claim_id, note))
 
         self.app.push_screen(NoteDialog(txt.clean(ctx.claim.text), ctx.verdict.note), save)
 
@@ -352,31 +391,77 @@ class ReviewScreen(ClaimSearchScreen):
         title = (doc.title or doc.name) if doc else ""
 
         def add(text: str | None) -> None:
-            if not text:
-                return
-            new_id = corpus.add_claim(self.db, document_id, text, origin="manual")
-            claims = self.claims
-            if not reviewview.in_list(self.db, new_id, status=claims.status, search=claims.search or None):
-                claims.reload(new_id, status="all", search="")
-            else:
-                claims.reload(new_id)
-            self.update_status(progress_changed=True)
-            self.notify(f"Added claim #{new_id}.", timeout=2)
+            if text:
+                self.submit(Change("claim", value=text, document_id=document_id))
 
-        self.app.push_screen(AddClaimDialog(title), add)
+        self.app.push_screen(AddClaimDialog(txt.clean(title)), add)
+
+    def _claim_added(self, change: Change, new_id: int) -> None:
+        claims = self.claims
+        if self.claim_id != change.at_claim:  # the reviewer moved on meanwhile: stay there
+            claims.reload(self.claim_id)
+        elif not reviewview.in_list(self.db, new_id, status=claims.status, search=claims.search or None):
+            claims.reload(new_id, status="all", search="")
+        else:
+            claims.reload(new_id)
+        self.update_status(progress_changed=True)
+        self.notify(f"Added claim #{new_id}.", timeout=2)
 
     def action_undo(self) -> None:
-        entry = review.undo_last(self.db, self.session_id, reviewer=self.reviewer)
+        target = pending.undo_target(self.unsaved)
+        self.submit(Change("undo"))
+        if target is not None and target.claim_id is not None:  # cancels a queued change: show it now
+            self.claims.select_id(target.claim_id) or self.claims.reload(target.claim_id)
+            self.sync()
+            self.schedule_save()
+
+    def _undone(self, change: Change, entry) -> None:
         if entry is None:
             self.notify("Nothing to undo.", timeout=2)
             return
         what = {"status": "verdict", "note": "note", "link": "link"}[entry.kind]
         self.notify(f"Undone: {what} on claim #{entry.claim_id}.", timeout=2)
         claims = self.claims
-        claims.reload(entry.claim_id)
+        # Show the claim the undo touched, unless the reviewer has moved on since pressing it.
+        claims.reload(entry.claim_id if self.claim_id == change.at_claim else self.claim_id)
         self.show_claim(claims.current_id, keep_candidates=True)
-        self._progress = None
         self.schedule_save()  # undo may move to another claim: resume there
+
+    # --- what the writer reports ---------------------------------------------------
+
+    def writer_event(self, event) -> None:
+        """Called by the app, on the UI thread, for each event of the writer thread."""
+        change = event.change
+        if isinstance(event, Waiting):
+            self.waiting = True
+            self.update_status()
+            return
+        if isinstance(event, Stalled):
+            self.stalled = True
+            self.update_status()
+            self.notify(
+                f"Could not save {change.describe()}: {txt.one_line(event.reason)}. It is kept (marked *)"
+                " and retried until the database is free; quitting now would lose it.",
+                title="Not saved yet", severity="error", timeout=30, markup=False,
+            )
+            return
+        self.unsaved = [c for c in self.unsaved if c.seq != change.seq]
+        if not self.unsaved or isinstance(event, Saved):
+            self.waiting = self.stalled = False
+        if isinstance(event, Failed):
+            self.notify(f"Not saved: {change.describe()} ({txt.one_line(event.reason)})",
+                        severity="error", timeout=15, markup=False)
+        elif change.kind == "status":
+            self._progress = None
+            self.claims.reload(self.claim_id)  # its list (a filter) or mark may change
+        elif change.kind == "claim":
+            self._claim_added(change, event.result)
+        elif change.kind == "undo":
+            self._progress = None
+            self._undone(change, event.result)
+        if change.decision:
+            self._show_unsaved()
+            self.update_status(progress_changed=self._progress is None)
 
     # --- filter ---------------------------------------------------------
 
@@ -395,8 +480,7 @@ class ReviewScreen(ClaimSearchScreen):
         self.app.push_screen(HelpScreen(self.app.config))
 
     def action_quit(self) -> None:
-        self.save_state()
-        self.app.exit()
+        self.app.action_quit()  # saves the position; waits for (or warns about) unsaved changes
 
     def on_unmount(self) -> None:
         self.save_state()

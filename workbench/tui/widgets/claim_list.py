@@ -90,6 +90,10 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips_for: tuple | None = None
         """Width and styles the painted rows were made for."""
         self._posted: int | None = -1
+        self._pending: dict[int, str | None] = {}
+        """Verdicts made on the screen and not yet written, by claim id (shown instead of the stored ones)."""
+        self._unsaved: set[int] = set()
+        """Claims with any change not yet written: marked with ``*``."""
 
     # --- reading rows ----------------------------------------------------------
 
@@ -183,6 +187,15 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         self._move(min(index, max(self.total - 1, 0)), center=True)
         self.refresh()
 
+    def show_pending(self, statuses: dict[int, str | None], unsaved: set[int]) -> None:
+        """Show ``statuses`` over the stored verdicts and mark ``unsaved`` claims until they are written."""
+        if statuses == self._pending and unsaved == self._unsaved:
+            return
+        self._pending = dict(statuses)
+        self._unsaved = set(unsaved)
+        self._strips.clear()
+        self.refresh()
+
     def select_id(self, claim_id: int) -> bool:
         """Put the cursor on ``claim_id``; False when it is not in the list."""
         index = corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
@@ -259,9 +272,15 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         if claim is None:
             return Strip.blank(width, base)
         line = Text(style=base, no_wrap=True, overflow="ellipsis", end="")
-        line.append_text(txt.status_mark(claim.status))
+        status = self._pending.get(claim.id, claim.status)
+        line.append_text(txt.status_mark(status))
         score = f"{claim.score:.2f}".lstrip("0") if claim.score < 1 else "1.0"
-        line.append(f" {score:>3} ", self.get_component_rich_style("claim-list--score"))
+        score_style = self.get_component_rich_style("claim-list--score")
+        if claim.id in self._unsaved:
+            line.append("*", "bold")  # shown, not yet written
+            line.append(f"{score:>3} ", score_style)
+        else:
+            line.append(f" {score:>3} ", score_style)
         if claim.origin == "manual":
             line.append("+ ", self.get_component_rich_style("claim-list--origin"))
         line.append(txt.one_line(claim.text[:500]))

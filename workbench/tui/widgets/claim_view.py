@@ -65,13 +65,16 @@ def context_text(ctx: ClaimContext) -> Text:
     return out
 
 
-def verdict_text(ctx: ClaimContext) -> Text:
+def verdict_text(ctx: ClaimContext, *, unsaved: bool = False) -> Text:
     verdict = ctx.verdict
     out = Text()
     out.append_text(txt.status_mark(verdict.status))
     out.append(" " + txt.status_label(verdict.status), "bold")
     if verdict.reviewer and verdict.status:
         out.append(" by " + txt.one_line(verdict.reviewer)[:40], "dim")
+    if unsaved:
+        out.append(" · ")
+        out.append("* unsaved", "bold black on yellow")
     supports = sum(1 for link in ctx.links if link.relation == "supports")
     contradicts = len(ctx.links) - supports
     if ctx.links:
@@ -112,9 +115,12 @@ class ClaimView(Widget, can_focus=False):
         self._painted: dict[int, Strip] = {}
         self._painted_for: tuple | None = None
 
-    def show(self, ctx: ClaimContext | None) -> None:
-        """Show ``ctx`` (or the empty-list message): repaints this region, never a layout."""
-        self._blocks = (EMPTY,) if ctx is None else (verdict_text(ctx), context_text(ctx))
+    def show(self, ctx: ClaimContext | None, *, unsaved: bool = False) -> None:
+        """Show ``ctx`` (or the empty-list message): repaints this region, never a layout.
+
+        ``unsaved``: the verdict, note or links shown include changes not yet written.
+        """
+        self._blocks = (EMPTY,) if ctx is None else (verdict_text(ctx, unsaved=unsaved), context_text(ctx))
         self._width = -1  # re-wrap on the next paint, at the width the panel has then
         self._top = 0
         self.refresh()
