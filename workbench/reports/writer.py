@@ -58,12 +58,15 @@ def atomic_write(path: str | os.PathLike[str], chunks: Iterable[str], *,
     _refuse_protected(path, protected)
     mode = _target_mode(path)
     remove_stale_temp_files(path)
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc})") from None
-    try:
+        # Handlers first: a SIGTERM once the temp file exists always removes it.
         with _signals_interrupt():
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp",
+                                           dir=folder)
+            except OSError as exc:
+                raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc})") from None
             try:
                 # newline="" keeps "\r\n" from the CSV writer as is, and "\n" everywhere else.
                 with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
@@ -75,8 +78,9 @@ def atomic_write(path: str | os.PathLike[str], chunks: Iterable[str], *,
             except OSError as exc:  # a full disk, a quota, an I/O error: one line, nothing left
                 raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
     return path
 
