@@ -33,7 +33,7 @@ from rapidfuzz.utils import default_process
 
 from workbench import linking
 from workbench.ingestion import split_passages
-from workbench.models import PassageDraft, RawDocument
+from workbench.models import LinkResult, PassageDraft, RawDocument
 from workbench.storage import connect, corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -260,6 +260,11 @@ def _child_build(size: int, path: str, out: mp.Queue) -> None:
     out.put(build(size, Path(path)))
 
 
+def _unjudged(claim: str, candidates: tuple, own_source: str | None = None) -> LinkResult:
+    """The ranking alone, as before the evidence judgement: the baseline of the paired timing."""
+    return LinkResult(candidates, 0, "unsupported")
+
+
 def measure(size: int, queries: int, brute_queries: int) -> dict:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"corpus-v3-{size}.db"  # v3: clause-level recombination, long-tail names, word swaps
@@ -287,8 +292,16 @@ def measure(size: int, queries: int, brute_queries: int) -> dict:
         if row:
             targets.append((row[0], paraphrase(rng, row[1])))
     linking.link_text(db, "warm up the page cache", top=10)
-    link_times, link_hits = [], 0
+    link_times, plain_times, link_hits = [], [], 0
+    judged = linking.summarise
     for pid, text in targets:
+        # Paired: the same query without the evidence judgement (#10), i.e. ranking only as
+        # before it, then the product's full path; the ratio is the judgement's cost.
+        linking.summarise = _unjudged
+        t0 = time.perf_counter()
+        linking.link_text(db, text, top=10)
+        plain_times.append(time.perf_counter() - t0)
+        linking.summarise = judged
         t0 = time.perf_counter()
         result = linking.link_text(db, text, top=10)
         link_times.append(time.perf_counter() - t0)
@@ -315,6 +328,7 @@ def measure(size: int, queries: int, brute_queries: int) -> dict:
     return {
         "size": size, "build_s": build_s, "db_mb": size_mb,
         "link_med": statistics.median(link_times) * 1000, "link_p95": pct(link_times, 0.95) * 1000,
+        "plain_med": statistics.median(plain_times) * 1000, "plain_p95": pct(plain_times, 0.95) * 1000,
         "brute_med": statistics.median(brute_times) * 1000, "brute_p95": pct(brute_times, 0.95) * 1000,
         "link_r10": link_hits / len(targets), "link_r10_same": linked_recall_same,
         "brute_r10": brute_hits / len(brute_times), "queries": len(targets), "brute_queries": len(brute_times),
@@ -338,6 +352,9 @@ def main() -> None:
               f" {m['brute_med']:9.1f}ms {m['brute_p95']:9.1f}ms {m['brute_med'] / m['link_med']:8.0f}x"
               f" {m['link_r10']:10.3f} {m['brute_r10']:6.3f}/{m['link_r10_same']:.3f}"
               f" {m['rss_link_mb']:8.0f}M {m['rss_brute_mb']:10.0f}M", flush=True)
+        print(f"{'':>9} judgement (#10): median {m['link_med']:.2f} ms vs {m['plain_med']:.2f} ms ranking only"
+              f" ({m['link_med'] / m['plain_med']:.2f}x), p95 {m['link_p95']:.2f} vs {m['plain_p95']:.2f} ms"
+              f" ({m['link_p95'] / m['plain_p95']:.2f}x)", flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs)")
     print("R@10 brute shown as brute/linker on the same brute-force query subset;"
           " RSS is the process peak (build runs in a child process).")
