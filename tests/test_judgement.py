@@ -223,3 +223,47 @@ def test_markdown_heading_is_not_a_claim():
 
 def test_a_plain_sentence_with_a_figure_is_still_no_claim():
     assert score_passage("It was a nice day in the park with 3 cats.").score < 0.45
+
+
+# --- figures that measure rather than count (years, per cent, degrees) -----------------
+
+
+def test_a_measure_disagrees_only_where_the_words_around_it_meet():
+    claim = "The river rose 2.1 metres overnight in the town."
+    assert "number-mismatch" in stance(claim, "The river rose 3 metres overnight in the town.").flags
+    # Both in years, but 35 years of reef loss and "every 4 to 9 years" of a storm
+    # cycle are different things.
+    j = stance("Most coral reefs of the world will disappear in the next 35 years due to bleaching.",
+               "Every 10 years, a storm event hits the reefs of the world and causes bleaching.")
+    assert "number-mismatch" not in j.flags
+
+
+def test_a_counted_noun_needs_no_shared_words_around_it():
+    j = stance("Ukraine says Russia has deployed 115,000 troops near its borders.",
+               "NATO alleges the Kremlin has amassed 100,000 soldiers along Ukraine's borders.")
+    assert "number-mismatch" in j.flags
+
+
+def test_a_figure_inside_a_range_agrees():
+    claim = "97 per cent of climate scientists agree that the warming is man-made."
+    assert stance(claim, "97–98% of the climate scientists agree that the warming is man-made.").stance != "contradicts"
+    assert "number-mismatch" in stance(claim, "90% of the climate scientists agree that the warming is man-made.").flags
+
+
+# --- negation --------------------------------------------------------------------------
+
+
+def test_a_negated_action_needs_the_negated_words_stated():
+    claim = "Climate change is not making natural disasters worse."
+    # The passage shares the topic words but never says "worse": neither support nor contradiction.
+    j = stance(claim, "It assesses the effect that climate change has on the threat of natural disasters.")
+    assert j.stance == "related" and "negation-mismatch" not in j.flags
+    # A passage that states the whole action without the "not" does contradict it.
+    j = stance(claim, "Climate change is making natural disasters worse, the report says.")
+    assert "negation-mismatch" in j.flags
+
+
+def test_a_negated_claim_is_not_supported_by_the_rest_of_its_words():
+    j = stance("Moscow has not denied plans to attack Ukraine.",
+               "NATO has been accusing Moscow of planning to invade Ukraine.")
+    assert j.stance != "supports"

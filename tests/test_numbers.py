@@ -64,3 +64,25 @@ def test_no_false_disagreement(claim, passage):
 
 def test_day_of_a_date_is_not_a_figure():
     assert [q.value for q in quantities("June 8, 2018: 40 people")] == [2018, 40]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("97–98% of the researchers", 97, 98),
+    ("every 4-7 years", 4, 7),
+    ("from 1,000 to 2,000 years ago", 1000, 2000),
+    ("between 75% and 90% of it", 75, 90),
+])
+def test_ranges(text, low, high):
+    qs = quantities(text)
+    assert [(q.low, q.high) for q in qs] == [(low, high)] * 2
+
+
+def test_no_range_across_two_counts():
+    assert [(q.low, q.high) for q in quantities("3 ministers and 40 aides")] == [(3, 3), (40, 40)]
+    assert [(q.low, q.high) for q in quantities("3 and 40 aides")] == [(3, 3), (40, 40)]
+
+
+def test_years_before_1800_and_counted_four_digit_figures():
+    assert [q.is_year for q in quantities("it happened again in 1675, before the 1635 storm")] == [True, True]
+    assert [q.is_year for q in quantities("2000 people were evacuated")] == [False]
+    assert [q.is_year for q in quantities("the 2018 election")] == [True]

@@ -89,6 +89,9 @@ for _a, _b in _ANTONYM_PAIRS:
     _ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
 _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|without|n't|cannot)\b|n't\b", re.IGNORECASE)
 NEGATION_WINDOW = 3  # words before an action word in which a "not" negates it
+#: A negated action disagrees only where the passage states this share of its words:
+#: half of "making natural disasters worse" is the topic, not what is negated.
+NEGATION_STATED = 0.75
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     for fact in facts:
         if fact.kind == "figure":
             quantity = next((q for q in c.quantities if q.start <= fact.start < q.end), None)
-            check, flag = _check_figure(fact, quantity, p, overlap)
+            check, flag = _check_figure(claim, fact, quantity, p, overlap)
         elif fact.kind == "time":
             check, flag = _check_time(claim, fact, p, overlap)
         elif fact.kind == "name":
@@ -179,7 +182,9 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
         else:
             check, flag = _check_action(claim, fact, p, c, expanded, overlap)
             action_words += len(fact.keys)
-            action_hits += len(fact.keys & expanded)
+            # Words of a reversed, negated or unnegated action say nothing in its favour.
+            if check.status != "differs" and not (check.status == "missing" and _negated_keys(fact, c)):
+                action_hits += len(fact.keys & expanded)
         checks.append(check)
         if flag:
             flags.append(flag)
@@ -197,7 +202,7 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     return Judgement(verdict, _reasons(checks, flags), tuple(checks), tuple(dict.fromkeys(flags)))
 
 
-def _check_figure(fact: Fact, q: numbers.Quantity | None, p: _Passage,
+def _check_figure(claim: str, fact: Fact, q: numbers.Quantity | None, p: _Passage,
                   overlap: float) -> tuple[FactCheck, str | None]:
     if q is None:
         return FactCheck(fact, "missing"), None
@@ -206,12 +211,49 @@ def _check_figure(fact: Fact, q: numbers.Quantity | None, p: _Passage,
         return FactCheck(fact, "stated"), None
     if rivals:
         other = p.text[rivals[0].start:rivals[0].end].strip()
-        same_thing = bool((q.unit and rivals[0].unit == q.unit) or (q.event and rivals[0].event == q.event))
-        strong = overlap >= FIGURE_MIN_OVERLAP or (same_thing and overlap >= FIGURE_MIN_OVERLAP_SAME_THING)
-        return FactCheck(fact, "differs", other), ("number-mismatch" if strong else None)
+        return FactCheck(fact, "differs", other), (
+            "number-mismatch" if any(_same_measure(claim, q, p, b, overlap) for b in rivals) else None)
     if any(b.value == q.value for b in p.quantities):
         return FactCheck(fact, "stated"), None
     return FactCheck(fact, "missing"), None
+
+
+#: Units that measure rather than count: two figures in years, per cent or degrees are
+#: about the same thing only when the words around them say so ("35 years" of reef loss
+#: against "every 4-7 years" of El Niño are not); a counted noun ("troops") says it itself.
+MEASURES = frozenset({"year", "day", "week", "month", "hour", "minute", "second", "decade", "century",
+                      "%", "usd", "eur", "gbp", "metre", "kilometre", "centimetre", "mile", "kilogram",
+                      "tonne", "degree", "ppm", "part", "time", "foot", "feet", "inch", "km", "cm", "mm"})
+#: Words next to a figure that only name its scale or unit: no context of their own.
+_SCALE_WORDS = frozenset(stem(w) for w in """per cent percent fahrenheit celsius kelvin million billion
+                         thousand hundred trillion""".split())
+FIGURE_CONTEXT = 4  # content words either side of a figure that say what it measures
+
+
+def _same_measure(claim: str, q: numbers.Quantity, p: _Passage, b: numbers.Quantity, overlap: float) -> bool:
+    """Do the claim's figure ``q`` and the passage's ``b`` measure the same thing?
+
+    The same event ("killing 9", "the death toll rose to 11") or the same counted noun
+    ("115,000 troops", "100,000 soldiers") in a passage on the topic does; a bare figure
+    or a measure (years, per cent, degrees, money) needs a passage close to the claim and
+    words of the claim next to both figures.
+    """
+    if q.event and b.event == q.event:
+        return overlap >= FIGURE_MIN_OVERLAP_SAME_THING
+    if q.unit and b.unit == q.unit and q.unit not in MEASURES:
+        return overlap >= FIGURE_MIN_OVERLAP_SAME_THING
+    return overlap >= FIGURE_MIN_OVERLAP and bool(_figure_context(claim, q) & _figure_context(p.text, b))
+
+
+@lru_cache(maxsize=16384)
+def _figure_context(text: str, q: numbers.Quantity) -> frozenset[str]:
+    left = _CLAUSE_BREAK.split(text[:q.start])[-1]
+    right = _CLAUSE_BREAK.split(text[q.end:])[0]
+
+    def keys(segment: str) -> list[str]:
+        return [k for _, _, w in words(segment) if w.lower() not in STOPWORDS and not any(ch.isdigit() for ch in w)
+                and numbers.words_to_number(w) is None and (k := stem(w)) not in _SCALE_WORDS]
+    return frozenset(keys(left)[-FIGURE_CONTEXT:] + keys(right)[:FIGURE_CONTEXT])
 
 
 def _check_time(claim: str, fact: Fact, p: _Passage, overlap: float) -> tuple[FactCheck, str | None]:
@@ -330,8 +372,14 @@ def _check_action(claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: fr
         if opposite:
             word = _surface(p, next(iter(sorted(opposite))))
             return FactCheck(fact, "differs", word), ("action-reversed" if overlap >= OTHER_MIN_OVERLAP else None)
-    if len(hits) / len(fact.keys) >= ACTION_STATED:
-        negated = _negation_differs(claim, fact, hits, p, c)
+    share = len(hits) / len(fact.keys)
+    negated_keys = _negated_keys(fact, c)
+    if negated_keys and (not negated_keys & hits or share < NEGATION_STATED):
+        # The claim says something did *not* happen; a passage that leaves out what
+        # is negated ("not denied" against "planning to invade") does not state it.
+        return FactCheck(fact, "missing"), None
+    if share >= ACTION_STATED:
+        negated = _negation_differs(claim, fact, hits, p, c) if share >= NEGATION_STATED else None
         if negated:
             return FactCheck(fact, "differs", negated), (
                 "negation-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
@@ -339,9 +387,16 @@ def _check_action(claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: fr
     return FactCheck(fact, "missing"), None
 
 
+def _negated_keys(fact: Fact, c: _Passage) -> set[str]:
+    """The words of an action the claim negates ("not" within NEGATION_WINDOW before)."""
+    return {c.order[i] for i in c.negated_at if i < len(c.order) and c.order[i] in fact.keys}
+
+
 def _negation_differs(claim: str, fact: Fact, hits: frozenset[str], p: _Passage, c: _Passage) -> str | None:
     """"did not agree" against "agreed" (or the other way round) on a stated action word."""
-    claim_positions = [i for i, k in enumerate(c.order) if k in fact.keys]
+    # Only a negation of a word the passage states counts: "not making disasters worse"
+    # is not contradicted by a passage on disasters that never says "worse".
+    claim_positions = [i for i, k in enumerate(c.order) if k in hits]
     claim_negated = any(i in c.negated_at for i in claim_positions)
     passage_positions = [i for i, k in enumerate(p.order) if k in hits or _SYNONYMS.get(k, frozenset()) & hits]
     if not passage_positions:

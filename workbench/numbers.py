@@ -194,12 +194,62 @@ def quantities(text: str) -> list[Quantity]:
         unit = "%" if m.group("pct") else (_CURRENCY.get(m.group("cur") or "") or _unit(unit_word))
         digits = m.group("digits") or ""
         is_year = (
-            digits.isdigit() and len(digits) == 4 and 1800 <= value <= 2100
-            and not m.group("suffix") and not m.group("scale") and not m.group("pct")
+            digits.isdigit() and len(digits) == 4 and not m.group("suffix") and not m.group("scale")
+            and not m.group("pct") and not m.group("cur") and not _counts_plural(m.group("unit"))
+            and (1800 <= value <= 2100 or (1000 <= value < 1800 and bool(_YEAR_LEAD.search(text[:m.start()]))))
         )
         low, high = _qualified(text, m.start(), value)
         out.append(Quantity(value, unit, m.start(), m.end(), is_year, _event(text, m.start(), m.end()),
                             low, high))
+    return _ranges(text, out)
+
+
+# "in 1675", "the 1635 storm": an older four-digit figure reads as a year after these words.
+_YEAR_LEAD = re.compile(r"\b(?:in|since|from|until|till|by|of|to|and|the|circa|around|year|between|before|after)"
+                        r"\s*$", re.IGNORECASE)
+_PLURAL_COUNTS = frozenset({"people", "personnel", "police", "staff", "cattle", "children", "men", "women"})
+
+
+def _counts_plural(word: str | None) -> bool:
+    """Does ``word`` after a figure name what it counts ("2000 people", "1500 troops")? Then
+    the figure is no year, whereas "the 2018 election" is."""
+    if not word or not word[:1].islower():
+        return False
+    w = word.lower()
+    return w in _PLURAL_COUNTS or (w.endswith("s") and not w.endswith("ss") and w not in _NOT_UNITS)
+
+
+# "97–98%", "4-7 years", "1,000 to 2,000 years", "between 75% and 90%": one range.
+_RANGE_JOIN = re.compile(r"^[^\w]*(?:[A-Za-z%]+\s+)?(?:[-–—]|to|and)\s*[$€£]?\s*$|^\s*(?:%|per\s*cent|percent)?\s*[-–—]\s*$",
+                         re.IGNORECASE)
+
+
+_LEADING_NUMBER = re.compile(
+    rf"\s*[$€£]?\s?(?:\d[\d,.\u00a0\u202f]*\d|\d|(?:{_NUM_WORD})(?:[\s-]+(?:and\s+)?(?:{_NUM_WORD})\b)*)",
+    re.IGNORECASE)
+
+
+def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Two figures joined as a range stand for the whole range, each of them: "97–98%" does
+    not disagree with 97 per cent, nor "4–7 years" with 5 years."""
+    out = list(qs)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.is_year or b.is_year or (a.unit and b.unit and a.unit != b.unit):
+            continue
+        number = _LEADING_NUMBER.match(text, a.start)
+        gap = text[number.end() if number else a.start:b.start]
+        if len(gap) > 16 or not _RANGE_JOIN.search(gap):
+            continue
+        if gap.strip().lower().endswith("and") and not re.search(
+                r"\bbetween\s*$", text[max(0, a.start - 12):a.start + 1], re.IGNORECASE):
+            continue  # "3 ministers and 40 aides" is no range
+        if a.value >= b.value:
+            continue
+        low, high = min(a.low, b.low), max(a.high, b.high)
+        unit = a.unit or b.unit
+        out[i] = Quantity(a.value, unit, a.start, a.end, False, a.event or b.event, low, high)
+        out[i + 1] = Quantity(b.value, unit, b.start, b.end, False, b.event or a.event, low, high)
     return out
 
 
