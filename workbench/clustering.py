@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from rapidfuzz import fuzz
 from sqlite_utils import Database
 
 from .facts import ATTRIBUTION, FILLER, STOPWORDS, stem, words
@@ -113,6 +114,73 @@ def shared(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+#: Words one claim may have that the other lacks (both ways together): "reportedly", "also
+#: said", a third name form. More, and one says something the other does not.
+MAX_EXTRA_WORDS = 2
+#: Two differing words are one word spelled two ways ("favour"/"favor", "Anui"/"Anhui")
+#: at this rapidfuzz ratio or above (same first letter, 4+ letters).
+SPELLING_RATIO = 80
+#: Irregular forms the stemmer leaves apart.
+_FORMS = {"saw": "see", "seen": "see", "met": "meet", "sent": "send", "took": "take", "taken": "take",
+          "held": "hold", "told": "tell", "gave": "give", "given": "give", "made": "make", "went": "go",
+          "gone": "go", "began": "begin", "begun": "begin", "won": "win", "lost": "lose", "led": "lead",
+          "spoke": "speak", "spoken": "speak", "knew": "know", "known": "know", "rose": "rise",
+          "risen": "rise", "fell": "fall", "fallen": "fall", "stood": "stand", "brought": "bring",
+          "bought": "buy", "sought": "seek", "thought": "think", "kept": "keep", "left": "leave",
+          "paid": "pay", "struck": "strike", "fought": "fight", "drew": "draw", "drawn": "draw"}
+#: One name written two ways, made one before comparing (both sides alike).
+_ALIASES = [(re.compile(p), r) for p, r in [
+    (r"\bthe United States of America\b", "the US"), (r"\bUnited States\b", "US"), (r"\bU\.S\.(?=\W|$)", "US"),
+    (r"\bU\.S\.A\.", "US"), (r"\bUnited Nations\b", "UN"), (r"\bUnited Kingdom\b", "UK"),
+    (r"\bU\.K\.(?=\W|$)", "UK"), (r"\bEuropean Union\b", "EU"), (r"\b([Cc]o)-(?=[a-z])", r"\1"), (r"[\u00a0\u2009\u202f]", " "),
+]]
+#: Words that deny or negate what follows: a different count of them says the opposite.
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|refus\w*|fail\w*"
+                       r"|den(?:y|ies|ied|ying)|n't)\b|n['’]t\b", re.IGNORECASE)
+
+
+_ATTRIBUTION_STEMS = frozenset(stem(w) for w in ATTRIBUTION)
+
+
+def canonical(text: str) -> str:
+    for pattern, replacement in _ALIASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def negations(text: str) -> int:
+    return len(_NEGATION.findall(text))
+
+
+def _word_keys(text: str) -> frozenset[str]:
+    """Content stems for comparing wordings. Attribution verbs count as one word ("said",
+    "told", "stated" are interchangeable) numbered by occurrence, so "affirmed" turned into
+    another verb is a changed word, not a dropped one."""
+    out: set[str] = set()
+    said = 0
+    for _, _, w in words(canonical(text)):
+        lower = w.lower()
+        if lower in ATTRIBUTION or stem(w) in _ATTRIBUTION_STEMS:
+            said += 1
+            out.add(f"<said{said}>")
+        elif lower not in _NOISE:
+            k = stem(w)
+            out.add(_FORMS.get(lower, _FORMS.get(k, k)))
+    return frozenset(out)
+
+
+def _unmatched(a: frozenset[str], b: frozenset[str]) -> tuple[list[str], list[str]]:
+    """Words only one side has, spelling variants of each other's words left out."""
+    only_a, only_b = sorted(a - b), sorted(b - a)
+    for x in list(only_a):
+        twin = next((y for y in only_b if len(x) >= 4 and len(y) >= 4 and x[0] == y[0]
+                     and fuzz.ratio(x, y) >= SPELLING_RATIO), None)
+        if twin:
+            only_a.remove(x)
+            only_b.remove(twin)
+    return only_a, only_b
+
+
 def same_claim(a: str, b: str) -> PairCheck:
     """Do ``a`` and ``b`` state the same thing (symmetric)?"""
     if normalise(a) == normalise(b):
@@ -124,8 +192,18 @@ def same_claim(a: str, b: str) -> PairCheck:
 
 @lru_cache(maxsize=16384)
 def _judged(a: str, b: str) -> PairCheck:
+    if negations(a) != negations(b):
+        return PairCheck(False, "one denies or negates what the other says", ("negation-mismatch",))
+    only_a, only_b = _unmatched(_word_keys(a), _word_keys(b))
+    if only_a and only_b:
+        return PairCheck(False, "different words: " + " ".join(only_a) + " / " + " ".join(only_b))
+    if len(only_a) + len(only_b) > MAX_EXTRA_WORDS:
+        return PairCheck(False, "one says more: " + " ".join(only_a + only_b))
+    a, b = canonical(a), canonical(b)
     forward, backward = stance(a, b), stance(b, a)
-    flags = tuple(dict.fromkeys(forward.flags + backward.flags))
+    # Negation is compared above by count: the judgement's word-window test flags a "not"
+    # that moved by one word in a reworded sentence.
+    flags = tuple(f for f in dict.fromkeys(forward.flags + backward.flags) if f != "negation-mismatch")
     if flags:
         return PairCheck(False, "disagrees: " + ", ".join(flags), flags)
     for judgement in (forward, backward):
