@@ -48,7 +48,7 @@ def write_within(db: Database, wait_s: float, *, poll_s: float = 0.002) -> Itera
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise DatabaseBusy(f"database is locked by another program ({exc})") from exc
+                    raise DatabaseBusy("database is locked by another program") from exc
                 time.sleep(poll_s)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")

@@ -439,9 +439,11 @@ class ReviewScreen(ClaimSearchScreen):
         if isinstance(event, Stalled):
             self.stalled = True
             self.update_status()
+            count = len(self.unsaved)
+            kept = (f" {count} unsaved change(s) are kept (marked *) and retried until it is free;"
+                    " quitting now would lose them.") if count else " Retrying until it is free."
             self.notify(
-                f"Could not save {change.describe()}: {txt.one_line(event.reason)}. It is kept (marked *)"
-                " and retried until the database is free; quitting now would lose it.",
+                f"Could not save {change.describe()}: {txt.one_line(event.reason)}.{kept}",
                 title="Not saved yet", severity="error", timeout=30, markup=False,
             )
             return
