@@ -385,3 +385,17 @@ def test_the_html_cleaner_trafilatura_imports_is_a_declared_dependency():
     changed its name, so it is named outright."""
     deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     assert any(dep.replace("-", "_").startswith("lxml_html_clean") for dep in deps), deps
+
+
+# --- 13 (the commands of this file): reading commands work on a read-only database ----
+
+def test_claims_and_stats_read_a_read_only_database(seed_db_path):
+    seed_db_path.chmod(0o444)
+    try:
+        for args in (["claims"], ["claims", "--json"], ["stats"]):
+            result = cli_run("--db", str(seed_db_path), *args)
+            assert result.exit_code == 0, result.output
+            assert "read-only" not in result.output
+        assert "Lavrov" in cli_run("--db", str(seed_db_path), "claims").output
+    finally:
+        seed_db_path.chmod(0o644)

@@ -56,7 +56,7 @@ def run_ingest(db, paths) -> ingestion.IngestReport:
 @click.pass_context
 def claims(ctx: click.Context, as_json: bool, status: str) -> None:
     """List claims: id, document, text, score, reasons, status."""
-    db = open_db(ctx)
+    db = open_db(ctx, readonly=True)
     rows = corpus.iter_claims(db, status=status)
     if as_json:
         out = sys.stdout
@@ -94,7 +94,7 @@ def _json(obj: object) -> str:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of documents, passages, claims and verdicts."""
-    figures = corpus.stats(open_db(ctx))
+    figures = corpus.stats(open_db(ctx, readonly=True))
     if as_json:
         click.echo(json.dumps(figures))
         return
