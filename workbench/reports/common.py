@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from ..textsafety import one_line
+import re
+from functools import lru_cache
+
+from ..textsafety import BIDI, INVISIBLE, visible
 from .model import Report, Summary
 
 #: Count columns, in the order every format shows them.
@@ -16,11 +19,31 @@ MEANING: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=8)
+def _maybe_unsafe(keep: str) -> re.Pattern[str]:
+    """Every character ``visible`` may rewrite (C0/C1 controls, DEL, surrogates, line and
+    paragraph separators, bidi, invisibles), less ``keep``: a quick test that most text
+    (news text is full of no-break spaces, which defeat ``str.isprintable``) passes."""
+    chars = {chr(c) for c in (*range(0x20), *range(0x7f, 0xa0))} | {"\u2028", "\u2029"} | BIDI | INVISIBLE
+    body = "".join(re.escape(ch) for ch in sorted(chars - set(keep)))
+    return re.compile(f"[{body}\ud800-\udfff]")
+
+
+def shown(text: str | None, *, keep: str = "\n\t") -> str:
+    """``textsafety.visible(text, keep=keep)``, without the per-character pass over text
+    that has nothing to show."""
+    if not text:
+        return ""
+    if _maybe_unsafe(keep).search(text) is None:
+        return text
+    return visible(text, keep=keep)
+
+
 def when(iso: str | None) -> str:
     """``2026-11-26T00:05:22.123+00:00`` -> ``2026-11-26 00:05 UTC`` (``—`` when unknown)."""
     if not iso:
         return "—"
-    iso = one_line(iso)  # an imported file may hold anything here
+    iso = shown(iso, keep="")  # an imported file may hold anything here
     day, _, rest = iso.partition("T")
     clock = rest[:5]
     zone = " UTC" if rest.endswith(("+00:00", "Z")) else ""

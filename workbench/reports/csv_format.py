@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from ..textsafety import visible
+from .common import shown
 from .model import Report, ReportClaim
 
 COLUMNS: tuple[str, ...] = (
@@ -32,7 +32,7 @@ _RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 def guard(cell: str) -> str:
     """Neutralise a cell a spreadsheet would run as a formula or a terminal as a control."""
-    cell = visible(cell, keep="\n\t\r")  # line breaks are CSV's own (quoted) business
+    cell = shown(cell, keep="\n\t\r")  # line breaks are CSV's own (quoted) business
     return "'" + cell if cell.startswith(_RISKY) else cell
 
 

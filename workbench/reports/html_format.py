@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html import escape
 
-from ..textsafety import visible
 from .common import (
     MEANING,
     STATUSES,
@@ -21,6 +20,7 @@ from .common import (
     period,
     progress_line,
     reviewer_name,
+    shown,
     when,
 )
 from .model import LinkedPassage, Report, ReportClaim
@@ -77,7 +77,7 @@ def _css() -> str:
 
 def e(text: object) -> str:
     """Untrusted text as inert, visible HTML text."""
-    return escape(visible(None if text is None else str(text)), quote=True)
+    return escape(shown(None if text is None else str(text)), quote=True)
 
 
 def badge(status: str) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..textsafety import visible
 from .common import (
     MEANING,
     STATUSES,
@@ -20,6 +19,7 @@ from .common import (
     period,
     progress_line,
     reviewer_name,
+    shown,
     when,
 )
 from .model import LinkedPassage, Report, ReportClaim
@@ -32,7 +32,7 @@ _LEADING = re.compile(r"^([-+#=>]|\d+[.)])")
 
 def md(text: str | None) -> str:
     """``text`` as literal Markdown inline content."""
-    flat = _SPECIAL.sub(r"\\\1", " ".join(visible(text).split()))
+    flat = _SPECIAL.sub(r"\\\1", " ".join(shown(text).split()))
     return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
 
 
