@@ -267,3 +267,49 @@ def test_a_negated_claim_is_not_supported_by_the_rest_of_its_words():
     j = stance("Moscow has not denied plans to attack Ukraine.",
                "NATO has been accusing Moscow of planning to invade Ukraine.")
     assert j.stance != "supports"
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+def test_a_title_case_headline_names_only_known_names():
+    facts = claim_facts("Climate Models Have Overestimated Global Warming")
+    assert not [f for f in facts if f.kind == "name"]
+    facts = claim_facts("Russia Signs Gas Deal With China Amid Sanctions")
+    assert {f.label for f in facts if f.kind == "name"} == {"Russia", "China"}
+    # An ordinary sentence keeps its capitalised names.
+    assert ("name", "Wang Yi") in {(f.kind, f.label) for f in claim_facts("Wang Yi met the Russian minister.")}
+
+
+def test_a_name_is_stated_by_most_of_its_words_not_one():
+    claim = "Foreign Minister Sergey Lavrov met Wang Yi in Beijing."
+    assert stance(claim, "Lavrov met Wang Yi in Beijing on Thursday.").stance == "supports"
+    j = stance("Volcanoes melting Thwaites Glacier Ice Shelf Complex is the claim of the study.",
+               "The ice of another glacier is melting, the study says.")
+    assert "states: Thwaites Glacier Ice Shelf Complex" not in " ".join(j.reasons)
+
+
+def test_a_digit_inside_a_name_is_no_figure():
+    j = stance("CO2 emissions of the plant rose 5% last year.", "The plant's CO2 emissions rose 5% last year.")
+    assert not [f for f in claim_facts("CO2 emissions of the plant rose 5% last year.")
+                if f.kind == "figure" and f.label.startswith("2")]
+    assert j.stance == "supports"
+
+
+# --- passages that support a claim together -----------------------------------------------
+
+
+def test_passages_of_other_sources_support_together_when_each_states_the_core():
+    claim = "Lavrov and Wang Yi discussed the situation in Ukraine on Thursday."
+    a = cand("Lavrov and Wang Yi discussed the situation in Ukraine and Afghanistan.", 2, "A")
+    b = cand("Lavrov and Wang Yi discussed the situation in Ukraine at talks on Thursday.", 3, "B")
+    assert judgement.assess(claim, (a,)).suggested == "unsupported"  # Thursday stated nowhere
+    assert judgement.assess(claim, (a, b)).suggested == "sourced"
+
+
+def test_a_name_stated_only_off_the_core_does_not_source():
+    # Thursday and Wang Yi are named, but only in a passage that does not state the talks.
+    claim = "Lavrov and Wang Yi discussed the situation in Ukraine on Thursday."
+    a = cand("Lavrov discussed the situation in Ukraine with the Chinese side.", 2, "A")
+    b = cand("Wang Yi toured a factory in Shanghai on Thursday.", 3, "B")
+    assert judgement.assess(claim, (a, b)).suggested == "unsupported"

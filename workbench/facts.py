@@ -104,9 +104,10 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-def content_keys(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def content_keys(text: str) -> frozenset[str]:
     """The stems of ``text``'s content words (stop words dropped)."""
-    return {stem(w) for _, _, w in words(text) if w.lower() not in STOPWORDS}
+    return frozenset(stem(w) for _, _, w in words(text) if w.lower() not in STOPWORDS)
 
 
 @lru_cache(maxsize=4096)
@@ -160,20 +161,37 @@ def _times(text: str) -> list[tuple[int, int, str]]:
     return sorted(found)
 
 
-def _names(text: str) -> list[tuple[int, int, str]]:
-    """Names with offsets: capitalised runs (extraction's rule), titles kept in the label."""
+def is_title_case(text: str) -> bool:
+    """A headline In Title Case, where capitals say nothing about names."""
+    long_words = [w for _, _, w in words(text) if len(w) >= 4 and w.isalpha()]
+    return len(long_words) >= 3 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+@lru_cache(maxsize=8192)
+def _names(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Names with offsets: capitalised runs (extraction's rule), titles kept in the label.
+
+    In a Title Case headline only known names (countries, capitals, blocs) and acronyms
+    count: "Climate Models Have Overestimated Global Warming" names nobody.
+    """
     out = []
     cursor = 0
+    headline = is_title_case(text)
     for name in named_entities(text):
         at = text.find(name, cursor)
         if at < 0:
             continue
         cursor = at + len(name)
+        if headline:
+            for s, e, w in words(name):
+                if w.lower() in _KNOWN_NAMES or (w.isupper() and len(w) >= 2):
+                    out.append((at + s, at + e, w))
+            continue
         first = name.split()[0].lower()
         if at == _first_word_start(text) and " " not in name and first in COMMON_STARTERS:
             continue  # "However", "Both" opening a sentence name nobody
         out.append((at, at + len(name), name))
-    return out
+    return tuple(out)
 
 
 def _first_word_start(text: str) -> int:

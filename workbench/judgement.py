@@ -25,7 +25,18 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from . import embeddings, numbers
-from .facts import ATTRIBUTION, STOPWORDS, TITLES, Fact, claim_facts, content_keys, stem, words
+from .facts import (
+    ATTRIBUTION,
+    DEMONYMS,
+    METONYMS,
+    STOPWORDS,
+    TITLES,
+    Fact,
+    claim_facts,
+    content_keys,
+    stem,
+    words,
+)
 from .facts import _names as names_in
 from .models import Candidate, Coverage, LinkResult
 
@@ -148,11 +159,19 @@ def _expanded(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+#: Countries that qualify a longer name ("Russian Foreign Minister Sergey Lavrov"): the
+#: person is named by the other words.
+_COUNTRY_KEYS = frozenset(stem(w) for w in (*DEMONYMS.values(), *METONYMS.values()))
+
+
 def _name_stated(fact: Fact, p: _Passage) -> bool:
-    if fact.keys & p.keys:
-        return True
-    # Spelling variants of one name ("Sergey"/"Sergei", "Kyiv"/"Kiev").
-    return any(len(k) >= 5 and fuzz.ratio(k, pk) >= 80 for k in fact.keys for pk in p.keys if pk[:1] == k[:1])
+    """Does the passage name who the claim names? At least half of a name's words
+    ("Lavrov" for "Sergey Lavrov"; one of "Volcanoes Melting West Antarctic Glaciers" is
+    no name stated), spelling variants allowed ("Sergey"/"Sergei", "Kyiv"/"Kiev")."""
+    keys = fact.keys - _COUNTRY_KEYS if len(fact.keys - _COUNTRY_KEYS) >= 1 else fact.keys
+    found = sum(1 for k in keys if k in p.keys or (len(k) >= 5 and any(
+        fuzz.ratio(k, pk) >= 80 for pk in p.keys if pk[:1] == k[:1])))
+    return found > 0 and 2 * found >= len(keys)
 
 
 @lru_cache(maxsize=8192)
@@ -483,16 +502,16 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
                 (corroborated if cand in supporting else mentioned).add(check.fact)
             elif check.status == "differs" and cand.stance == "contradicts":
                 contradicted.add(check.fact)
-    coverage = Coverage(
-        corroborated=tuple(f.label for f in facts if f in corroborated and f not in contradicted),
-        contradicted=tuple(f.label for f in facts if f in contradicted),
-        related_only=tuple(f.label for f in facts
-                           if f in mentioned and f not in corroborated and f not in contradicted),
-        not_found=tuple(f.label for f in facts
-                        if f not in corroborated and f not in contradicted and f not in mentioned),
-    )
-    sources = len({source_key(c.source, c.document_id) for c in supporting})
+    coverage = _coverage(facts, corroborated, contradicted, mentioned)
     hard_uncovered = [f for f in facts if f.kind != "action" and f not in corroborated]
+    if not contradicting and not (supporting and not hard_uncovered):
+        together = _supported_together(claim, facts, candidates, own)
+        if together:
+            supporting = together
+            corroborated |= {ch.fact for c in together for ch in _checks(claim, c.text) if ch.status == "stated"}
+            hard_uncovered = []
+            coverage = _coverage(facts, corroborated, contradicted, mentioned)
+    sources = len({source_key(c.source, c.document_id) for c in supporting})
     if contradicting:
         suggested = "contested"
     elif supporting and not hard_uncovered:
@@ -502,3 +521,63 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
     related = any(c.stance == "related" for c in candidates)
     return LinkResult(candidates, sources, suggested, coverage, related_only=suggested == "unsupported"
                       and related)
+
+
+def _coverage(facts: tuple[Fact, ...], corroborated: set[Fact], contradicted: set[Fact],
+              mentioned: set[Fact]) -> Coverage:
+    return Coverage(
+        corroborated=tuple(f.label for f in facts if f in corroborated and f not in contradicted),
+        contradicted=tuple(f.label for f in facts if f in contradicted),
+        related_only=tuple(f.label for f in facts
+                           if f in mentioned and f not in corroborated and f not in contradicted),
+        not_found=tuple(f.label for f in facts
+                        if f not in corroborated and f not in contradicted and f not in mentioned),
+    )
+
+
+#: Passages that together support a claim must each state this share of what it says happened...
+CORE_ACTION = 0.5
+#: ... and this share of its content words ...
+CORE_OVERLAP = 0.35
+#: ... and between them this share of the words saying what happened.
+TOGETHER_ACTION = 0.75
+
+
+def _states_core(claim: str, checks: tuple[FactCheck, ...]) -> bool:
+    actions = [ch for ch in checks if ch.fact.kind == "action"]
+    total = sum(len(ch.fact.keys) for ch in actions)
+    stated = sum(len(ch.fact.keys) for ch in actions if ch.status == "stated")
+    return total > 0 and stated >= CORE_ACTION * total
+
+
+def _supported_together(claim: str, facts: tuple[Fact, ...], candidates: tuple[Candidate, ...],
+                        own: str) -> list[Candidate]:
+    """Passages of other sources that between them state the claim, when none does alone.
+
+    Each must state the core of the claim (most of what it says happened, on the same
+    topic): a name, figure or date counts only when a passage that also states the core
+    action states it, so a swapped person or an invented event never gets through by
+    being named somewhere else. Between them they state every name, figure and date and
+    most of the action words.
+    """
+    core = []
+    c = _passage(claim)
+    for cand in candidates:
+        if cand.stance == "contradicts" or (own and source_key(cand.source, cand.document_id) == own):
+            continue
+        checks = _checks(claim, cand.text)
+        if any(ch.status == "differs" for ch in checks):
+            continue
+        p = _passage(cand.text)
+        if c.keys and len(c.keys & p.keys) / len(c.keys) >= CORE_OVERLAP and _states_core(claim, checks):
+            core.append((cand, checks))
+    if not core:
+        return []
+    stated = {ch.fact for _, checks in core for ch in checks if ch.status == "stated"}
+    if any(f.kind != "action" and f not in stated for f in facts):
+        return []
+    action_words = sum(len(f.keys) for f in facts if f.kind == "action")
+    stated_words = sum(len(f.keys) for f in facts if f.kind == "action" and f in stated)
+    if action_words and stated_words < TOGETHER_ACTION * action_words:
+        return []
+    return [cand for cand, _ in core]

@@ -80,7 +80,8 @@ _VAGUE = {"hundreds", "thousands", "millions", "billions", "dozens", "tens"}
 _NUM_WORD = "|".join(sorted(list(_UNITS_WORDS) + list(_SCALES), key=len, reverse=True))
 _NUMBER_RE = re.compile(
     r"(?P<cur>[$€£])?\s?"
-    r"(?:(?P<digits>\d{1,3}(?:(?:,|\u00a0|\u202f| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    # A digit glued to a word is part of a name, not a figure: CO2, G20, COVID-19.
+    r"(?:(?<![A-Za-z0-9.,])(?<![A-Za-z]-)(?P<digits>\d{1,3}(?:(?:,|\u00a0|\u202f| )\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     rf"|(?P<words>\b(?:{_NUM_WORD})(?:(?:\s+|-)(?:and\s+)?(?:{_NUM_WORD}))*\b))"
     r"(?:\s?(?P<suffix>k|K|m|M|mn|bn|b)\b)?"
     rf"(?:(?:\s+|-)(?P<scale>{'|'.join(_SCALES)})\b)?"
