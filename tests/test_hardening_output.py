@@ -227,6 +227,26 @@ def test_web_url(url, kept):
     assert (web_url(url) == url) is kept
 
 
+def test_claimreview_skips_a_config_that_is_a_fifo(seed_db_path, tmp_path):
+    """The [reports] org lookup read WORKBENCH_CONFIG with open(): a FIFO hung the export."""
+    review.set_status(connect(seed_db_path), 1, "sourced", reviewer="ana")
+    fifo = tmp_path / "config.toml"
+    os.mkfifo(fifo)
+    env = {**os.environ, "WORKBENCH_CONFIG": str(fifo)}
+    env.pop("WORKBENCH_ORG", None)
+    proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "export", "--format", "claimreview",
+                           "-o", "-", "--base-url", "https://example.org/c/"],
+                          capture_output=True, text=True, timeout=60, cwd=REPO, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["author"] == {"@type": "Person", "name": "ana"}
+
+
+def test_usage_errors_show_controls_in_the_argument(seed_db_path):
+    result = run("--db", seed_db_path, "verdict", "1", "\u202esourced\x1b[2J")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert_inert(result.output)
+
+
 def test_claimreview_author_is_the_reviewer_without_an_org(seed_db_path, monkeypatch):
     monkeypatch.delenv("WORKBENCH_ORG", raising=False)
     review.set_status(connect(seed_db_path), 1, "sourced", reviewer="ana")
@@ -296,7 +316,7 @@ def test_link_batch_refuses_a_fifo_and_a_device_by_name(seed_db_path, tmp_path):
                           check=False)  # before: waited for a writer forever
     assert proc.returncode != 0 and proc.stderr.strip() == f"error: {fifo}: is a FIFO (named pipe), not a regular file"
     line = one_error_line(run("--db", seed_db_path, "link", "--claims", "/dev/zero"))
-    assert "/dev/zero: is a device, not a regular file" in line
+    assert "/dev/zero: is a character device, not a regular file" in line
 
 
 # --- 8. -o keeps the mode, refuses a read-only target ------------------------------------------

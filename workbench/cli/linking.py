@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 import sys
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -13,7 +11,7 @@ from typing import BinaryIO
 import click
 
 from .. import linking
-from ..errors import InputError, unreadable
+from ..errors import InputError, open_regular, unreadable
 from ..ingestion import is_utf8
 from ..reports.safe_json import dumps
 from ..storage import suggestions
@@ -74,33 +72,7 @@ def _open_claims(path: str) -> BinaryIO:
     regular file (a device, FIFO or socket would never end, or block)."""
     if path == "-":
         return click.get_binary_stream("stdin")
-    try:
-        kind = _special_kind(os.stat(path).st_mode)
-        if kind:
-            raise InputError(f"{path}: is {kind}, not a regular file")
-        # O_NONBLOCK: should the path have become a FIFO since the stat, open() does not hang.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise unreadable(path, exc) from None
-    kind = _special_kind(os.fstat(fd).st_mode)
-    if kind:
-        os.close(fd)
-        raise InputError(f"{path}: is {kind}, not a regular file")
-    return os.fdopen(fd, "rb")
-
-
-def _special_kind(mode: int) -> str | None:
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "a special file"
+    return open_regular(path)
 
 
 def _lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[tuple[int, bytes | None]]:

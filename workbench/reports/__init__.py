@@ -88,16 +88,19 @@ def configured_org() -> str | None:
     """``org`` under ``[reports]`` in the user's config.toml (the ClaimReview author), if set.
 
     A missing or unreadable config is not an error here: the review screen
-    reports config problems; an export just goes without the organisation.
+    reports config problems; an export just goes without the organisation. The
+    file is read like the key config: a regular file of bounded size only (a
+    ``WORKBENCH_CONFIG`` of /dev/zero or a FIFO is skipped, not read forever).
     """
     import tomllib
 
+    from ..keymap import read_config_text
     from ..locations import config_path
 
     try:
-        with config_path().open("rb") as handle:
-            value = tomllib.load(handle).get("reports", {}).get("org")
-    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        text = read_config_text(config_path())
+        value = tomllib.loads(text).get("reports", {}).get("org") if text else None
+    except (InputError, tomllib.TOMLDecodeError, AttributeError):
         return None
     return value if isinstance(value, str) and value.strip() else None
 
