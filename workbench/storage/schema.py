@@ -16,9 +16,18 @@ from sqlite_utils.migrations import Migrations
 from ..errors import DatabaseError, NewerDatabaseError
 
 migrations = Migrations("workbench")
+#: Names of the migrations this workbench knows, in order (sqlite-utils keeps its own
+#: list private; this one is ours).
+KNOWN: list[str] = []
 
 
-@migrations()
+def migration(fn):
+    """Register ``fn`` as the next migration (a ``@migrations()`` that we can count)."""
+    KNOWN.append(fn.__name__)
+    return migrations()(fn)
+
+
+@migration
 def m001_initial(db: Database) -> None:
     db.executescript(
         """
@@ -141,7 +150,7 @@ def m001_initial(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m002_judgement(db: Database) -> None:
     """Stance and reasons per stored candidate, coverage per claim (issue #10). Summaries
     stored before have coverage '{}', which ``suggestions`` treats as stale."""
@@ -156,7 +165,7 @@ def m002_judgement(db: Database) -> None:
 
 
 
-@migrations()
+@migration
 def m003_clusters(db: Database) -> None:
     """Claim clusters (issue #14): which claims state the same thing, the reviewer's
     corrections (take a claim out, join two clusters) kept apart from the computed
@@ -192,13 +201,13 @@ def m003_clusters(db: Database) -> None:
 
 
 def known_versions() -> int:
-    return len(migrations._migrations)
+    return len(KNOWN)
 
 
 def check_version(db: Database, path: Path) -> None:
     """Refuse a database written by a newer workbench, before changing anything."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    known = {m.name for m in migrations._migrations}
+    known = set(KNOWN)
     unknown: list[str] = []
     if db["_sqlite_migrations"].exists():
         unknown = [

@@ -14,9 +14,11 @@ them, and each worker thread's connection gets its own):
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
 from sqlite_utils import Database
 
@@ -25,11 +27,33 @@ _STEM_CACHE_MAX = 200_000
 _cache_lock = threading.Lock()
 
 
+@dataclass
+class _SearchState:
+    """What the search keeps per open database (and so per thread: each has its own)."""
+
+    ready_on: sqlite3.Connection | None = None  # the connection the temp tables exist on
+    scratch_changes: int = 0  # rows the stemmer wrote and undid: no change to the corpus
+    df_stamp: tuple | None = None  # (data_version, own changes) the df cache was filled at
+    df: dict[str, int] = field(default_factory=dict)
+
+
+_STATES: WeakKeyDictionary[Database, _SearchState] = WeakKeyDictionary()
+_states_lock = threading.Lock()
+
+
+def _state(db: Database) -> _SearchState:
+    state = _STATES.get(db)
+    if state is None:
+        with _states_lock:
+            state = _STATES.setdefault(db, _SearchState())
+    return state
+
+
 def _ensure_temp(db: Database) -> None:
     conn = db.conn
-    # Marker on the Database wrapper (sqlite3.Connection takes no attributes): the
-    # IF NOT EXISTS statements below are harmless when repeated, just not free.
-    if getattr(db, "_wb_search_ready", None) is conn:
+    state = _state(db)
+    # The IF NOT EXISTS statements below are harmless when repeated, just not free.
+    if state.ready_on is conn:
         return
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_passages_vocab"
@@ -41,7 +65,7 @@ def _ensure_temp(db: Database) -> None:
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem_vocab USING fts5vocab(temp, wb_stem, instance)"
     )
-    db._wb_search_ready = conn  # type: ignore[attr-defined]
+    state.ready_on = conn
 
 
 def stems(db: Database, words: Iterable[str]) -> dict[str, str]:
@@ -112,7 +136,7 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
         conn.execute("ROLLBACK TO wb_stem")
         conn.execute("RELEASE wb_stem")
         # Scratch writes are no change to the corpus: the df cache must not see them.
-        db._wb_scratch_changes = getattr(db, "_wb_scratch_changes", 0) + conn.total_changes - before  # type: ignore[attr-defined]
+        _state(db).scratch_changes += conn.total_changes - before
     return found
 
 
@@ -127,13 +151,11 @@ def _df_cache(db: Database) -> dict[str, int]:
     lookup costs ~0.1 ms (a dozen per query).
     """
     conn = db.conn
-    own_changes = conn.total_changes - getattr(db, "_wb_scratch_changes", 0)
-    stamp = (conn, conn.execute("PRAGMA data_version").fetchone()[0], own_changes)
-    cached = getattr(db, "_wb_df_cache", None)
-    if cached is None or cached[0] != stamp or len(cached[1]) > _DF_CACHE_MAX:
-        cached = (stamp, {})
-        db._wb_df_cache = cached  # type: ignore[attr-defined]
-    return cached[1]
+    state = _state(db)
+    stamp = (conn, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes - state.scratch_changes)
+    if state.df_stamp != stamp or len(state.df) > _DF_CACHE_MAX:
+        state.df_stamp, state.df = stamp, {}
+    return state.df
 
 
 def doc_freqs(db: Database, terms: Iterable[str]) -> dict[str, int]:
