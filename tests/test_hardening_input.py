@@ -399,3 +399,23 @@ def test_claims_and_stats_read_a_read_only_database(seed_db_path):
         assert "Lavrov" in cli_run("--db", str(seed_db_path), "claims").output
     finally:
         seed_db_path.chmod(0o644)
+
+
+def test_lxml_without_its_html_cleaner_is_named_in_one_line(tmp_path, monkeypatch):
+    """What an older pip leaves: lxml 6 present, lxml_html_clean missing (lxml's two-line error)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def without_cleaner(name, *args, **kwargs):
+        if name in ("trafilatura", "lxml_html_clean") or name.startswith("lxml.html.clean"):
+            raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\n"
+                              "Install lxml[html-clean] or lxml_html_clean directly.")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", without_cleaner)
+    page = tmp_path / "a.html"
+    page.write_text(f"<html><body><p>{SENTENCE}</p></body></html>", encoding="utf-8")
+    (error,) = list(ingestion.parse_file(page))
+    assert str(error) == (f"{page}: HTML support is incomplete (cannot import lxml_html_clean);"
+                          " reinstall the workbench so its dependencies are installed")

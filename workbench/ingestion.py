@@ -159,10 +159,11 @@ def parse_html(path: Path, text: str) -> RawDocument:
     except ImportError as exc:
         # trafilatura -> justext -> lxml.html.clean, a separate package (lxml_html_clean)
         # since lxml 5.2 that older installers leave out: this file fails, the rest go in.
-        missing = exc.name or str(exc)
+        # lxml's own message names no module and runs over two lines: name the one it means.
+        missing = exc.name or ("lxml_html_clean" if "lxml_html_clean" in str(exc) else str(exc))
         raise InputError(
             f"{path}: HTML support is incomplete (cannot import {missing}); reinstall the workbench"
-            " (pip install -e .) to get it"
+            " so its dependencies are installed"
         ) from None
     except RecursionError:
         raise InputError(f"{path}: HTML nested too deeply to extract its text") from None
