@@ -313,3 +313,38 @@ def test_a_name_stated_only_off_the_core_does_not_source():
     a = cand("Lavrov discussed the situation in Ukraine with the Chinese side.", 2, "A")
     b = cand("Wang Yi toured a factory in Shanghai on Thursday.", 3, "B")
     assert judgement.assess(claim, (a, b)).suggested == "unsupported"
+
+
+# --- polarity, compounds and the news lexicon ------------------------------------------------
+
+
+def test_a_claim_that_denies_is_not_supported_by_a_passage_that_negates_nothing():
+    claim = "There is no evidence that sea level rise is accelerating on the coast."
+    assert stance(claim, "Sea level rise is accelerating on the coast, the evidence shows.").stance != "supports"
+    # With a negation of its own the passage can support it.
+    assert stance(claim, "There is no evidence that sea level rise on the coast is accelerating.").stance == "supports"
+
+
+def test_a_verb_of_refusal_carries_the_negation():
+    claim = "Moscow has said Ukraine would never be able to join NATO."
+    j = stance(claim, "Moscow has called on NATO to ban Ukraine from joining the alliance, Moscow has said.")
+    assert j.stance != "contradicts"
+
+
+def test_hyphenated_compounds_are_one_word():
+    claim = "The ministers agreed to expand co-operation in multilateral structures."
+    assert stance(claim, "The ministers agreed to expand cooperation in multilateral structures.").stance == "supports"
+
+
+@pytest.mark.parametrize("claim, passage", [
+    ("Moscow denies any plan to invade Ukraine.", "Moscow denied any plans for an invasion of Ukraine."),
+    ("Lavrov travelled to Beijing for talks with Wang Yi.", "Lavrov visited Beijing for talks with Wang Yi."),
+])
+def test_news_synonyms_state_the_action(claim, passage):
+    assert stance(claim, passage).stance == "supports"
+
+
+def test_an_opposite_from_the_lexicon_reverses():
+    j = stance("Sea level rise is accelerating along the coast of the island.",
+               "Sea level rise is decelerating along the coast of the island.")
+    assert j.stance == "contradicts" and "action-reversed" in j.flags

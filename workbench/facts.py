@@ -22,7 +22,8 @@ from .extraction import COMMON_STARTERS, named_entities
 KINDS = ("figure", "name", "time", "action")
 
 _STEMMER = snowballstemmer.stemmer("english")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# "co-operation" is one word, as "cooperation" is (offsets keep the hyphen).
+_WORD = re.compile(r"(?:(?i:co|re|non|pre)-(?=[^\W\d_]))?[^\W_]+(?:['’][^\W_]+)*")
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being
@@ -89,7 +90,7 @@ class Fact:
 
 def stem(word: str) -> str:
     """The key a word is compared by: lower-cased, demonyms to countries, then stemmed."""
-    return _stem(word.lower().replace("’", "'"))
+    return _stem(word.lower().replace("’", "'").replace("-", ""))
 
 
 @lru_cache(maxsize=65536)

@@ -59,23 +59,39 @@ PARAPHRASE_MIN_ACTION = 0.25
 #: An action phrase is stated when this share of its words is.
 ACTION_STATED = 0.5
 
-#: Verbs and nouns that say the same thing in news copy.
+#: Verbs and nouns that say the same thing in news copy (whole words, stemmed below).
 _SYNONYM_SETS = [
-    "support back endors approv favour favor uphold",
-    "position stanc view approach",
-    "condemn denounc critic criticis criticiz slam decri",
-    "talk discuss meet met meeting negoti",
-    "agre accord deal pact agreement",
-    "sign conclud",
-    "deploy send sent mass amass station",
-    "withdraw pull retreat",
-    "reject dismiss refus rebuf",
-    "kill dead die death",
-    "invad invas attack",
-    "warn caution",
-    "urg call press demand",
-    "strengthen deepen boost expand",
-    "ban prohibit bar",
+    "support supports backs backing endorse endorsed approve approved favour favor uphold",
+    "position positions stance stances view approach",
+    "condemn condemned denounce denounced criticise criticised criticize criticized criticism slam decry",
+    "talks discuss discussed discussion meet met meeting negotiate negotiations",
+    "agree agreed agreement accord deal pact",
+    "sign signed conclude concluded",
+    "deploy deployed send sent mass massed amass amassed station stationed",
+    "withdraw withdrew withdrawal pull retreat",
+    "reject rejected dismiss dismissed refuse refused rebuff",
+    "kill killed dead die died death",
+    "invade invaded invasion attack attacked",
+    "warn warned caution",
+    "urge urged call called press demand demanded",
+    "strengthen strengthened deepen deepened boost boosted expand expanded enhance enhanced",
+    "ban banned prohibit prohibited bar barred",
+    "travel travelled traveled visit visited trip",
+    "cooperate cooperation collaborate collaboration",
+    "coordinate coordinated coordination",
+    "illegal illegitimate unlawful",
+    "accuse accused allege alleged blame blamed",
+    "plan plans planned planning intend intended prepare preparing",
+    "help aid assist assistance",
+    "increase increased rise rising grow growing",
+    "decrease decreased decline declined drop dropped",
+    "injure injured wound wounded hurt",
+    "arrest arrested detain detained",
+    "announce announced unveil unveiled",
+    "launch launched start started begin began",
+    "end ended stop stopped halt halted cease ceased",
+    "appreciate appreciates value values",
+    "praise praised hail hailed applaud applauded welcome welcomed",
 ]
 _SYNONYMS: dict[str, frozenset[str]] = {}
 for _line in _SYNONYM_SETS:
@@ -84,21 +100,31 @@ for _line in _SYNONYM_SETS:
         _SYNONYMS[_w] = _SYNONYMS.get(_w, frozenset()) | _group
 #: Opposite actions: saying one where the claim says the other reverses it.
 _ANTONYM_PAIRS = [
-    ("support", "oppos"), ("support", "condemn"), ("back", "oppos"), ("back", "condemn"),
-    ("prais", "condemn"), ("prais", "criticis"), ("welcom", "condemn"), ("applaud", "condemn"),
-    ("applaud", "criticis"), ("accept", "reject"), ("approv", "reject"), ("confirm", "deni"),
-    ("admit", "deni"), ("agre", "disagre"), ("agre", "reject"), ("increas", "decreas"),
-    ("rise", "fall"), ("rose", "fell"), ("rais", "cut"), ("grow", "shrink"), ("win", "lose"),
-    ("won", "lost"), ("deploy", "withdraw"), ("send", "withdraw"), ("join", "leav"),
-    ("allow", "ban"), ("lift", "impos"), ("open", "close"), ("arriv", "depart"), ("strengthen", "weaken"),
-    ("ally", "rival"), ("ratifi", "reject"), ("sign", "reject"), ("expand", "reduc"), ("improv", "worsen"),
-    ("unit", "divid"), ("endors", "oppos"), ("favour", "oppos"), ("favor", "oppos"), ("boost", "cut"),
+    ("support", "oppose"), ("support", "condemn"), ("back", "oppose"), ("back", "condemn"),
+    ("praise", "condemn"), ("praise", "criticise"), ("welcome", "condemn"), ("applaud", "condemn"),
+    ("applaud", "criticise"), ("accept", "reject"), ("approve", "reject"), ("confirm", "deny"),
+    ("admit", "deny"), ("agree", "disagree"), ("agree", "reject"), ("increase", "decrease"),
+    ("rise", "fall"), ("rose", "fell"), ("raise", "cut"), ("grow", "shrink"), ("win", "lose"),
+    ("won", "lost"), ("deploy", "withdraw"), ("send", "withdraw"), ("join", "leave"),
+    ("allow", "ban"), ("lift", "impose"), ("open", "close"), ("arrive", "depart"), ("strengthen", "weaken"),
+    ("ally", "rival"), ("ratify", "reject"), ("sign", "reject"), ("expand", "reduce"), ("improve", "worsen"),
+    ("unite", "divide"), ("endorse", "oppose"), ("favour", "oppose"), ("favor", "oppose"), ("boost", "cut"),
+    ("accelerate", "decelerate"), ("overestimate", "underestimate"), ("warming", "cooling"),
 ]
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
     _ANTONYMS.setdefault(stem(_a), set()).add(stem(_b))
     _ANTONYMS.setdefault(stem(_b), set()).add(stem(_a))
 _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|without|n't|cannot)\b|n't\b", re.IGNORECASE)
+#: Polarity: a claim that says something is *not* so ("there is no evidence that ...", "sea
+#: level rise is not going to happen") is never supported by a passage that negates nothing:
+#: that passage states only the words the claim denies.
+_POLARITY = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|nobody|without|cannot|n't)\b|n't\b",
+                       re.IGNORECASE)
+#: Verbs that deny or exclude: "ban Ukraine from joining" says "never able to join".
+_NEGATIVE_VERBS = frozenset(stem(w) for w in """deny denies denied refuse refused reject rejected ban banned
+                            bar barred prohibit prohibited exclude excluded rule fail failed lack decline
+                            declined dismiss dismissed""".split())
 NEGATION_WINDOW = 3  # words before an action word in which a "not" negates it
 #: A negated action disagrees only where the passage states this share of its words:
 #: half of "making natural disasters worse" is the topic, not what is negated.
@@ -132,6 +158,7 @@ class _Passage:
     dates: frozenset[tuple[int, int]]
     weekdays: frozenset[str]
     text: str
+    negative: bool  # says something is not so: a negation or a verb of refusal anywhere
 
 
 @lru_cache(maxsize=8192)
@@ -140,8 +167,9 @@ def _passage(text: str) -> _Passage:
     order = tuple(stem(w) for _, _, w in ws)
     keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS)
     qs, years, dates, weekdays = numbers.analyse(text)
+    negative = bool(_POLARITY.search(text)) or bool(keys & _NEGATIVE_VERBS)
     return _Passage(keys, order, _negated_positions(text, ws), tuple(q for q in qs if not q.is_year),
-                    years, dates, weekdays, text)
+                    years, dates, weekdays, text, negative)
 
 
 def _negated_positions(text: str, ws: list[tuple[int, int, str]]) -> frozenset[int]:
@@ -214,7 +242,8 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
         similarity is not None and similarity >= PARAPHRASE_SIMILARITY and action_share >= PARAPHRASE_MIN_ACTION)
     if flags:
         verdict = "contradicts"
-    elif not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it:
+    elif (not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it
+          and (not c.negative or p.negative)):
         verdict = "supports"
     else:
         verdict = "related"
