@@ -103,7 +103,8 @@ def test_a_figure_disagreement_splits_the_group_and_is_recorded():
 
 def test_no_chaining(monkeypatch):
     """A pairs with B, B with C, A not with C: complete linkage keeps A and C apart."""
-    texts = {1: "alpha beta gamma delta one", 2: "alpha beta gamma delta two", 3: "alpha beta gamma delta three"}
+    base = "alpha beta gamma delta epsilon zeta eta"
+    texts = {1: base + " one", 2: base + " two", 3: base + " three"}
     pairs = {frozenset((1, 2)), frozenset((2, 3))}
     by_text = {t: i for i, t in texts.items()}
 
