@@ -21,6 +21,7 @@ of each size's process.
 
     python benchmarks/eval_clusters.py                      # quality + seeds
     python benchmarks/eval_clusters.py --sizes 10000,100000 # + speed
+    python benchmarks/eval_clusters.py --seen-sizes 1000000 # seen-before latency only
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import resource
 import statistics
@@ -179,7 +181,7 @@ def _pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def measure(size: int, out: mp.Queue) -> None:
+def measure(size: int, out: mp.Queue, full: bool = True) -> None:
     rng = random.Random(size)
     texts = synthetic_claims(size + 300, seed=size)
     stored, new, lookups = texts[:size], texts[size:size + 100], texts[size + 100:]
@@ -190,14 +192,20 @@ def measure(size: int, out: mp.Queue) -> None:
         t0 = time.perf_counter()
         _store(db, stored, "stored", rng)
         build_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        result = clustering.recluster(db)
-        recluster_s = time.perf_counter() - t0
-        _store(db, new, "new", rng)
-        new_ids = store.unclustered_ids(db)
-        t0 = time.perf_counter()
-        clustering.cluster_new(db, new_ids)
-        new_s = time.perf_counter() - t0
+        row: dict = {"size": size, "build_s": round(build_s, 1)}
+        if full:
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = clustering.recluster(db)
+            row["recluster_s"] = round(time.perf_counter() - t0, 1)
+            row["recluster_cpu_s"] = round(time.process_time() - c0, 1)
+            sizes = Counter(len(c.members) for c in result.clusters)
+            row.update(clusters=len(result.clusters), in_multi=sum(k * v for k, v in sizes.items() if k > 1),
+                       largest=max(sizes), disagreements=len(result.disagreements))
+            _store(db, new, "new", rng)
+            new_ids = store.unclustered_ids(db)
+            t0 = time.perf_counter()
+            clustering.cluster_new(db, new_ids)
+            row["cluster_new_100_s"] = round(time.perf_counter() - t0, 2)
         # Every stored claim decided (benchmark setup: one bulk insert, not 100k reviews).
         db.conn.execute("INSERT INTO verdicts (claim_id, status, reviewer, updated_at)"
                         " SELECT id, 'contested', 'bench', '2026-11-20T10:00:00' FROM claims")
@@ -211,24 +219,20 @@ def measure(size: int, out: mp.Queue) -> None:
             times.append((time.perf_counter() - t0) * 1000)
             found += hit is not None
         db.close()
-    sizes = Counter(len(c.members) for c in result.clusters)
-    out.put({
-        "size": size, "build_s": round(build_s, 1), "recluster_s": round(recluster_s, 1),
-        "clusters": len(result.clusters), "in_multi": sum(k * v for k, v in sizes.items() if k > 1),
-        "largest": max(sizes), "cluster_new_100_s": round(new_s, 2),
-        "seen_before_median_ms": round(statistics.median(times), 2),
-        "seen_before_p95_ms": round(_pct(times, 0.95), 2), "seen_before_found": found,
-        "seen_before_queries": len(times), "disagreements": len(result.disagreements),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-    })
+    row.update(seen_before_median_ms=round(statistics.median(times), 2),
+               seen_before_p95_ms=round(_pct(times, 0.95), 2), seen_before_found=found,
+               seen_before_queries=len(times),
+               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+               load_average=round(os.getloadavg()[0], 1))
+    out.put(row)
 
 
-def speed(sizes: list[int]) -> list[dict]:
+def speed(sizes: list[int], full: bool = True) -> list[dict]:
     ctx = mp.get_context("fork")
     rows = []
     for size in sizes:
         q = ctx.Queue()
-        proc = ctx.Process(target=measure, args=(size, q))
+        proc = ctx.Process(target=measure, args=(size, q, full))
         proc.start()
         row = q.get()
         proc.join()
@@ -240,11 +244,15 @@ def speed(sizes: list[int]) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="", help="comma-separated claim counts for the speed runs")
+    parser.add_argument("--seen-sizes", default="",
+                        help="comma-separated decided-claim counts for seen-before latency only")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
     figures = {"quality": quality(), "seeds": seeds_decisions()}
     if args.sizes:
         figures["speed"] = speed([int(s) for s in args.sizes.split(",") if s])
+    if args.seen_sizes:
+        figures["seen_before"] = speed([int(s) for s in args.seen_sizes.split(",") if s], full=False)
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

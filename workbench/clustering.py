@@ -34,6 +34,7 @@ from sqlite_utils import Database
 
 from .facts import ATTRIBUTION, FILLER, STOPWORDS, stem, words
 from .judgement import stance
+from .storage import write
 
 #: Pairs must share at least this Jaccard share of their content words (stems, attribution
 #: and filler words left out). Also the bound the candidate search guarantees: no pair
@@ -436,21 +437,29 @@ def cluster_new(db: Database, claim_ids: Iterable[int] | None = None) -> dict[in
         return {}
     overrides = store.overrides(db)
     placed: dict[int, int] = {}
-    for ref in store.claim_refs(db, ids):
-        target = None
-        if ref.id not in overrides.out:
-            nearby = store.cluster_members(db, store.similar_claim_cluster_ids(db, ref, search_words(db, ref.text)))
-            options = [(cid, [m for m in members if m.id != ref.id]) for cid, members in nearby.items()]
-            options = [(cid, members) for cid, members in options if members]
-            at = assign(ref, [members for _, members in options])
-            if at is not None:
-                target = options[at][0]
-            store.add_disagreements(db, [(ref.id, m.id, check.flags) for _, members in options for m in members
-                                         if (check := same_claim(ref.text, m.text)).flags])
-        placed[ref.id] = store.place(db, ref.id, target)
-        for a, b in overrides.joins:
-            if ref.id in (a, b):
-                placed[ref.id] = store.join_stored(db, a, b)
+    with write(db):  # one transaction (one fsync) for the batch, not one per claim
+        for ref in store.claim_refs(db, ids):
+            placed[ref.id] = _place_new(db, ref, overrides)
+    return placed
+
+
+def _place_new(db: Database, ref: ClaimRef, overrides: Overrides) -> int:
+    from .storage import clusters as store
+
+    target = None
+    if ref.id not in overrides.out:
+        nearby = store.cluster_members(db, store.similar_claim_cluster_ids(db, ref, search_words(db, ref.text)))
+        options = [(cid, [m for m in members if m.id != ref.id]) for cid, members in nearby.items()]
+        options = [(cid, members) for cid, members in options if members]
+        at = assign(ref, [members for _, members in options])
+        if at is not None:
+            target = options[at][0]
+        store.add_disagreements(db, [(ref.id, m.id, check.flags) for _, members in options for m in members
+                                     if (check := same_claim(ref.text, m.text)).flags])
+    placed = store.place(db, ref.id, target)
+    for a, b in overrides.joins:
+        if ref.id in (a, b):
+            placed = store.join_stored(db, a, b)
     return placed
 
 
@@ -492,8 +501,9 @@ def seen_before(db: Database, claim_id: int) -> SeenBefore | None:
     if not refs:
         return None
     ref = refs[0]
-    matches = [d for d in store.decided_candidates(db, search_words(db, ref.text))
-               if d.claim.id != claim_id and same_claim(ref.text, d.claim.text).same]
+    matches = [store.decision(db, d.id) for d in store.decided_candidates(db, search_words(db, ref.text))
+               if d.id != claim_id and same_claim(ref.text, d.text).same]
+    matches = [m for m in matches if m is not None]
     if not matches:
         return None
     best = max(matches, key=lambda d: (d.decided_at, d.claim.id))

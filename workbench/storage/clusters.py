@@ -254,20 +254,26 @@ def clear_overrides(db: Database, claim_id: int) -> None:
         db.execute("DELETE FROM cluster_overrides WHERE claim_id = ? OR other_id = ?", [claim_id, claim_id])
 
 
-def decided_candidates(db: Database, words: Sequence[str], limit: int = SEARCH_LIMIT) -> list[Decided]:
+def decided_candidates(db: Database, words: Sequence[str], limit: int = SEARCH_LIMIT) -> list[ClaimRef]:
     """Decided claims (a verdict status set) an index search finds for ``words``."""
-    rows = _search(
-        db, words, "c.id, c.text, c.score, c.document_id, v.status, v.updated_at, v.reviewer",
-        "JOIN verdicts v ON v.claim_id = c.id AND v.status IS NOT NULL", limit)
-    out = []
-    for claim_id, text, score, document_id, status, updated, reviewer in dict.fromkeys(rows):
-        # The decision's own time and reviewer (a later note also moves verdicts.updated_at).
-        last = db.execute("SELECT at, reviewer FROM history WHERE claim_id = ? AND kind = 'status'"
-                          " ORDER BY id DESC LIMIT 1", [claim_id]).fetchone()
-        links = db.execute("SELECT count(*) FROM evidence_links WHERE claim_id = ?", [claim_id]).fetchone()[0]
-        at, who = (last[0], last[1] or reviewer) if last else (updated, reviewer)
-        out.append(Decided(ClaimRef(claim_id, text, score, document_id), status, at, who, int(links)))
-    return out
+    rows = _search(db, words, "c.id, c.text, c.score, c.document_id",
+                   "JOIN verdicts v ON v.claim_id = c.id AND v.status IS NOT NULL", limit)
+    return [ClaimRef(*r) for r in dict.fromkeys(rows)]
+
+
+def decision(db: Database, claim_id: int) -> Decided | None:
+    """A decided claim's status, when and by whom it was set, and its evidence link count."""
+    row = db.execute("SELECT c.id, c.text, c.score, c.document_id, v.status, v.updated_at, v.reviewer"
+                     " FROM claims c JOIN verdicts v ON v.claim_id = c.id WHERE c.id = ? AND v.status IS NOT NULL",
+                     [claim_id]).fetchone()
+    if row is None:
+        return None
+    # The decision's own time and reviewer (a later note also moves verdicts.updated_at).
+    last = db.execute("SELECT at, reviewer FROM history WHERE claim_id = ? AND kind = 'status'"
+                      " ORDER BY id DESC LIMIT 1", [claim_id]).fetchone()
+    links = db.execute("SELECT count(*) FROM evidence_links WHERE claim_id = ?", [claim_id]).fetchone()[0]
+    at, who = (last[0], last[1] or row[6]) if last else (row[5], row[6])
+    return Decided(ClaimRef(*row[:4]), row[4], at, who, int(links))
 
 
 def undecided_ids(db: Database) -> list[int]:
