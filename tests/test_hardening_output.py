@@ -293,6 +293,13 @@ def test_full_disk_on_standard_output_is_one_line(seed_db_path):
     assert proc.stderr.strip() == "error: standard output: cannot write (No space left on device)"
 
 
+def test_closed_standard_output_is_one_line(seed_db_path):
+    proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "export", "-o", "-"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, timeout=120, cwd=REPO, check=False,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 2 and proc.stderr.strip() == "error: standard output is closed; give -o FILE"
+
+
 def test_link_batch_deep_json_is_one_line_and_the_rest_is_linked(seed_db_path, tmp_path):
     claims = tmp_path / "deep.jsonl"
     with claims.open("w", encoding="utf-8") as out:

@@ -73,6 +73,8 @@ def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple
 def _write_stdout(chunks) -> None:
     """Stream the report to standard output; a closed pipe or a full disk is one line."""
     out = sys.stdout
+    if out is None:  # started with standard output closed (`>&-`)
+        raise InputError("standard output is closed; give -o FILE")
     try:
         for chunk in chunks:
             out.write(chunk)
