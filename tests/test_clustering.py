@@ -310,3 +310,36 @@ def test_unknown_claim_is_one_plain_line(cli_db, args):
     res = run(path, *args)
     assert res.exit_code != 0
     assert res.output.strip().splitlines() == ["error: no claim with id 9999"]
+
+
+def test_group_verdict_gives_each_member_its_history_and_undoes_as_one(outlets):
+    db, ids = outlets
+    clustering.recluster(db)
+    a, b, c = ids[TROOPS], ids[TROOPS_REWORDED], ids[TROOPS_OTHER_FIGURE]
+    evidence = db.execute("SELECT passage_id FROM claims WHERE id = ?", [c]).fetchone()[0]
+    own_a = db.execute("SELECT passage_id FROM claims WHERE id = ?", [a]).fetchone()[0]
+    session = review.start_session(db, "ana")
+    action = clustering.apply_to_cluster(db, a, "contested", links=[(evidence, "contradicts"), (own_a, "supports")],
+                                         reviewer="ana", session_id=session)
+    assert set(action.claim_ids) == {a, b}
+    assert review.get_verdict(db, a).status == review.get_verdict(db, b).status == "contested"
+    assert review.get_verdict(db, c).status is None
+    for member in (a, b):
+        kinds = [h.kind for h in review.history(db, member)]
+        assert kinds.count("status") == 1 and kinds.count("link") == (1 if member == a else 2)
+    assert clustering.undo_group(db, action, session, reviewer="ana") == len(action.entries)
+    assert review.get_verdict(db, a).status is None and review.get_verdict(db, b).status is None
+    assert review.links(db, a) == [] and review.links(db, b) == []
+
+
+def test_group_undo_refuses_when_a_later_change_came_first(outlets):
+    db, ids = outlets
+    clustering.recluster(db)
+    a, c = ids[TROOPS], ids[TROOPS_OTHER_FIGURE]
+    session = review.start_session(db, "ana")
+    action = clustering.apply_to_cluster(db, a, "sourced", reviewer="ana", session_id=session)
+    review.set_status(db, c, "unsupported", reviewer="ana", session_id=session)
+    with pytest.raises(clustering.GroupUndoError):
+        clustering.undo_group(db, action, session)
+    assert review.get_verdict(db, c).status == "unsupported"  # nothing undone
+    assert review.get_verdict(db, a).status == "sourced"

@@ -34,6 +34,7 @@ from sqlite_utils import Database
 
 from .facts import ATTRIBUTION, FILLER, STOPWORDS, stem, words
 from .judgement import stance
+from .models import HistoryEntry
 from .storage import write
 
 #: Pairs must share at least this Jaccard share of their content words (stems, attribution
@@ -521,3 +522,70 @@ def seen_before_all(db: Database) -> list[SeenBefore]:
         if found:
             out.append(found)
     return out
+
+
+# --- one decision for a cluster -----------------------------------------------
+
+@dataclass(frozen=True)
+class GroupAction:
+    """A verdict (and links) applied to every member of a cluster: one history row per change."""
+
+    cluster_id: int
+    claim_ids: tuple[int, ...]
+    entries: tuple[HistoryEntry, ...]
+
+
+class GroupUndoError(Exception):
+    """The newest changes of the session are not this group action's (something came after it)."""
+
+
+def cluster_claim_ids(db: Database, claim_id: int) -> tuple[int, ...]:
+    """The members of ``claim_id``'s stored cluster (just the claim when never clustered)."""
+    from .storage import clusters as store
+
+    found = store.cluster_for_claim(db, claim_id)
+    return tuple(m.id for m in found.members) if found else (claim_id,)
+
+
+def apply_to_cluster(db: Database, claim_id: int, status: str | None, *,
+                     links: Sequence[tuple[int, str | None]] = (), reviewer: str | None = None,
+                     session_id: int | None = None) -> GroupAction:
+    """Set ``status`` and the ``links`` (passage id, relation) on every member of ``claim_id``'s
+    cluster in one transaction. Each member gets its own history rows; members already in that
+    state get none. A link to a member's own passage is left out (a sentence is no evidence for
+    itself)."""
+    from .storage import clusters as store
+    from .storage import review
+
+    members = cluster_claim_ids(db, claim_id)
+    entries: list[HistoryEntry] = []
+    with write(db):
+        own = store.claim_passages(db, members)
+        for member in members:
+            entry = review.set_status(db, member, status, reviewer=reviewer, session_id=session_id)
+            if entry:
+                entries.append(entry)
+            for passage_id, relation in links:
+                if own.get(member) == passage_id:
+                    continue
+                entry = review.set_link(db, member, passage_id, relation, reviewer=reviewer,
+                                        session_id=session_id)
+                if entry:
+                    entries.append(entry)
+    cid = store.cluster_id(db, claim_id) or claim_id
+    return GroupAction(cid, members, tuple(entries))
+
+
+def undo_group(db: Database, action: GroupAction, session_id: int, *, reviewer: str | None = None) -> int:
+    """Undo every change of ``action`` (the session's newest changes) in one transaction; returns
+    how many rows were undone. Raises GroupUndoError, changing nothing, when a later change of
+    the session would be undone instead."""
+    from .storage import review
+
+    wanted = {e.id for e in action.entries}
+    with write(db):
+        for _ in action.entries:
+            undone = review.undo_last(db, session_id, reviewer=reviewer)
+            if undone is None or undone.undoes not in wanted:
+                raise GroupUndoError("the session's newest changes are not this group action's")
+    return len(action.entries)

@@ -276,6 +276,14 @@ def decision(db: Database, claim_id: int) -> Decided | None:
     return Decided(ClaimRef(*row[:4]), row[4], at, who, int(links))
 
 
+def claim_passages(db: Database, claim_ids: Sequence[int]) -> dict[int, int | None]:
+    out: dict[int, int | None] = {}
+    for chunk in _chunks(list(claim_ids)):
+        out.update(db.execute(f"SELECT id, passage_id FROM claims WHERE id IN ({_marks(len(chunk))})",
+                              list(chunk)).fetchall())
+    return out
+
+
 def undecided_ids(db: Database) -> list[int]:
     return [r[0] for r in db.execute(
         "SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
