@@ -348,3 +348,16 @@ def test_an_opposite_from_the_lexicon_reverses():
     j = stance("Sea level rise is accelerating along the coast of the island.",
                "Sea level rise is decelerating along the coast of the island.")
     assert j.stance == "contradicts" and "action-reversed" in j.flags
+
+
+def test_long_names_and_their_short_forms():
+    claim = "China backs Russia on its relations with the United States."
+    assert stance(claim, "China backs Russia on its relations with Washington.").stance == "supports"
+    assert stance(claim, "China backs Russia on its relations with the US.").stance == "supports"
+    j = stance(claim, "China backs Russia on its relations with Washington.")
+    assert "actor-mismatch" not in j.flags
+
+
+def test_negation_words_are_no_action():
+    facts = claim_facts("Moscow demands that Ukraine would never be able to join NATO.")
+    assert "never" not in {f.label for f in facts if f.kind == "action"}

@@ -39,12 +39,17 @@ STOPWORDS = frozenset(
 ATTRIBUTION = frozenset(
     """said say says saying told tell tells stated states state noted notes added adds announced
     claimed claims reported reports according stressed emphasised emphasized affirmed declared
-    expressed remarked explained wrote""".split()
+    expressed remarked explained wrote spoke speak speaks speaking""".split()
 )
 #: Words that carry no checkable content on their own.
 FILLER = frozenset(
     """reportedly also well including include includes included various several many much worth
-    amid despite however further other another new first last latest recent recently already""".split()
+    amid despite however further other another new first last latest recent recently already
+    following ahead""".split()
+)
+#: Negation words are the claim's polarity, checked as such, not something that happened.
+NEGATIONS = frozenset(
+    """never neither none nothing nobody cannot""".split()
 )
 #: Words naming a position, not who holds it ("Foreign Minister" Lavrov).
 TITLES = frozenset(
@@ -71,6 +76,15 @@ METONYMS = {
     "ankara": "turkey", "brussels": "eu",
 }
 _ALIASES = {"usa": "us", "uk": "britain", **METONYMS}
+#: Names of more than one word with a short form: "the United States" is "the US", "Washington".
+PHRASE_ALIASES = {"united states": "us", "united kingdom": "britain", "european union": "eu",
+                  "united nations": "un", "soviet union": "ussr", "great britain": "britain"}
+
+
+def phrase_alias_keys(text: str) -> frozenset[str]:
+    """The short forms of the long names in ``text`` ("United States" -> "us")."""
+    lower = text.lower()
+    return frozenset(stem(short) for long, short in PHRASE_ALIASES.items() if long in lower)
 #: Names that may open a sentence on their own: countries, capitals, blocs.
 _KNOWN_NAMES = frozenset([*DEMONYMS, *DEMONYMS.values(), *METONYMS, "us", "nato", "eu", "un", "brics",
                           "britain", "america", "europe", "taiwan", "xinjiang", "hong"])
@@ -136,6 +150,8 @@ def claim_facts(claim: str) -> tuple[Fact, ...]:
         if free(s, e):
             keys = frozenset(stem(w) for _, _, w in words(label) if w.lower() not in TITLES
                              and w.lower() not in STOPWORDS)
+            if aliases := phrase_alias_keys(label):
+                keys = aliases  # "United States" is named by "US" or "Washington" too
             if keys:
                 facts.append(Fact("name", label, s, e, keys))
                 taken.append((s, e))
@@ -214,7 +230,8 @@ def _actions(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
     for s, e, w in words(text):
         lower = w.lower()
         inside = any(ts <= s < te for ts, te in taken)
-        if inside or lower in STOPWORDS or lower in ATTRIBUTION or lower in FILLER or w.isdigit():
+        if (inside or lower in STOPWORDS or lower in ATTRIBUTION or lower in FILLER or lower in NEGATIONS
+                or w.isdigit()):
             flush()
             continue
         if lower in TITLES and not run:

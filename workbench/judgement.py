@@ -34,6 +34,7 @@ from .facts import (
     Fact,
     claim_facts,
     content_keys,
+    phrase_alias_keys,
     stem,
     words,
 )
@@ -165,7 +166,7 @@ class _Passage:
 def _passage(text: str) -> _Passage:
     ws = words(text)
     order = tuple(stem(w) for _, _, w in ws)
-    keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS)
+    keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS) | phrase_alias_keys(text)
     qs, years, dates, weekdays = numbers.analyse(text)
     negative = bool(_POLARITY.search(text)) or bool(keys & _NEGATIVE_VERBS)
     return _Passage(keys, order, _negated_positions(text, ws), tuple(q for q in qs if not q.is_year),
