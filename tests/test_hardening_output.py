@@ -132,7 +132,7 @@ def test_link_json_is_exact_and_inert(hostile_doc_db):
     result = run("--db", hostile_doc_db, "link", "troops deployed near the border", "--json")
     assert result.exit_code == 0, result.output
     assert_inert(result.output)
-    data = json.loads(result.output)
+    data = json.loads(result.output)["candidates"]
     assert HOSTILE in data[0]["text"] and ESCAPES in data[0]["doc"]  # exact once parsed
 
 

@@ -20,9 +20,15 @@ def run(db_path, *args, input=None):
 def test_link_json_keys_and_order(seed_db_path):
     res = run(seed_db_path, "link", "China expressed understanding and support", "--top", "3", "--json")
     assert res.exit_code == 0, res.output
-    data = json.loads(res.output)
+    result = json.loads(res.output)
+    assert list(result) == ["suggested", "suggestion", "sources", "coverage", "candidates"]
+    assert result["suggested"] in ("sourced", "contested", "unsupported")
+    assert set(result["coverage"]) == {"corroborated", "contradicted", "not_found", "related_only"}
+    data = result["candidates"]
     assert 1 <= len(data) <= 3
-    assert set(data[0]) == {"passage_id", "doc", "title", "source", "text", "score", "span", "flags"}
+    assert set(data[0]) == {"passage_id", "doc", "title", "source", "text", "score", "span", "flags",
+                            "stance", "reasons"}
+    assert all(d["stance"] in ("supports", "contradicts", "related") for d in data)
     assert [d["score"] for d in data] == sorted((d["score"] for d in data), reverse=True)
     start, end = data[0]["span"]
     assert 0 <= start < end <= len(data[0]["text"])
@@ -41,7 +47,7 @@ def test_link_plain_output_prints_markup_literally(seed_db_path, tmp_path):
 def test_link_hostile_claims(seed_db_path, claim):
     res = run(seed_db_path, "link", claim, "--json")
     assert res.exit_code == 0, res.output
-    assert isinstance(json.loads(res.output), list)
+    assert isinstance(json.loads(res.output)["candidates"], list)
     assert "Traceback" not in res.output
 
 

@@ -156,6 +156,16 @@ class LinkResult:
     coverage: Coverage = Coverage()
     related_only: bool = False  # unsupported, but related passages exist
 
+    def to_json(self) -> dict:
+        """The shape of ``link --json`` (and of each ``link --claims`` line, beside ``id``)."""
+        return {
+            "suggested": self.suggested,
+            "suggestion": self.suggestion_label,
+            "sources": self.sources,
+            "coverage": self.coverage.to_json(),
+            "candidates": [c.to_json() for c in self.candidates],
+        }
+
     @property
     def suggestion_label(self) -> str:
         """The suggestion as a reader should see it."""

@@ -10,16 +10,15 @@ from typing import BinaryIO
 
 import click
 
-from .. import linking
+from .. import linking, suggesting
 from ..errors import InputError, open_regular, unreadable
 from ..ingestion import is_utf8
+from ..models import LinkResult
 from ..reports.safe_json import dumps
-from ..storage import suggestions
 from ..textsafety import one_line
 from . import cli
 from .common import open_db
 
-SUGGEST_BATCH = 200  # claims per write transaction: short locks, few commits
 MAX_LINE_BYTES = 1 << 20  # one claim per line: a sentence, not a megabyte
 
 
@@ -27,7 +26,8 @@ MAX_LINE_BYTES = 1 << 20  # one claim per line: a sentence, not a megabyte
 @click.argument("claim", required=False)
 @click.option("--top", "-k", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many candidates to return.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of candidates.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object: suggested, sources, coverage, candidates (with stance and reasons).")
 @click.option("--claims", "claims_file", type=click.Path(dir_okay=False, allow_dash=True),
               help='Batch: a JSONL file of {"id": ..., "text": ...} lines ("-" for stdin).')
 @click.pass_context
@@ -51,20 +51,33 @@ def link(ctx: click.Context, claim: str | None, top: int, as_json: bool, claims_
             ctx.exit(_link_batch(db, claims_file, stream, top))
     result = linking.link_text(db, claim, top=top)
     if as_json:
-        click.echo(dumps([c.to_json() for c in result.candidates], indent=2))
+        click.echo(dumps(result.to_json(), indent=2))
         return
+    _print_result(result)
+
+
+def _print_result(result: LinkResult) -> None:
+    """Candidates with stance and reasons, the claim's coverage, the suggestion.
+
+    click.echo prints text as is (never as markup); one_line shows controls and bidi
+    characters instead of letting a passage drive the terminal.
+    """
     if not result.candidates:
         click.echo("no candidates")
-        return
     for i, c in enumerate(result.candidates, 1):
-        text = one_line(" ".join(c.text.split()))
         flags = f"  [{one_line(', '.join(c.flags))}]" if c.flags else ""
-        # click.echo prints text as is (never as markup); one_line shows controls and
-        # bidi characters instead of letting a passage drive the terminal.
-        click.echo(f"{i:>3}. {c.score:5.1f}  {one_line(c.doc)}{flags}")
-        click.echo(f"      {text}")
-    click.echo(f"suggested: {result.suggested} ({result.sources} independent source"
-               f"{'' if result.sources == 1 else 's'} above {linking.LINK_THRESHOLD:g})")
+        click.echo(f"{i:>3}. {c.score:5.1f}  {c.stance:<11} passage {c.passage_id}  {one_line(c.doc)}{flags}")
+        click.echo(f"      {one_line(' '.join(c.text.split()))}")
+        if c.reasons:
+            click.echo(f"      why: {one_line('; '.join(c.reasons))}")
+    cov = result.coverage
+    for label, facts in (("corroborated", cov.corroborated), ("contradicted", cov.contradicted),
+                         ("only in related passages", cov.related_only),
+                         ("not found in any evidence", cov.not_found)):
+        if facts:
+            click.echo(f"{label}: {one_line(' · '.join(facts))}")
+    sources = f"{result.sources} independent source{'' if result.sources == 1 else 's'} supporting"
+    click.echo(f"suggested: {result.suggestion_label} ({sources}; never applied by itself)")
 
 
 def _open_claims(path: str) -> BinaryIO:
@@ -105,7 +118,7 @@ def _link_batch(db, path: str, stream: BinaryIO, top: int) -> int:
                 continue
             claim_id, text = item
             result = linking.link_text(db, text, top=top)
-            click.echo(dumps({"id": claim_id, "candidates": [c.to_json() for c in result.candidates]}))
+            click.echo(dumps({"id": claim_id, **result.to_json()}))
     except OSError as exc:
         raise unreadable(path, exc) from None
     return 1 if failed else 0
@@ -152,7 +165,8 @@ def _finite_float(text: str) -> float:
 
 @cli.command()
 @click.option("--all", "recompute_all", is_flag=True, help="Recompute every claim, not only new or stale ones.")
-@click.option("--top", "-k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--top", "-k", type=click.IntRange(1, 100), default=10, show_default=True,
+              help="How many candidates to judge and store per claim.")
 @click.pass_context
 def suggest(ctx: click.Context, recompute_all: bool, top: int) -> None:
     """Compute and store candidates for every claim, so review opens instantly.
@@ -161,27 +175,18 @@ def suggest(ctx: click.Context, recompute_all: bool, top: int) -> None:
     after ingesting new documents.
     """
     db = open_db(ctx)
-    ids = suggestions.all_claim_ids(db) if recompute_all else suggestions.missing_or_stale(db)
+    ids = suggesting.stale_claims(db, everything=recompute_all)
     if not ids:
         click.echo("suggestions are up to date")
         return
-    counts = {"sourced": 0, "contested": 0, "unsupported": 0}
+    counts = refresh_with_progress(db, ids, top)
+    click.echo(f"{len(ids)} claims linked: "
+               + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sourced", "contested", "unsupported")))
 
-    def run(items) -> None:
-        batch: list = []
-        for claim_id in items:
-            result = linking.link_claim(db, claim_id, top=top)
-            counts[result.suggested] = counts.get(result.suggested, 0) + 1
-            batch.append((claim_id, result))
-            if len(batch) >= SUGGEST_BATCH:
-                suggestions.store_many(db, batch)
-                batch = []
-        if batch:
-            suggestions.store_many(db, batch)
 
-    if sys.stderr.isatty():
-        with click.progressbar(ids, label="Linking claims", file=sys.stderr) as bar:
-            run(bar)
-    else:
-        run(ids)
-    click.echo(f"{len(ids)} claims linked: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+def refresh_with_progress(db, ids: list[int], top: int = 10):
+    """``suggesting.refresh`` with a progress bar on a terminal (ingest uses it too)."""
+    if not sys.stderr.isatty():
+        return suggesting.refresh(db, ids, top=top)
+    with click.progressbar(length=len(ids), label="Judging evidence", file=sys.stderr) as bar:
+        return suggesting.refresh(db, ids, top=top, progress=bar.update)
