@@ -100,7 +100,8 @@ def quality() -> dict:
         "baseline clusters (components)": [base_comp[p["a"]] == base_comp[p["b"]] for p in pairs],
     }
     print(f"Quality: {sum(gold)} positive, {len(gold) - sum(gold)} hard negative pairs "
-          f"({len(texts)} texts clustered in {cluster_s:.2f} s)")
+          f"({len(texts)} texts clustered in {cluster_s:.2f} s: {len(result.clusters)} decisions"
+          f" instead of {len(texts)})")
     print(f"  {'':32} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
     out = {}
     for name, pred in preds.items():
