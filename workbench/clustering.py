@@ -1,12 +1,16 @@
 """Claim clusters: which claims state the same thing, so one verdict can cover them.
 
 Two claims *pair* when they state the same facts both ways: the same sentence
-(up to case, quotes and punctuation), or sentences sharing most of their content
-words where every figure, name and time of each is stated by the other, most of
-what each says happened is stated by the other, and the judgement finds no
-disagreement either way (``judgement.stance``: another figure, actor, weekday,
-the opposite action, a negation). Related claims that say different things never
-pair: a cluster is what one verdict can honestly cover.
+(up to case, quotes and punctuation), or the same content words up to spelling
+("favour"/"favor", "US"/"United States"), word order, the attribution verb and at
+most two extra words, with as many negations ("not", "refused", "denies") each,
+every figure, name and time of each stated by the other, most of what each says
+happened stated by the other, and no disagreement either way in the judgement
+(``judgement.stance``: another figure, actor, weekday, the opposite action). A
+changed word is never a paraphrase here: "backed"/"opposed", "week"/"month",
+"Tokyo"/"Beijing" keep claims apart. Related claims that say different things
+never pair: a cluster is what one verdict can honestly cover. (Known gap: the same
+words with the roles swapped, "Russia backed China" / "China backed Russia", pair.)
 
 Clusters are complete-linkage: every member pairs with every other member, so
 chains (A~B, B~C, A≁C) cannot grow a group, and a disagreement between two
@@ -158,8 +162,6 @@ _NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|witho
 
 
 _ATTRIBUTION_STEMS = frozenset(stem(w) for w in ATTRIBUTION)
-
-
 _ANY_ALIAS = re.compile("|".join(p.pattern for p, _ in _ALIASES))
 
 
