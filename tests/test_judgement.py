@@ -361,3 +361,24 @@ def test_long_names_and_their_short_forms():
 def test_negation_words_are_no_action():
     facts = claim_facts("Moscow demands that Ukraine would never be able to join NATO.")
     assert "never" not in {f.label for f in facts if f.kind == "action"}
+
+
+def test_a_claim_that_something_is_so_needs_that_word_stated():
+    claim = "Sea level rise predictions for the coast are exaggerated."
+    assert stance(claim, "Sea level rise predictions for the coast are published each year.").stance != "supports"
+    assert stance(claim, "Sea level rise predictions for the coast are exaggerated, the study says.").stance == "supports"
+
+
+def test_a_differing_measure_needs_a_passage_close_to_the_claim():
+    claim = "Temperatures in the valley rose by 2 degrees in the summer of the drought."
+    # Shares the measured words but little else of the claim: no disagreement.
+    far = stance(claim, "Across the whole country, temperatures rose by 4 degrees over the century.")
+    assert "number-mismatch" not in far.flags
+    near = stance(claim, "Temperatures in the valley rose by 4 degrees in the summer of the drought.")
+    assert "number-mismatch" in near.flags
+
+
+def test_an_ordinary_word_opening_a_sentence_is_no_name():
+    assert not [f for f in claim_facts("Melting ice is not warming the Arctic.") if f.label == "Melting"]
+    assert not [f for f in claim_facts("Southern sea ice is increasing.") if f.label == "Southern"]
+    assert [f for f in claim_facts("Lavrov met Wang Yi.") if f.label == "Lavrov"]

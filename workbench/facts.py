@@ -88,6 +88,8 @@ def phrase_alias_keys(text: str) -> frozenset[str]:
 #: Names that may open a sentence on their own: countries, capitals, blocs.
 _KNOWN_NAMES = frozenset([*DEMONYMS, *DEMONYMS.values(), *METONYMS, "us", "nato", "eu", "un", "brics",
                           "britain", "america", "europe", "taiwan", "xinjiang", "hong"])
+#: Endings of ordinary words, not names, for a lone capitalised word opening a sentence.
+_WORD_ENDINGS = ("ing", "ed", "ern", "ly", "tion", "ment", "ness", "ous", "ive", "ity", "ism")
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.IGNORECASE)
 
 
@@ -205,8 +207,9 @@ def _names(text: str) -> tuple[tuple[int, int, str], ...]:
                     out.append((at + s, at + e, w))
             continue
         first = name.split()[0].lower()
-        if at == _first_word_start(text) and " " not in name and first in COMMON_STARTERS:
-            continue  # "However", "Both" opening a sentence name nobody
+        if at == _first_word_start(text) and " " not in name and (
+                first in COMMON_STARTERS or (first not in _KNOWN_NAMES and first.endswith(_WORD_ENDINGS))):
+            continue  # "However", "Both", "Melting", "Southern" opening a sentence name nobody
         out.append((at, at + len(name), name))
     return tuple(out)
 

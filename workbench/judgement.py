@@ -28,7 +28,9 @@ from . import embeddings, numbers
 from .facts import (
     ATTRIBUTION,
     DEMONYMS,
+    FILLER,
     METONYMS,
+    NEGATIONS,
     STOPWORDS,
     TITLES,
     Fact,
@@ -43,8 +45,9 @@ from .models import Candidate, Coverage, LinkResult
 
 STANCES = ("supports", "contradicts", "related")
 
-#: A differing figure counts when the passage shares this much of the claim's content...
-FIGURE_MIN_OVERLAP = 0.3
+#: A differing measure (years, %, degrees, money) counts when the passage shares this much
+#: of the claim's content, as much as a differing time, actor or action needs...
+FIGURE_MIN_OVERLAP = 0.45
 #: ... or this much when both count the same thing ("115,000 troops" / "100,000 soldiers").
 FIGURE_MIN_OVERLAP_SAME_THING = 0.1
 #: A differing time, actor or action counts only in a passage this close to the claim.
@@ -244,11 +247,42 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     if flags:
         verdict = "contradicts"
     elif (not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it
-          and (not c.negative or p.negative)):
+          and (not c.negative or p.negative) and _predicate_stated(claim, expanded)):
         verdict = "supports"
     else:
         verdict = "related"
     return Judgement(verdict, _reasons(checks, flags), tuple(checks), tuple(dict.fromkeys(flags)))
+
+
+_COPULA = frozenset("is are was were".split())
+_DEGREE = frozenset("too very so more less much most least quite rather far even really".split())
+
+
+@lru_cache(maxsize=4096)
+def _predicate(claim: str) -> str | None:
+    """The word a claim of the form "X is P" says of X ("exaggerated", "significant",
+    "slower"): the first content word after the first "is/are/was/were", past degree
+    words and negations. None when the claim has no such form."""
+    ws = words(claim)
+    for i, (_, _, w) in enumerate(ws):
+        if w.lower() not in _COPULA:
+            continue
+        for _, _, nxt in ws[i + 1:]:
+            lower = nxt.lower()
+            if lower in _DEGREE or lower in STOPWORDS or lower.endswith("ly") or _POLARITY.fullmatch(lower):
+                continue
+            if nxt[:1].isupper() or any(ch.isdigit() for ch in nxt) or lower in FILLER or lower in NEGATIONS:
+                return None  # a name or a figure: checked as such
+            return stem(nxt)
+        return None
+    return None
+
+
+def _predicate_stated(claim: str, expanded: frozenset[str]) -> bool:
+    """A passage supports "sea level rise predictions are exaggerated" only if it says
+    "exaggerated" (or the like): the topic words alone do not say it."""
+    predicate = _predicate(claim)
+    return predicate is None or predicate in expanded
 
 
 def _check_figure(claim: str, fact: Fact, q: numbers.Quantity | None, p: _Passage,
