@@ -13,6 +13,9 @@ ORIGINS: tuple[str, ...] = ("extracted", "manual", "imported")
 #: How a linked passage bears on its claim.
 RELATIONS: tuple[str, ...] = ("supports", "contradicts")
 
+#: How the evidence judgement reads a candidate passage (``workbench.judgement``).
+STANCES: tuple[str, ...] = ("supports", "contradicts", "related")
+
 
 @dataclass(frozen=True)
 class RawDocument:

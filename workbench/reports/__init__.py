@@ -137,6 +137,15 @@ def prepare(
                 n = report.dropped_urls
                 warnings.append(f"left out {n} document URL{'' if n == 1 else 's'} that"
                                 f" {'is' if n == 1 else 'are'} not an http(s) link")
+            if fmt == "fever":
+                left_out: list[int] = []
+                yield from fever.render(report, left_out)
+                if left_out:
+                    n = len(left_out)
+                    warnings.append(f"left out {n} claim{'' if n == 1 else 's'} marked sourced or contested"
+                                    f" with no evidence linked (FEVER needs evidence): "
+                                    + ", ".join(map(str, left_out[:10])) + (" …" if n > 10 else ""))
+                return
             yield from render(report, fmt, org=org, base_url=base_url)
 
     return chunks(), warnings

@@ -18,7 +18,8 @@ linked passage whose relation matches the label (``supports`` for SUPPORTS,
 ``[annotation_id, evidence_id, page, sentence_id]`` = ``[null, passage id,
 document name, sentence ordinal in that document]``. NOT ENOUGH INFO claims get
 ``[[[null, null, null, null]]]`` as in FEVER. A SUPPORTS/REFUTES claim with no
-matching link has an empty ``evidence`` list.
+matching link is left out (the FEVER scorer rejects a verifiable claim without
+evidence); ``render`` counts them in ``left_out`` so the caller can say so.
 """
 
 from __future__ import annotations
@@ -52,7 +53,14 @@ def record(c: ReportClaim) -> dict:
     }
 
 
-def render(report: Report) -> Iterator[str]:
+def render(report: Report, left_out: list[int] | None = None) -> Iterator[str]:
+    """One line per reviewed claim; ids of verifiable claims without evidence go to ``left_out``."""
     for c in report.claims:
-        if c.verdict is not None:
-            yield dumps(record(c)) + "\n"
+        if c.verdict is None:
+            continue
+        rec = record(c)
+        if rec["verifiable"] == "VERIFIABLE" and not rec["evidence"]:
+            if left_out is not None:
+                left_out.append(c.id)
+            continue
+        yield dumps(rec) + "\n"

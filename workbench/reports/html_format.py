@@ -15,7 +15,9 @@ from html import escape
 
 from .common import (
     MEANING,
+    NO_EVIDENCE,
     STATUSES,
+    evidence_check_parts,
     filters_line,
     period,
     progress_line,
@@ -154,8 +156,10 @@ def claim(c: ReportClaim) -> str:
         context = (f'<span class="context">{e(c.context_before)} '
                    f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
         rows.append(("In context", context))
+    if c.evidence_check:
+        rows.append(("Evidence check", "<br>".join(e(p) for p in evidence_check_parts(c.evidence_check))))
     evidence = ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>") if c.links \
-        else '<span class="muted">none linked</span>'
+        else f'<span class="muted">{e(NO_EVIDENCE[c.verdict == "sourced"])}</span>'
     rows.append(("Evidence", evidence))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return (f'<article class="claim v-{c.status}" id="claim-{c.id}">'

@@ -28,8 +28,11 @@ Format version 1. Top-level object (keys in this order):
   ``links`` [{passage_id, document_id, document, ordinal, relation (supports | contradicts),
   reviewer, created_at, text, span [start, end] in ``text``, matched (that part of the text),
   span_origin ("linker": stored suggestion, "computed": rapidfuzz alignment), flags}],
-  ``suggestions`` [{rank, passage_id, score, span, flags}]: stored linker candidates,
-  ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}]
+  ``suggestions`` [{rank, passage_id, score, span, flags, stance, reasons}]: stored linker candidates,
+  ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}],
+  ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
+  not_found, related_only}} or null: the judgement of the stored suggestions (read-only: an
+  import recomputes it)
 
 Every string is exact; DEL, C1 controls, bidi and invisible characters are
 written as ``\\uXXXX`` escapes (as JSON already does for C0 controls), so
@@ -111,9 +114,13 @@ def claim_dict(c: ReportClaim) -> dict:
         ],
         "suggestions": [
             {"rank": s.rank, "passage_id": s.passage_id, "score": s.score, "span": list(s.span),
-             "flags": list(s.flags)}
+             "flags": list(s.flags), "stance": s.stance, "reasons": list(s.reasons)}
             for s in c.suggestions
         ],
+        "evidence_check": None if c.evidence_check is None else {
+            "suggested": c.evidence_check.suggested, "sources": c.evidence_check.sources,
+            "related_only": c.evidence_check.related_only, "coverage": c.evidence_check.coverage.to_json(),
+        },
         "history": [
             {"id": h.id, "kind": h.kind, "passage_id": h.passage_id, "old": h.old, "new": h.new,
              "reviewer": h.reviewer, "at": h.at, "undoes": h.undoes}

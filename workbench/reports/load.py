@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MB, InputError, read_regular
-from ..models import ORIGINS, RELATIONS, VERDICTS, HistoryEntry
+from ..models import ORIGINS, RELATIONS, STANCES, VERDICTS, Coverage, HistoryEntry
 from ..storage.corpus import content_hash
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
     DocRef,
+    EvidenceCheck,
     LinkedPassage,
     ReportClaim,
     ReportDocument,
@@ -231,6 +232,9 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
         suggestions.append(Suggestion(
             _get(s, "rank", int, w), passage(_get(s, "passage_id", int, w), w)[1].id,
             float(_get(s, "score", (int, float), w)), _span(s, w), _strings(s, "flags", w),
+            # stance and reasons came with the evidence judgement: older files lack them
+            _choice(s.get("stance", "related"), STANCES, f"{w}.stance"),
+            _strings(s, "reasons", w) if "reasons" in s else (),
         ))
     if len({s.rank for s in suggestions}) != len(suggestions):
         raise _Bad(f"{where}.suggestions has two entries with the same rank")
@@ -261,5 +265,19 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
         context_before=_get(context, "before", str, f"{where}.context"),
         context_after=_get(context, "after", str, f"{where}.context"),
         links=tuple(links), flags=_strings(c, "flags", where), suggestions=tuple(suggestions),
-        history=tuple(history),
+        history=tuple(history), evidence_check=_evidence_check(c.get("evidence_check"), f"{where}.evidence_check"),
+    )
+
+
+def _evidence_check(check, where: str) -> EvidenceCheck | None:
+    """The stored judgement of a claim's suggestions (absent in files from before it)."""
+    if check is None:
+        return None
+    coverage = _get(check, "coverage", dict, where)
+    return EvidenceCheck(
+        _choice(_get(check, "suggested", str, where), VERDICTS, f"{where}.suggested"),
+        _get(check, "sources", int, where),
+        Coverage(*(_strings(coverage, k, f"{where}.coverage")
+                   for k in ("corroborated", "contradicted", "not_found", "related_only"))),
+        _get(check, "related_only", bool, where),
     )

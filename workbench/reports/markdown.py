@@ -14,7 +14,9 @@ from collections.abc import Iterator
 
 from .common import (
     MEANING,
+    NO_EVIDENCE,
     STATUSES,
+    evidence_check_parts,
     filters_line,
     period,
     progress_line,
@@ -91,12 +93,14 @@ def claim(c: ReportClaim) -> Iterator[str]:
         yield f"- **Flags:** {md(', '.join(c.flags))}\n"
     if c.context_before or c.context_after:
         yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
+    if c.evidence_check:
+        yield f"- **Evidence check:** {md('; '.join(evidence_check_parts(c.evidence_check)))}\n"
     if c.links:
         yield "- **Evidence:**\n"
         for link in c.links:
             yield _link(link)
     else:
-        yield "- **Evidence:** none linked\n"
+        yield f"- **Evidence:** {NO_EVIDENCE[c.verdict == 'sourced']}\n"
     yield "\n"
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlite_utils import Database
 
-from ..models import VERDICTS, HistoryEntry
+from ..models import VERDICTS, Coverage, HistoryEntry
 from ..storage import export as q
 from ..storage.corpus import now
 from ..textsafety import visible
@@ -69,6 +69,23 @@ class Suggestion:
     score: float
     span: tuple[int, int]
     flags: tuple[str, ...]
+    stance: str = "related"
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    """What the workbench's judgement of the candidates suggested (never applied by itself)."""
+
+    suggested: str
+    sources: int
+    coverage: Coverage
+    related_only: bool = False
+
+    @property
+    def label(self) -> str:
+        return "unsupported (related passages only)" if self.related_only and self.suggested == "unsupported" \
+            else self.suggested
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,7 @@ class ReportClaim:
     flags: tuple[str, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
+    evidence_check: EvidenceCheck | None = None
 
     @property
     def status(self) -> str:
@@ -277,6 +295,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
     decoded: dict[str | None, tuple[str, ...]] = {}
     links = q.page_links(db, ids)
     suggestions = q.page_suggestions(db, ids)
+    checks = q.page_evidence_checks(db, ids)
     history = q.page_history(db, ids)
     context = q.page_context(db, ids)
     for r in rows:
@@ -286,8 +305,9 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
         sugg: tuple[Suggestion, ...] = ()
         if found := suggestions.get(cid):
             sugg = tuple(
-                Suggestion(rank, pid, score, (s0, s1), _strings(flags, decoded))
-                for rank, pid, score, s0, s1, flags in found
+                Suggestion(rank, pid, score, (s0, s1), _strings(flags, decoded), stance,
+                           _strings(reasons, decoded))
+                for rank, pid, score, s0, s1, flags, stance, reasons in found
             )
         before = after = ""
         for offset, text in context.get(cid, ()):
@@ -304,7 +324,14 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             flags=_union(s.flags for s in sugg) if sugg else (),
             suggestions=sugg,
             history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found) if (found := history.get(cid)) else (),
+            evidence_check=_evidence_check(found) if (found := checks.get(cid)) else None,
         )
+
+
+def _evidence_check(row: tuple) -> EvidenceCheck:
+    verdict, sources, coverage, related_only = row
+    return EvidenceCheck(verdict or "unsupported", int(sources),
+                         Coverage.from_json(json.loads(coverage or "{}")), bool(related_only))
 
 
 def _link(claim_text: str, row: tuple, meta: dict[int, DocRef],

@@ -138,13 +138,25 @@ def page_links(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
 
 
 def page_suggestions(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
-    """claim id -> [(rank, passage_id, score, span_start, span_end, flags_json)] by rank."""
+    """claim id -> [(rank, passage_id, score, span_start, span_end, flags_json, stance,
+    reasons_json)] by rank."""
     return _by_claim(
         db,
-        "SELECT claim_id, rank, passage_id, score, span_start, span_end, flags FROM suggestions"
+        "SELECT claim_id, rank, passage_id, score, span_start, span_end, flags, stance, reasons FROM suggestions"
         " WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, rank",
         ids,
     )
+
+
+def page_evidence_checks(db: Database, ids: list[int]) -> dict[int, tuple]:
+    """claim id -> (suggested verdict, sources, coverage_json, related_only) of its judged
+    suggestions (summaries stored before the judgement have coverage '{}' and are left out)."""
+    rows = db.conn.execute(
+        "SELECT claim_id, verdict, sources, coverage, related_only FROM suggestion_summaries"
+        " WHERE claim_id IN (SELECT value FROM json_each(?)) AND coverage != '{}'",
+        [json.dumps(ids)],
+    )
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
 def page_history(db: Database, ids: list[int]) -> dict[int, list[tuple]]:

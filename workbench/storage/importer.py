@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 
 from .connection import write
-from .corpus import bump_corpus_version
+from .corpus import bump_corpus_version, corpus_version, now
+
+#: Marks summaries written by this import until the import knows the final corpus version.
+IMPORTED_VERSION = -2
 
 if TYPE_CHECKING:  # reports depends on storage; keep the runtime import one-way
     from ..reports.model import ReportClaim, ReportDocument
@@ -88,6 +91,9 @@ def import_review(
                    hist_map, stats)
         if stats.documents_added:
             bump_corpus_version(db)
+        conn = db.conn
+        conn.execute("UPDATE suggestion_summaries SET corpus_version = ? WHERE corpus_version = ?",
+                     [corpus_version(db), IMPORTED_VERSION])
     return stats
 
 
@@ -187,11 +193,21 @@ def _claim(db: Database, c: ReportClaim, doc_map: dict[int, int], passage_map: d
     has_suggestions = conn.execute("SELECT 1 FROM suggestions WHERE claim_id = ?", [cid]).fetchone()
     if c.suggestions and not has_suggestions:
         conn.executemany(
-            "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(cid, s.rank, passage_map[s.passage_id], s.score, s.span[0], s.span[1], json.dumps(list(s.flags)))
+            "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
+            " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cid, s.rank, passage_map[s.passage_id], s.score, s.span[0], s.span[1], json.dumps(list(s.flags)),
+              s.stance, json.dumps(list(s.reasons), ensure_ascii=False))
              for s in c.suggestions if s.passage_id in passage_map],
         )
+        if c.evidence_check is not None:
+            check = c.evidence_check
+            # As judged when exported; stale (recomputed) once the corpus changes again.
+            conn.execute(
+                "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at,"
+                " coverage, related_only) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO NOTHING",
+                [cid, check.suggested, check.sources, IMPORTED_VERSION, now(),
+                 json.dumps(check.coverage.to_json(), ensure_ascii=False), int(check.related_only)],
+            )
     for h in c.history:
         hp = passage_map.get(h.passage_id) if h.passage_id is not None else None
         undoes = hist_map.get(h.undoes) if h.undoes is not None else None

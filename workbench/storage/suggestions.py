@@ -9,6 +9,7 @@ against: once documents are added, ``load`` treats them as stale.
 from __future__ import annotations
 
 import json
+
 from sqlite_utils import Database
 
 from ..models import Candidate, Coverage, LinkResult
