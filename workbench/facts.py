@@ -116,9 +116,11 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-def words(text: str) -> list[tuple[int, int, str]]:
-    """Words with their offsets (letters and digits; an apostrophe stays inside a word)."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+@lru_cache(maxsize=4096)  # a few MB at most; the same texts recur within one claim
+def words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Words with their offsets (letters and digits; an apostrophe stays inside a word).
+    Cached: the judgement reads the same clauses and passages several times."""
+    return tuple((m.start(), m.end(), m.group()) for m in _WORD.finditer(text))
 
 
 @lru_cache(maxsize=8192)
