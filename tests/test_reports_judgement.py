@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from workbench import linking, reports
 from workbench.reports import model
 from workbench.storage import connect, corpus, review, suggestions
 
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 INVENTED = "Russia and China signed a nuclear energy deal worth 20 billion dollars on Thursday."
 
 
@@ -90,3 +92,33 @@ def test_fever_leaves_out_a_sourced_claim_without_evidence_and_says_so(judged):
     assert cid not in {rec["id"] for rec in lines}
     assert all(rec["evidence"] for rec in lines)  # every line is valid for the FEVER scorer
     assert any("no evidence linked" in w and str(cid) in w for w in warnings)
+
+
+def test_a_damaged_import_leaves_no_database_behind(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "workbench-review", "format_version": 1, "claims": [', encoding="utf-8")
+    target = tmp_path / "new.db"
+    result = CliRunner().invoke(cli, ["--db", str(target), "import", str(bad)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert not target.exists()
+
+
+def test_ingest_judges_new_claims_unless_told_not_to(tmp_path):
+    from click.testing import CliRunner
+
+    from workbench.cli import cli
+
+    db_path = tmp_path / "w.db"
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "ingest", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "evidence judged for" in result.output
+    db = connect(db_path)
+    assert suggestions.missing_or_stale(db) == []
+    quiet = tmp_path / "q.db"
+    result = CliRunner().invoke(cli, ["--db", str(quiet), "ingest", "--no-link", str(SEEDS)])
+    assert result.exit_code == 0 and "evidence judged" not in result.output
+    assert suggestions.missing_or_stale(connect(quiet))

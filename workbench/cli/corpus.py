@@ -8,24 +8,29 @@ import sys
 
 import click
 
-from .. import ingestion
+from .. import ingestion, suggesting
 from ..storage import corpus
 from ..textsafety import BIDI, INVISIBLE, one_line
 from . import cli
 from .common import open_db
+from .linking import refresh_with_progress
 
 PROGRESS_MIN_BYTES = 2_000_000  # about a second of work: below that a bar only flickers
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--no-link", is_flag=True,
+              help="Skip finding and judging evidence for the new claims (run `workbench suggest` later).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], no_link: bool) -> None:
     """Add documents (.txt, .md, .html, .jsonl; folders recursively).
 
     Re-ingesting the same content changes nothing. Bad files are reported one
     line each and the rest still go in; the exit status is non-zero if any
-    file failed.
+    file failed. New documents' claims then get their evidence found and
+    judged (suggested verdict, disagreement flags), so the review screen and the
+    `flagged` filter are up to date; `--no-link` skips that on a huge corpus.
 
     \b
     Example:
@@ -34,6 +39,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     db = open_db(ctx)
     report = run_ingest(db, paths)
     click.echo(report.summary())
+    if not no_link and (stale := suggesting.stale_claims(db)):
+        counts = refresh_with_progress(db, stale)
+        click.echo(f"evidence judged for {len(stale)} claims: "
+                   + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sourced", "contested", "unsupported"))
+                   + " suggested")
     if report.errors:
         ctx.exit(1 if report.added or report.skipped else 2)
 

@@ -111,5 +111,6 @@ def import_cmd(ctx: click.Context, file: str) -> None:
     Example:
       workbench --db fresh.db import review.json
     """
-    stats = reports.import_file(open_db(ctx), file)
+    loaded = reports.load(file)  # validated whole before a database is opened (or created)
+    stats = reports.import_review(open_db(ctx), loaded.documents, loaded.claims)
     click.echo(f"imported {one_line(file)}: {stats.summary()}")

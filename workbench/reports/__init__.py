@@ -178,4 +178,5 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportStats:
     return import_review(db, loaded.documents, loaded.claims)
 
 
-__all__ = ["FORMATS", "default_path", "export_to", "gather", "import_file", "make_filter", "prepare", "render"]
+__all__ = ["FORMATS", "default_path", "export_to", "gather", "import_file", "import_review", "load", "make_filter",
+           "prepare", "render"]
