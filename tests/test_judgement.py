@@ -382,3 +382,18 @@ def test_an_ordinary_word_opening_a_sentence_is_no_name():
     assert not [f for f in claim_facts("Melting ice is not warming the Arctic.") if f.label == "Melting"]
     assert not [f for f in claim_facts("Southern sea ice is increasing.") if f.label == "Southern"]
     assert [f for f in claim_facts("Lavrov met Wang Yi.") if f.label == "Lavrov"]
+
+
+def test_a_whole_number_is_the_rounded_decimal():
+    claim = "97% of climate experts agree that humans cause the warming."
+    assert "number-mismatch" not in stance(claim, "97.1% of climate experts agree that humans cause the warming.").flags
+    assert "number-mismatch" in stance(claim, "90.1% of climate experts agree that humans cause the warming.").flags
+
+
+def test_subscripts_and_parts_of_a_name():
+    claim = "CO2 emissions of the plant totaled 9 million tonnes in 2018."
+    j = stance(claim, "CO₂ emissions of the plant totaled 9 million tonnes in 2018.")
+    assert j.stance == "supports" and not j.flags
+    j = stance("CO2 is the main driver of the warming, the report said.",
+               "CO is the main driver of the warming, the report said.")
+    assert "actor-mismatch" not in j.flags

@@ -106,7 +106,10 @@ class Fact:
 
 def stem(word: str) -> str:
     """The key a word is compared by: lower-cased, demonyms to countries, then stemmed."""
-    return _stem(word.lower().replace("’", "'").replace("-", ""))
+    return _stem(word.lower().replace("’", "'").replace("-", "").translate(_SUBSCRIPTS))
+
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")  # CO₂ is CO2
 
 
 @lru_cache(maxsize=65536)

@@ -425,6 +425,8 @@ def _same_role_name(claim: str, fact: Fact, p: _Passage) -> str | None:
         keys = {stem(w) for _, _, w in words(name)}
         if keys & claim_keys or not keys - _TITLE_STEMS:
             continue
+        if name.lower() in fact.label.lower() or fact.label.lower() in name.lower():
+            continue  # "CO" of "CO 2", a part of the same name, is no other actor
         pb, pa = _neighbours(p.text, s, e)
         same_slot = (before and pb == before) or (after and pa == after)
         if same_slot or (speaker and _is_speaker(p.text, s, e)):

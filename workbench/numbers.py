@@ -113,8 +113,13 @@ class Quantity:
             object.__setattr__(self, "high", self.value)
 
     def consistent_with(self, other: Quantity) -> bool:
-        """Can both be true of the same thing? Their ranges overlap."""
-        return self.low <= other.high and other.low <= self.high
+        """Can both be true of the same thing? Their ranges overlap, or a whole number is
+        the other rounded ("97%" of "97.1%"; not "100,000" of "115,000")."""
+        if self.low <= other.high and other.low <= self.high:
+            return True
+        exact = self.low == self.high and other.low == other.high
+        return (exact and self.value.is_integer() != other.value.is_integer()
+                and round(self.value) == round(other.value))
 
 
 def words_to_number(text: str) -> float | None:
