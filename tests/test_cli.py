@@ -3,8 +3,6 @@ import json
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.cli import corpus as _corpus  # noqa: F401
-from workbench.cli import verdicts as _verdicts  # noqa: F401
 from workbench.storage import connect, review
 
 

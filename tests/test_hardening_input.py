@@ -27,8 +27,6 @@ from click.testing import CliRunner
 
 from workbench import ingestion, keymap, reports
 from workbench.cli import cli
-from workbench.cli import corpus as _corpus  # noqa: F401  (registers commands)
-from workbench.cli import reports as _reports  # noqa: F401
 from workbench.storage import connect
 
 # The module, not the function ``workbench.reports`` re-exports under the same name.

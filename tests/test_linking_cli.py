@@ -8,8 +8,6 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.cli import corpus as _corpus  # noqa: F401  (registers commands)
-from workbench.cli import linking as _linking  # noqa: F401
 from workbench.storage import connect, corpus, suggestions
 
 

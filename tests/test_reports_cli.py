@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.cli import reports as _reports  # noqa: F401  (registers the commands)
 from workbench.storage import connect, corpus, review
 
 

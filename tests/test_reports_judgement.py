@@ -34,7 +34,7 @@ def render(db, fmt: str) -> str:
 
 
 def test_markdown_and_html_show_the_judgement_and_the_missing_evidence(judged):
-    db, cid = judged
+    db, _ = judged
     for fmt in ("md", "html"):
         out = render(db, fmt)
         assert "not found in any evidence: 20 billion dollars · signed · nuclear energy deal" in out

@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.cli import (
-    cli,
-    optional,  # noqa: F401  (registers review)
-)
+from workbench.cli import cli
 from workbench.cli import review as review_cli
 from workbench.cli.review import login_name
 from workbench.storage import connect, corpus

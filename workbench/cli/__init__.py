@@ -1,7 +1,8 @@
 """The ``workbench`` command: a thin layer over the core modules.
 
 A bare ``workbench`` opens the review TUI; subcommands live in one module per
-concern (corpus, linking, review, reports) and register themselves here.
+concern (corpus, linking, review, reports, ...), each registering its commands on
+``cli``; all of them are imported at the bottom of this module.
 """
 
 from __future__ import annotations
@@ -18,14 +19,6 @@ from ..textsafety import one_line
 
 class WorkbenchGroup(DefaultGroup):
     """Turns our errors into one plain line and a non-zero exit."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        # DefaultGroup only falls back to the default command when there are no
-        # arguments at all; `workbench --db X` (options only) should open it too.
-        rest = super().parse_args(ctx, args)
-        if not ctx._protected_args and not ctx.args and not ctx.resilient_parsing:
-            ctx._protected_args = [self.default_cmd_name]
-        return rest
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         # Messages quote file names, ids and stored text: one_line shows any control
@@ -46,7 +39,7 @@ class WorkbenchGroup(DefaultGroup):
             ctx.exit(getattr(exc, "exit_code", 130))
 
 
-@click.group(cls=WorkbenchGroup, default="review", default_if_no_args=True)
+@click.group(cls=WorkbenchGroup, default="review", default_if_no_args=True, invoke_without_command=True)
 @click.option(
     "--db", "db_path", metavar="PATH", envvar="WORKBENCH_DB",
     help="Database file (default: db/workbench.db; or set WORKBENCH_DB).",
@@ -64,14 +57,18 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db_path"] = db_path
+    if ctx.invoked_subcommand is None:
+        # Only options (`workbench --db case.db`): the default command, as with no arguments.
+        ctx.invoke(cli.get_command(ctx, "review"))
 
 
 def main() -> None:
-    from . import corpus as _corpus  # noqa: F401  (registers commands)
-    from . import optional  # noqa: F401
-
     try:
         cli(prog_name="workbench")
     except KeyboardInterrupt as exc:
         click.echo("interrupted", err=True)
         sys.exit(getattr(exc, "exit_code", 130))
+
+
+# The command modules register their commands on `cli` (they import it, so they come last).
+from . import clusters, corpus, linking, reports, review, verdicts  # noqa: E402, F401
