@@ -397,3 +397,17 @@ def test_subscripts_and_parts_of_a_name():
     j = stance("CO2 is the main driver of the warming, the report said.",
                "CO is the main driver of the warming, the report said.")
     assert "actor-mismatch" not in j.flags
+
+
+def test_a_synonym_counts_as_shared_content():
+    # Few words in common, but "backs"/"supports" and "stance"/"position" say the same.
+    j = stance("China backs Russia's stance on security.", "China supports Russia's position on security.")
+    assert j.stance == "supports"
+
+
+def test_a_denial_in_the_claim_must_be_stated():
+    claim = "Moscow has denied demanding that Ukraine would never be able to join NATO."
+    j = stance(claim, "Russia has called on NATO to ban Ukraine from joining the alliance.")
+    assert j.stance != "supports"
+    # "able" is no action word: the demand and the join are what the passage must state.
+    assert "able" not in {f.label for f in claim_facts(claim) if f.kind == "action"}

@@ -45,7 +45,7 @@ ATTRIBUTION = frozenset(
 FILLER = frozenset(
     """reportedly also well including include includes included various several many much worth
     amid despite however further other another new first last latest recent recently already
-    following ahead""".split()
+    following ahead able""".split()
 )
 #: Negation words are the claim's polarity, checked as such, not something that happened.
 NEGATIONS = frozenset(

@@ -125,7 +125,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|without|n't|cannot
 #: that passage states only the words the claim denies.
 _POLARITY = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|nobody|without|cannot|n't)\b|n't\b",
                        re.IGNORECASE)
-#: Verbs that deny or exclude: "ban Ukraine from joining" says "never able to join".
+#: Verbs that deny or exclude: "ban Ukraine from joining" says "never able to join". One in
+#: the claim must be in the passage too: "denied demanding" is not stated by "demanded".
 _NEGATIVE_VERBS = frozenset(stem(w) for w in """deny denies denied refuse refused reject rejected ban banned
                             bar barred prohibit prohibited exclude excluded rule fail failed lack decline
                             declined dismiss dismissed""".split())
@@ -217,8 +218,9 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     facts = claim_facts(claim)
     p = _passage(passage)
     c = _passage(claim)
-    overlap = len(c.keys & p.keys) / len(c.keys) if c.keys else 0.0
     expanded = _expanded(p.keys)
+    # A synonym from the news lexicon is shared content too ("backs" / "supports").
+    overlap = len(c.keys & expanded) / len(c.keys) if c.keys else 0.0
     checks: list[FactCheck] = []
     flags: list[str] = []
     action_words = action_hits = 0
@@ -247,7 +249,8 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     if flags:
         verdict = "contradicts"
     elif (not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it
-          and (not c.negative or p.negative) and _predicate_stated(claim, expanded)):
+          and (not c.negative or p.negative) and _predicate_stated(claim, expanded)
+          and c.keys & _NEGATIVE_VERBS <= expanded):
         verdict = "supports"
     else:
         verdict = "related"
