@@ -41,11 +41,19 @@ class IngestReport:
     passages: int = 0
     claims: int = 0
     errors: list[str] = field(default_factory=list)
+    versions: int = 0       # of the documents added, how many are a page's new version
+    changed: int = 0        # claims and links whose sentence changed in a new version
+    gone: int = 0           # ... or is no longer there
 
     def summary(self) -> str:
+        versions = ""
+        if self.versions:
+            versions = (f", {self.versions} new versions of pages already stored"
+                        f" ({self.changed} claims or links changed, {self.gone} gone: see `workbench stale`)")
         return (
             f"{self.added} documents added, {self.skipped} skipped (already stored), "
             f"{self.passages} passages, {self.claims} claims"
+            + versions
             + (f", {len(self.errors)} errors" if self.errors else "")
         )
 
@@ -150,6 +158,12 @@ def parse_markdown(path: Path, text: str) -> RawDocument:
 
 
 def parse_html(path: Path, text: str) -> RawDocument:
+    return extract_html(str(path), path.name, text)
+
+
+def extract_html(label: str, name: str, text: str) -> RawDocument:
+    """The article in ``text`` (HTML) as a document called ``name``; errors name ``label``."""
+    path = label
     try:
         import trafilatura  # slow to import; only HTML needs it
 
@@ -176,7 +190,7 @@ def parse_html(path: Path, text: str) -> RawDocument:
         return str(value) if value else None
 
     return RawDocument(
-        name=path.name, text=body, title=meta("title"), source=meta("sitename"),
+        name=name, text=body, title=meta("title"), source=meta("sitename"),
         url=meta("url"), published=meta("date"),
     )
 
@@ -416,3 +430,152 @@ def _size(path: Path) -> int:
 def total_size(paths: Iterable[str | Path]) -> int:
     files, _ = discover(paths)
     return sum(_size(p) for p in files)
+
+
+# --- pages from the web (issue #15) -------------------------------------------------
+
+#: Pages fetched at once: fetching waits on the network, so a few threads keep
+#: the writer busy; extraction in those threads overlaps with the writes too.
+FETCH_THREADS = 4
+
+
+def is_url(arg: str) -> bool:
+    """Whether a command-line argument names a URL (any scheme, so file:// is refused by name)."""
+    return re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", arg) is not None
+
+
+def read_url_list(path: str | Path) -> list[str]:
+    """The URLs of a file, one a line; blank lines and ``#`` comments skipped."""
+    text = read_text(Path(path), MAX_URL_LIST_BYTES)
+    urls = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            urls.append(line)
+    if not urls:
+        raise InputError(f"{path}: no URLs in the file")
+    return urls
+
+
+MAX_URL_LIST_BYTES = 10 * MB
+
+
+def page_document(page) -> RawDocument:
+    """The article of a fetched page, named and located by its final URL."""
+    final = page.final.url
+    if page.content_type == "text/plain":
+        if not page.text.strip():
+            raise InputError(f"{page.requested_url}: empty page")
+        doc = RawDocument(name=final, text=page.text, title=guess_title(page.text[:20_000].splitlines()))
+    else:
+        doc = extract_html(page.requested_url, final, page.text)
+    from urllib.parse import urlsplit
+
+    return replace(doc, url=final, source=doc.source or urlsplit(final).hostname)
+
+
+def _fetch_and_extract(url: str, limits) -> tuple:
+    from .web import fetch
+
+    page = fetch.fetch(url, limits)
+    try:
+        return page, page_document(page), None
+    except InputError as exc:  # the response is archived even when no article came out of it
+        return page, None, exc
+
+
+def ingest_urls(
+    db: Database,
+    urls: Iterable[str],
+    *,
+    limits=None,
+    on_progress: Callable[[int], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    threads: int = FETCH_THREADS,
+) -> IngestReport:
+    """Fetch, archive and store every URL; a failed URL is one error, the rest still go in.
+
+    Each response (redirects included) goes into a WARC file in ``archive/``
+    beside the database; a page whose text changed since it was last fetched
+    becomes a new version, its claims and links re-anchored (``web.anchoring``).
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .storage.connection import database_file
+    from .web import archive, fetch
+
+    limits = limits or fetch.Limits()
+    report = IngestReport()
+    urls = list(urls)
+
+    def fail(message: str) -> None:
+        report.errors.append(message)
+        if on_error:
+            on_error(message)
+
+    location = database_file(db)
+    if location is None:
+        raise InputError("fetching URLs needs a database file (the archive goes beside it)")
+    warc = archive.Archive(archive.archive_folder(location))
+    sharer = LockSharer()
+    pool = ThreadPoolExecutor(max_workers=max(1, threads))
+    pending: deque = deque()
+    todo = iter(urls)
+    try:
+        with bulk_load(db):
+            while True:
+                # A bounded window of fetches ahead of the writer: memory stays a few pages.
+                while len(pending) < threads * 2 and (url := next(todo, None)) is not None:
+                    pending.append((url, pool.submit(_fetch_and_extract, url, limits)))
+                if not pending:
+                    break
+                url, future = pending.popleft()
+                try:
+                    page, doc, problem = future.result()
+                except InputError as exc:
+                    fail(str(exc))
+                except Exception as exc:  # a bug or an odd library error: this URL only
+                    fail(f"{url}: fetch failed ({type(exc).__name__}: {exc})")
+                else:
+                    records = [warc.write(r) for r in page.responses]
+                    if problem is not None:
+                        fail(str(problem))
+                    else:
+                        final = records[-1]
+                        web = corpus.WebSource(
+                            fetched_url=url, fetched_at=page.final.fetched_at,
+                            http_status=page.final.status, warc_file=final.file,
+                            warc_offset=final.offset, warc_record_id=final.record_id)
+                        _store_version(db, doc, web, report)
+                        sharer.after_commit()
+                if on_progress:
+                    on_progress(1)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        warc.close()
+    return report
+
+
+def _store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:
+    """Store a fetched page: new, unchanged (skipped) or the next version of a stored one."""
+    from .storage.connection import write
+    from .web import anchoring
+
+    digest = content_hash(doc.text)
+    with write(db):
+        previous = corpus.current_version(db, doc.url)
+        result = None
+        if previous is None or previous.content_hash != digest:
+            result = corpus.add_document(db, doc, digest, split_passages(doc.text), web=web, previous=previous)
+        if result is None:
+            report.skipped += 1
+            return
+        report.added += 1
+        report.passages += result[1]
+        report.claims += result[2]
+        if previous is not None:
+            outcome = anchoring.reanchor(db, previous.id, result[0])
+            report.versions += 1
+            report.changed += outcome.changed
+            report.gone += outcome.gone

@@ -19,12 +19,19 @@ PROGRESS_MIN_BYTES = 2_000_000  # about a second of work: below that a bar only 
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--urls", "url_file", metavar="FILE", type=click.Path(),
+              help="A file of URLs to fetch, one a line (# starts a comment).")
+@click.option("--allow-private", is_flag=True,
+              help="Fetch from loopback, private and link-local addresses too (refused by default).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=20.0, show_default=True,
+              metavar="SECONDS", help="Seconds to connect and between reads, per URL.")
 @click.option("--no-link", is_flag=True,
               help="Skip finding and judging evidence for the new claims (run `workbench suggest` later).")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], no_link: bool) -> None:
-    """Add documents (.txt, .md, .html, .jsonl; folders recursively).
+def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, allow_private: bool,
+           timeout: float, no_link: bool) -> None:
+    """Add documents (.txt, .md, .html, .jsonl; folders recursively) and web pages (URLs).
 
     Re-ingesting the same content changes nothing. Bad files are reported one
     line each and the rest still go in; the exit status is non-zero if any
@@ -32,12 +39,33 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_link: bool) -> None:
     judged (suggested verdict, disagreement flags), so the review screen and the
     `flagged` filter are up to date; `--no-link` skips that on a huge corpus.
 
+    A URL is fetched (http and https only; at most 20 MB, 5 redirects; HTML or
+    plain text), its article extracted, and the raw response kept in a WARC file
+    in archive/ beside the database. Addresses on this machine or a private
+    network are refused unless --allow-private. A page whose text changed since
+    it was last fetched is added as a new version; claims and links on the old
+    version move to the same sentence in the new one (`workbench stale` lists
+    those whose sentence changed or went).
+
     \b
     Example:
       workbench ingest seeds/ more-articles/feed.jsonl
+      workbench ingest https://example.org/news/article.html --urls reading-list.txt
     """
+    urls = [p for p in paths if ingestion.is_url(p)]
+    files = [p for p in paths if not ingestion.is_url(p)]
+    if url_file is not None:
+        urls += ingestion.read_url_list(url_file)
+    if not files and not urls:
+        raise click.UsageError("give files, folders or URLs to ingest (or --urls FILE)")
     db = open_db(ctx)
-    report = run_ingest(db, paths)
+    report = run_ingest(db, files) if files else ingestion.IngestReport()
+    if urls:
+        from ..web.fetch import Limits
+
+        limits = Limits(timeout=timeout, total=max(timeout * 3, 60.0), allow_private=allow_private)
+        web_report = run_url_ingest(db, urls, limits)
+        report = _combined(report, web_report)
     click.echo(report.summary())
     if not no_link and (stale := suggesting.stale_claims(db)):
         counts = refresh_with_progress(db, stale)
@@ -48,16 +76,57 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], no_link: bool) -> None:
         ctx.exit(1 if report.added or report.skipped else 2)
 
 
-def run_ingest(db, paths) -> ingestion.IngestReport:
-    def error(message: str) -> None:
-        # File names and JSONL contents are untrusted: controls shown, never sent to the terminal.
-        click.echo(f"error: {one_line(message)}", err=True)
+def _error(message: str) -> None:
+    # File names, URLs and JSONL contents are untrusted: controls shown, never sent to the terminal.
+    click.echo(f"error: {one_line(message)}", err=True)
 
+
+def run_ingest(db, paths) -> ingestion.IngestReport:
     total = ingestion.total_size(paths)
     if total >= PROGRESS_MIN_BYTES and sys.stderr.isatty():
         with click.progressbar(length=total, label="Ingesting", file=sys.stderr) as bar:
-            return ingestion.ingest_paths(db, paths, on_progress=bar.update, on_error=error)
-    return ingestion.ingest_paths(db, paths, on_error=error)
+            return ingestion.ingest_paths(db, paths, on_progress=bar.update, on_error=_error)
+    return ingestion.ingest_paths(db, paths, on_error=_error)
+
+
+def run_url_ingest(db, urls: list[str], limits) -> ingestion.IngestReport:
+    if len(urls) > 1 and sys.stderr.isatty():
+        with click.progressbar(length=len(urls), label="Fetching", file=sys.stderr) as bar:
+            return ingestion.ingest_urls(db, urls, limits=limits, on_progress=bar.update, on_error=_error)
+    return ingestion.ingest_urls(db, urls, limits=limits, on_error=_error)
+
+
+def _combined(a: ingestion.IngestReport, b: ingestion.IngestReport) -> ingestion.IngestReport:
+    return ingestion.IngestReport(
+        added=a.added + b.added, skipped=a.skipped + b.skipped, passages=a.passages + b.passages,
+        claims=a.claims + b.claims, errors=a.errors + b.errors, versions=b.versions,
+        changed=b.changed, gone=b.gone)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of change objects.")
+@click.pass_context
+def stale(ctx: click.Context, as_json: bool) -> None:
+    """Claims and evidence links whose sentence changed or went in a newer version of its page."""
+    rows = corpus.changes(open_db(ctx, readonly=True))
+    if as_json:
+        click.echo("[" + ",".join("\n  " + _json({
+            "claim_id": c.claim_id, "kind": c.kind, "state": c.state, "claim": c.claim_text,
+            "old_text": c.old_text, "new_text": c.new_text, "old_passage_id": c.old_passage_id,
+            "new_passage_id": c.new_passage_id, "old_document_id": c.old_document_id,
+            "new_document_id": c.new_document_id, "url": c.url, "old_version": c.old_version,
+            "new_version": c.new_version, "similarity": c.similarity, "at": c.at,
+        }) for c in rows) + ("\n" if rows else "") + "]")
+        return
+    if not rows:
+        click.echo("no evidence changed since it was linked")
+        return
+    for c in rows:
+        what = "evidence" if c.kind == "link" else "claim sentence"
+        click.echo(f"claim {c.claim_id}: {what} {c.state} in v{c.new_version} of {one_line(c.url or '?')}")
+        click.echo(f"    was: {one_line(' '.join(c.old_text.split()))}")
+        if c.new_text is not None:
+            click.echo(f"    now: {one_line(' '.join(c.new_text.split()))}")
 
 
 @cli.command()

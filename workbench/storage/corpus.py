@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -40,24 +41,63 @@ def document_exists(db: Database, content_hash: str) -> bool:
     return row is not None
 
 
+@dataclass(frozen=True)
+class WebSource:
+    """Where and when a document was fetched, and where its raw response is archived."""
+
+    fetched_url: str            # as asked, before redirects (the document's url is the final one)
+    fetched_at: str
+    http_status: int
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Version:
+    """The current (not superseded) version of a fetched page."""
+
+    id: int
+    version: int
+    content_hash: str
+
+
+def current_version(db: Database, url: str) -> Version | None:
+    """The newest stored version of the page fetched at ``url`` (its final URL)."""
+    row = db.execute(
+        "SELECT id, version, content_hash FROM documents WHERE url = ? AND fetched_at IS NOT NULL"
+        " AND superseded_by IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
+    return Version(*row) if row else None
+
+
 def add_document(
-    db: Database, doc: RawDocument, content_hash: str, passages: Iterable[PassageDraft]
+    db: Database, doc: RawDocument, content_hash: str, passages: Iterable[PassageDraft],
+    *, web: WebSource | None = None, previous: Version | None = None,
 ) -> tuple[int, int, int] | None:
     """Store one document with its passages and claims in one transaction.
 
     Returns ``(document_id, passages, claims)``, or ``None`` when a document
     with the same content is already stored. ``passages`` may be a generator:
     it is consumed in batches so a huge document never sits in memory twice.
+    ``web`` records a fetched page's provenance; ``previous`` makes the document
+    the next version of that one, which is kept and marked superseded.
     """
     with write(db):
         if document_exists(db, content_hash):
             return None
+        w = web or WebSource("", "", 0)
         cur = db.execute(
-            "INSERT INTO documents (name, title, source, url, published, content_hash, text, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [doc.name, doc.title, doc.source, doc.url, doc.published, content_hash, doc.text, now()],
+            "INSERT INTO documents (name, title, source, url, published, content_hash, text, ingested_at,"
+            " fetched_url, fetched_at, http_status, warc_file, warc_offset, warc_record_id, version,"
+            " previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc.name, doc.title, doc.source, doc.url, doc.published, content_hash, doc.text, now(),
+             w.fetched_url or None, w.fetched_at or None, w.http_status or None, w.warc_file,
+             w.warc_offset, w.warc_record_id, previous.version + 1 if previous else 1,
+             previous.id if previous else None],
         )
         document_id = cur.lastrowid
+        if previous is not None:
+            db.execute("UPDATE documents SET superseded_by = ? WHERE id = ?", [document_id, previous.id])
         # We hold the write lock (BEGIN IMMEDIATE), so ids picked here stay ours.
         next_passage = db.execute("SELECT coalesce(max(id), 0) + 1 FROM passages").fetchone()[0]
         n_passages = n_claims = 0
@@ -305,3 +345,106 @@ def stats(db: Database) -> dict[str, int]:
         "unsupported": counts.get("unsupported", 0),
         "links": one("SELECT count(*) FROM evidence_links"),
     }
+
+
+# --- versions: moving claims and links to a page's new version ----------------------
+
+def passages_of(db: Database, document_id: int) -> list[Passage]:
+    rows = db.execute(
+        'SELECT id, document_id, ordinal, paragraph, start, "end", text FROM passages'
+        " WHERE document_id = ? ORDER BY ordinal", [document_id])
+    return [Passage(*row) for row in rows]
+
+
+def claims_of(db: Database, document_id: int) -> list[tuple[int, int | None, str, int | None, int | None, str]]:
+    """(id, passage_id, text, start, end, origin) of every claim on ``document_id``."""
+    return db.execute(
+        'SELECT id, passage_id, text, start, "end", origin FROM claims WHERE document_id = ? ORDER BY id',
+        [document_id]).fetchall()
+
+
+def links_into(db: Database, document_id: int) -> list[tuple[int, int]]:
+    """(claim_id, passage_id) of every evidence link to a passage of ``document_id``."""
+    return db.execute(
+        "SELECT l.claim_id, l.passage_id FROM evidence_links l JOIN passages p ON p.id = l.passage_id"
+        " WHERE p.document_id = ? ORDER BY l.claim_id, l.passage_id", [document_id]).fetchall()
+
+
+def move_claim(db: Database, claim_id: int, passage: Passage, text: str, start: int, end: int) -> None:
+    """Put ``claim_id`` on ``passage`` of a new version, in place of the claim freshly
+    extracted there (the reviewer's verdict, links and history stay with the old id)."""
+    db.execute("DELETE FROM claims WHERE passage_id = ? AND origin = 'extracted' AND id != ?",
+               [passage.id, claim_id])
+    db.execute('UPDATE claims SET document_id = ?, passage_id = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
+               [passage.document_id, passage.id, text, start, end, claim_id])
+
+
+def move_link(db: Database, claim_id: int, old_passage_id: int, new_passage_id: int) -> None:
+    if db.execute("SELECT 1 FROM evidence_links WHERE claim_id = ? AND passage_id = ?",
+                  [claim_id, new_passage_id]).fetchone():
+        db.execute("DELETE FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, old_passage_id])
+    else:
+        db.execute("UPDATE evidence_links SET passage_id = ? WHERE claim_id = ? AND passage_id = ?",
+                   [new_passage_id, claim_id, old_passage_id])
+
+
+def record_change(db: Database, *, kind: str, claim_id: int, old_document_id: int, new_document_id: int,
+                  old_passage_id: int | None, new_passage_id: int | None, state: str, old_text: str,
+                  new_text: str | None, similarity: float | None) -> None:
+    db.execute(
+        "INSERT INTO evidence_changes (kind, claim_id, old_document_id, new_document_id, old_passage_id,"
+        " new_passage_id, state, old_text, new_text, similarity, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [kind, claim_id, old_document_id, new_document_id, old_passage_id, new_passage_id, state, old_text,
+         new_text, similarity, now()])
+
+
+def retire_passages(db: Database, document_id: int) -> None:
+    """Take a superseded version's passages out of search (they stay stored, and linked)."""
+    db.execute(
+        "INSERT INTO passages_fts (passages_fts, rowid, text)"
+        " SELECT 'delete', id, text FROM passages WHERE document_id = ?", [document_id])
+
+
+@dataclass(frozen=True)
+class Change:
+    """A claim or evidence link whose sentence changed or went in a newer version."""
+
+    id: int
+    kind: str                  # "link" | "claim"
+    claim_id: int
+    claim_text: str
+    state: str                 # "changed" | "gone"
+    old_text: str
+    new_text: str | None
+    old_passage_id: int | None
+    new_passage_id: int | None
+    old_document_id: int
+    new_document_id: int
+    url: str | None
+    old_version: int
+    new_version: int
+    similarity: float | None
+    at: str
+
+
+def changes(db: Database, *, claim_id: int | None = None) -> list[Change]:
+    """Every recorded change, newest first (``claim_id``: that claim's only)."""
+    where = "WHERE e.claim_id = ?" if claim_id is not None else ""
+    rows = db.execute(
+        "SELECT e.id, e.kind, e.claim_id, c.text, e.state, e.old_text, e.new_text, e.old_passage_id,"
+        " e.new_passage_id, e.old_document_id, e.new_document_id, nd.url, od.version, nd.version,"
+        " e.similarity, e.at FROM evidence_changes e JOIN claims c ON c.id = e.claim_id"
+        " JOIN documents od ON od.id = e.old_document_id JOIN documents nd ON nd.id = e.new_document_id"
+        f" {where} ORDER BY e.id DESC", [claim_id] if claim_id is not None else [])
+    return [Change(*row) for row in rows]
+
+
+def web_source(db: Database, document_id: int) -> dict | None:
+    """A fetched document's provenance (url, fetched_url, fetched_at, http_status, content_hash,
+    warc_file, warc_offset, warc_record_id, version, previous_id, superseded_by), or None."""
+    cur = db.execute(
+        "SELECT url, fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,"
+        " warc_record_id, version, previous_id, superseded_by FROM documents"
+        " WHERE id = ? AND fetched_at IS NOT NULL", [document_id])
+    row = cur.fetchone()
+    return dict(zip([d[0] for d in cur.description], row)) if row else None

@@ -200,6 +200,45 @@ def m003_clusters(db: Database) -> None:
     )
 
 
+@migration
+def m004_web_sources(db: Database) -> None:
+    """Sources from the web (issue #15): where and when a page was fetched, where its raw
+    response is archived (WARC file, record offset and id), and versions of a page:
+    a changed page is a new document, the old one kept and marked superseded. Evidence
+    re-anchored from an old version to a new one is recorded when its sentence changed
+    or went (``workbench stale``)."""
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN fetched_url TEXT;  -- as asked, before redirects
+        ALTER TABLE documents ADD COLUMN fetched_at TEXT;
+        ALTER TABLE documents ADD COLUMN http_status INTEGER;
+        ALTER TABLE documents ADD COLUMN warc_file TEXT;    -- name inside archive/ beside the database
+        ALTER TABLE documents ADD COLUMN warc_offset INTEGER;
+        ALTER TABLE documents ADD COLUMN warc_record_id TEXT;
+        ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE documents ADD COLUMN previous_id INTEGER REFERENCES documents(id);
+        ALTER TABLE documents ADD COLUMN superseded_by INTEGER REFERENCES documents(id);
+        CREATE INDEX documents_url ON documents(url);
+        -- A claim or evidence link whose sentence changed or went in a new version.
+        CREATE TABLE evidence_changes (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('link', 'claim')),
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            old_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            new_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            old_passage_id INTEGER REFERENCES passages(id) ON DELETE SET NULL,
+            new_passage_id INTEGER REFERENCES passages(id) ON DELETE SET NULL,
+            state TEXT NOT NULL CHECK (state IN ('changed', 'gone')),
+            old_text TEXT NOT NULL,
+            new_text TEXT,
+            similarity REAL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX evidence_changes_claim ON evidence_changes(claim_id);
+        """
+    )
+
+
 def known_versions() -> int:
     return len(KNOWN)
 
