@@ -239,3 +239,83 @@ def test_stale_with_nothing_changed(tmp_path, site):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "w.db"), "stale"])
     assert result.exit_code == 0 and "no evidence changed" in result.output
     assert CliRunner().invoke(cli, ["--db", str(tmp_path / "w.db"), "stale", "--json"]).output.strip() == "[]"
+
+
+def test_changed_evidence_is_flagged_until_seen(tmp_path, site):
+    db_path = tmp_path / "w.db"
+    run(db_path, "--allow-private", site.url("/news/troops"), site.url("/other"))
+    db = connect(db_path)
+    wheat = db.execute("SELECT id FROM claims WHERE text LIKE 'Wheat futures%'").fetchone()[0]
+    troops = db.execute("SELECT id FROM documents WHERE url = ?", [site.url("/news/troops")]).fetchone()[0]
+    set_link(db, wheat, _passage(db, troops, EDIT_BEFORE), "supports")
+    assert wheat not in [c.id for c in corpus.list_claims(db, status="flagged")]
+    db.close()
+    site.pages["/news/troops"] = Reply(body=V2)
+    run(db_path, "--allow-private", site.url("/news/troops"))
+    db = connect(db_path)
+    assert wheat in [c.id for c in corpus.list_claims(db, status="flagged")]
+    assert [c.state for c in corpus.changes(db, claim_id=wheat)] == ["changed"]
+    assert corpus.mark_changes_seen(db, wheat) == 1
+    assert wheat not in [c.id for c in corpus.list_claims(db, status="flagged")]
+    assert corpus.changes(db, claim_id=wheat) == [] and len(corpus.changes(db, claim_id=wheat, seen=True)) == 1
+    db.close()
+
+
+def test_a_hand_written_claim_keeps_its_part_of_the_sentence(tmp_path, site):
+    db_path = tmp_path / "w.db"
+    run(db_path, "--allow-private", site.url("/news/troops"))
+    db = connect(db_path)
+    troops = db.execute("SELECT id FROM documents").fetchone()[0]
+    passage = corpus.get_passage(db, _passage(db, troops, EDIT_BEFORE))
+    part = "denied that any fighting took place"
+    at = passage.start + passage.text.index(part)
+    claim = corpus.add_claim(db, troops, part, passage_id=passage.id, start=at, end=at + len(part))
+    db.close()
+    site.pages["/news/troops"] = Reply(body=V2)
+    run(db_path, "--allow-private", site.url("/news/troops"))
+    db = connect(db_path)
+    moved = corpus.get_claim(db, claim)
+    assert moved.document_id != troops and moved.text == part
+    new_text = corpus.document_text(db, moved.document_id)
+    # The part was edited ("any heavy fighting"): its span is found again, fuzzily, in the new sentence.
+    assert new_text[moved.start:moved.end].startswith("denied that any") and "took place" in new_text[moved.start:moved.end]
+    db.close()
+
+
+def test_finder_prefers_exact_then_nearest_then_similar():
+    from workbench.models import Passage
+    from workbench.web.anchoring import Finder
+
+    ps = [Passage(i + 1, 9, i, i, 0, 0, t) for i, t in enumerate(
+        ["Same line here.", "Something else entirely, about grain.", "Same line here.",
+         "The mayor said 12 bridges were closed on Friday."])]
+    finder = Finder(ps)
+    assert finder.find("Same line here.", ordinal=3).passage.id == 3  # the nearer of two copies
+    edited = finder.find("The mayor said 14 bridges were closed on Friday.")
+    assert edited.passage.id == 4 and 90 < edited.similarity < 100 and not edited.exact
+    assert finder.find("A sentence that is nowhere in the new version of the page.") is None
+
+
+def test_the_archive_reads_without_warcio_too(tmp_path, site):
+    """A second reader: plain gzip members, each a WARC/1.1 record whose Content-Length is exact."""
+    import gzip
+    import zlib
+
+    run(tmp_path / "w.db", "--allow-private", site.url("/moved"))
+    (warc,) = (tmp_path / "archive").iterdir()
+    data = warc.read_bytes()
+    records = []
+    while data:
+        member = zlib.decompressobj(31)
+        record = member.decompress(data)
+        data = member.unused_data
+        head, _, rest = record.partition(b"\r\n\r\n")
+        lines = head.decode().split("\r\n")
+        assert lines[0] == "WARC/1.1"
+        fields = dict(line.split(": ", 1) for line in lines[1:])
+        length = int(fields["Content-Length"])
+        assert rest[length:] == b"\r\n\r\n"  # block then the record's closing CRLF CRLF
+        records.append((fields["WARC-Type"], fields.get("WARC-Target-URI")))
+    assert records[0][0] == "warcinfo"
+    assert ("response", site.url("/news/troops")) in records and ("request", site.url("/moved")) in records
+    assert gzip.decompress(warc.read_bytes()).count(b"WARC/1.1\r\n") == len(records)

@@ -227,8 +227,12 @@ def get_claim(db: Database, claim_id: int) -> Claim | None:
     return _claim(row) if row else None
 
 
-#: A claim is "flagged" when a stored linker candidate carries a disagreement flag.
-FLAGGED_SQL = "EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
+#: A claim is "flagged" when a stored linker candidate carries a disagreement flag, or
+#: when its sentence or a linked passage changed or went in a newer version of its page.
+FLAGGED_SQL = (
+    "(EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
+    " OR EXISTS (SELECT 1 FROM evidence_changes e WHERE e.claim_id = c.id AND e.seen_at IS NULL))"
+)
 
 
 def filter_sql(status: str | None, search: str | None, document_id: int | None) -> tuple[str, list]:
@@ -427,9 +431,12 @@ class Change:
     at: str
 
 
-def changes(db: Database, *, claim_id: int | None = None) -> list[Change]:
-    """Every recorded change, newest first (``claim_id``: that claim's only)."""
-    where = "WHERE e.claim_id = ?" if claim_id is not None else ""
+def changes(db: Database, *, claim_id: int | None = None, seen: bool = False) -> list[Change]:
+    """Recorded changes not yet seen by a reviewer, newest first (``claim_id``: that
+    claim's only; ``seen=True``: the seen ones too)."""
+    where = " AND ".join(
+        (["e.claim_id = ?"] if claim_id is not None else []) + ([] if seen else ["e.seen_at IS NULL"]))
+    where = f"WHERE {where}" if where else ""
     rows = db.execute(
         "SELECT e.id, e.kind, e.claim_id, c.text, e.state, e.old_text, e.new_text, e.old_passage_id,"
         " e.new_passage_id, e.old_document_id, e.new_document_id, nd.url, od.version, nd.version,"
@@ -448,3 +455,11 @@ def web_source(db: Database, document_id: int) -> dict | None:
         " WHERE id = ? AND fetched_at IS NOT NULL", [document_id])
     row = cur.fetchone()
     return dict(zip([d[0] for d in cur.description], row)) if row else None
+
+
+def mark_changes_seen(db: Database, claim_id: int) -> int:
+    """A reviewer has looked at ``claim_id``'s changed evidence: it leaves ``stale`` and
+    the flagged filter (the record stays). Returns how many changes were marked."""
+    with write(db):
+        return db.execute("UPDATE evidence_changes SET seen_at = ? WHERE claim_id = ? AND seen_at IS NULL",
+                          [now(), claim_id]).rowcount

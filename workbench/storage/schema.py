@@ -232,7 +232,8 @@ def m004_web_sources(db: Database) -> None:
             old_text TEXT NOT NULL,
             new_text TEXT,
             similarity REAL,
-            at TEXT NOT NULL
+            at TEXT NOT NULL,
+            seen_at TEXT  -- set when a reviewer has looked at it: no longer stale or flagged
         );
         CREATE INDEX evidence_changes_claim ON evidence_changes(claim_id);
         """

@@ -11,6 +11,7 @@ as *gone* (the claim or link stays on the old version); both show in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -119,4 +120,14 @@ def _span(text: str, start: int | None, end: int | None, old: Passage, new: Pass
     found = fuzz.partial_ratio_alignment(part, new.text)
     if found is None:
         return new.start, new.end
-    return new.start + found.dest_start, new.start + found.dest_end
+    # The alignment is a window as long as the old part: an inserted word shifts its
+    # ends off the text. Re-fit both ends to word boundaries nearby, most similar wins.
+    bounds = [0, *(m.end() for m in re.finditer(r"\s+", new.text)), len(new.text)]
+    starts = sorted(bounds, key=lambda b: abs(b - found.dest_start))[:4]
+    ends = sorted(bounds, key=lambda b: abs(b - found.dest_end))[:4]
+    best = max(((fuzz.ratio(part, new.text[a:b].strip()), a, b) for a in starts for b in ends if b > a),
+               default=(0.0, found.dest_start, found.dest_end))
+    text = new.text[best[1]:best[2]]
+    a = best[1] + len(text) - len(text.lstrip())
+    b = best[2] - (len(text) - len(text.rstrip()))
+    return new.start + a, new.start + b

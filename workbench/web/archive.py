@@ -61,7 +61,7 @@ class Archive:
             except OSError as exc:
                 raise InputError(
                     f"{self.folder}: cannot write the web archive ({exc.strerror or exc})") from None
-            self._writer = WARCWriter(self._handle, gzip=True)
+            self._writer = WARCWriter(self._handle, gzip=True, warc_version="1.1")
             info = self._writer.create_warcinfo_record(
                 self.path.name, {"software": "workbench", "format": "WARC File Format 1.1"})
             self._writer.write_record(info)
