@@ -547,7 +547,7 @@ def ingest_urls(
                             fetched_url=url, fetched_at=page.final.fetched_at,
                             http_status=page.final.status, warc_file=final.file,
                             warc_offset=final.offset, warc_record_id=final.record_id)
-                        _store_version(db, doc, web, report)
+                        store_version(db, doc, web, report)
                         sharer.after_commit()
                 if on_progress:
                     on_progress(1)
@@ -557,7 +557,7 @@ def ingest_urls(
     return report
 
 
-def _store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:
+def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:
     """Store a fetched page: new, unchanged (skipped) or the next version of a stored one."""
     from .storage.connection import write
     from .web import anchoring
