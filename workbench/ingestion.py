@@ -499,9 +499,6 @@ def ingest_urls(
     beside the database; a page whose text changed since it was last fetched
     becomes a new version, its claims and links re-anchored (``web.anchoring``).
     """
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     from .storage.connection import database_file
     from .web import archive, fetch
 
@@ -519,18 +516,10 @@ def ingest_urls(
         raise InputError("fetching URLs needs a database file (the archive goes beside it)")
     warc = archive.Archive(archive.archive_folder(location))
     sharer = LockSharer()
-    pool = ThreadPoolExecutor(max_workers=max(1, threads))
-    pending: deque = deque()
-    todo = iter(urls)
+    fetched = _fetch_ahead(urls, lambda url: _fetch_and_extract(url, limits), threads)
     try:
         with bulk_load(db):
-            while True:
-                # A bounded window of fetches ahead of the writer: memory stays a few pages.
-                while len(pending) < threads * 2 and (url := next(todo, None)) is not None:
-                    pending.append((url, pool.submit(_fetch_and_extract, url, limits)))
-                if not pending:
-                    break
-                url, future = pending.popleft()
+            for url, future in fetched:
                 try:
                     page, doc, problem = future.result()
                 except InputError as exc:
@@ -552,9 +541,53 @@ def ingest_urls(
                 if on_progress:
                     on_progress(1)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        fetched.close()
         warc.close()
     return report
+
+
+def _fetch_ahead(urls: list[str], work: Callable, threads: int) -> Iterator[tuple[str, object]]:
+    """(url, future of ``work(url)``) in order, with up to ``2 * threads`` fetches running ahead.
+
+    Daemon threads, not a ThreadPoolExecutor: its workers are joined at exit, so
+    Ctrl-C would wait for a slow server's timeout. Fetches not started are cancelled
+    when the caller stops early.
+    """
+    import queue
+    from collections import deque
+    from concurrent.futures import Future
+
+    jobs: queue.Queue = queue.Queue()
+
+    def worker() -> None:
+        while (job := jobs.get()) is not None:
+            url, future = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(work(url))
+                except BaseException as exc:
+                    future.set_exception(exc)
+
+    threads = max(1, threads)
+    for _ in range(threads):
+        threading.Thread(target=worker, name="workbench-fetch", daemon=True).start()
+    pending: deque = deque()
+    todo = iter(urls)
+    try:
+        while True:
+            # A bounded window ahead of the writer: memory stays a few pages.
+            while len(pending) < threads * 2 and (url := next(todo, None)) is not None:
+                future: Future = Future()
+                jobs.put((url, future))
+                pending.append((url, future))
+            if not pending:
+                return
+            yield pending.popleft()
+    finally:
+        for _, future in pending:
+            future.cancel()
+        for _ in range(threads):
+            jobs.put(None)
 
 
 def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:

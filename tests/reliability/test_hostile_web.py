@@ -165,3 +165,26 @@ def test_any_text_as_a_url_is_a_fetch_error_or_a_refusal_never_a_crash(text):
     url = "ftp://" + text if not text.startswith(("http://", "https://")) else text
     with pytest.raises(fetch.FetchError):
         fetch.fetch(url, fetch.Limits(timeout=0.1, total=0.5))
+
+
+def test_ctrl_c_while_a_server_is_slow_stops_at_once(tmp_path, site):
+    """The fetch threads do not hold the process until the slow server's timeout."""
+    import subprocess
+    import sys
+    import time
+
+    site.pages["/stall"] = Reply(body=PAGE, delay=60.0)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from workbench.cli import main; main()", "--db", str(tmp_path / "w.db"),
+         "ingest", "--no-link", "--allow-private", "--timeout", "50", site.url("/stall")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while "/stall" not in site.hits and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "/stall" in site.hits
+    started = time.monotonic()
+    proc.send_signal(2)  # SIGINT, as Ctrl-C
+    _out, err = proc.communicate(timeout=40)
+    assert time.monotonic() - started < 10  # not the 50 s timeout, nor the 60 s stall
+    assert proc.returncode == 130 and err.strip().splitlines()[-1] == "interrupted", err
+    assert "Traceback" not in err
