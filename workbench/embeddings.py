@@ -11,7 +11,9 @@ BM25 and the title (benchmarks/README.md).
 Nothing is downloaded: the files are found inside the installed package
 without importing it (its loader would try the network for the tokenizer, and
 its import configures the root logger). When the package is absent or its files
-are unreadable, ``get()`` returns None and the linker ranks lexically.
+are unreadable, ``get()`` returns None and the linker ranks lexically. Setting
+``WORKBENCH_EMBEDDINGS=off`` does the same with the package installed (the test
+suite runs once that way: what users without the extra get).
 
 Speed: texts are split into words the way the linker does, and each distinct
 word's summed token vector is cached, so a warm query costs dictionary lookups
@@ -23,6 +25,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import json
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -42,6 +45,8 @@ _tried = False
 
 def model_paths() -> tuple[Path, Path] | None:
     """Weights and tokenizer files inside the installed ``wordllama`` package, if present."""
+    if os.environ.get("WORKBENCH_EMBEDDINGS", "").lower() in ("off", "0", "no", "false"):
+        return None
     try:
         spec = importlib.util.find_spec("wordllama")
     except (ImportError, ValueError):

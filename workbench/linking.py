@@ -25,14 +25,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
-from sqlite_utils import Database
 
 from . import embeddings, judgement
 from .models import Candidate, LinkResult
 from .storage import search
+
+if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
+    from sqlite_utils import Database
 
 #: Linker scores at or above this read as a strong match in listings (the suggestion itself
 #: comes from the judgement, not from the score).

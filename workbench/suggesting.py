@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from . import linking
 from .storage import suggestions
+
+if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
+    from sqlite_utils import Database
 
 BATCH = 200  # claims per write transaction: short locks, few commits
 

@@ -7,13 +7,13 @@ concern (corpus, linking, review, reports, ...), each registering its commands o
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 
 import click
 from click_default_group import DefaultGroup
 
 from ..errors import WorkbenchError
+from ..storage import StorageError
 from ..textsafety import one_line
 
 
@@ -28,7 +28,7 @@ class WorkbenchGroup(DefaultGroup):
         except WorkbenchError as exc:
             click.echo(f"error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except sqlite3.Error as exc:
+        except StorageError as exc:
             click.echo(f"error: database problem: {one_line(str(exc))}", err=True)
             ctx.exit(2)
         except click.UsageError as exc:  # click quotes the bad argument as given

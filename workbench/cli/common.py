@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import getpass
+from typing import TYPE_CHECKING
 
 import click
-from sqlite_utils import Database
 
 from .. import locations
 from ..storage import connect
+
+if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
+    from sqlite_utils import Database
 
 
 def open_db(ctx: click.Context, *, readonly: bool = False) -> Database:

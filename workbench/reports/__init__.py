@@ -18,8 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..storage import export as q
@@ -29,6 +28,9 @@ from . import claimreview, csv_format, fever, html_format, json_format, markdown
 from .load import load
 from .model import Report, gather
 from .writer import atomic_write, database_side_files
+
+if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
+    from sqlite_utils import Database
 
 #: Format name -> file extension.
 FORMATS: dict[str, str] = {

@@ -12,15 +12,17 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from sqlite_utils import Database
 
 from ..models import VERDICTS, Coverage, HistoryEntry
 from ..storage import export as q
 from ..storage.corpus import now
 from ..textsafety import visible
 from .spans import matched_span
+
+if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
+    from sqlite_utils import Database
 
 #: Order in which readers see claims (md/html): the contested ones first.
 READING_ORDER: tuple[str, ...] = ("contested", "unsupported", "sourced", "unreviewed")
