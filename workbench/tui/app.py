@@ -86,6 +86,8 @@ class ReviewApp(App):
     def _on_writer_report(self, message: WriterReport) -> None:
         from .screens.review import ReviewScreen
 
+        if not self.is_running:
+            return  # closing: the screen's widgets are going; on_unmount collects what is left
         for screen in self.screen_stack:
             if isinstance(screen, ReviewScreen):
                 screen.writer_event(message.event)

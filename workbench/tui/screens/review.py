@@ -11,7 +11,7 @@ locked the status line says so and the keys keep working.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -31,10 +31,11 @@ from ..bindings import bindings_for
 from ..widgets.candidates import CandidateList
 from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView
-from ..writer import Change, Failed, Saved, Stalled, Waiting, Writer
+from ..writer import Change, Writer
 from .dialogs import AddClaimDialog, NoteDialog
 from .help import HelpScreen
-from .search import ClaimSearchScreen, SearchBox
+from .saving import SavingScreen
+from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
@@ -49,7 +50,7 @@ class CandidatesReady(Message):
     error: str | None = None
 
 
-class ReviewScreen(ClaimSearchScreen):
+class ReviewScreen(SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
@@ -59,11 +60,9 @@ class ReviewScreen(ClaimSearchScreen):
 
     def __init__(self, db, db_path, writer: Writer, *, reviewer: str, advance_on_mark: bool = True,
                  resume: ResumeState | None = None) -> None:
-        super().__init__()
+        super().__init__(writer, reviewer=reviewer)
         self.db = db
         self.db_path = db_path
-        self.writer = writer
-        self.reviewer = reviewer
         self.advance_on_mark = advance_on_mark
         self.resume = resume or ResumeState()
         self.context: ClaimContext | None = None
@@ -74,12 +73,6 @@ class ReviewScreen(ClaimSearchScreen):
         self._compute_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
-        self.unsaved: list[Change] = []
-        """Decisions handed to the writer and not yet written, oldest first."""
-        self.waiting = False
-        """The writer found the database locked and is trying again."""
-        self.stalled = False
-        """A change is still unsaved after the writer's retry budget."""
 
     # --- layout ------------------------------------------------------------------
 
@@ -136,7 +129,7 @@ class ReviewScreen(ClaimSearchScreen):
         ctx = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
         unsaved = False
         if ctx is not None:
-            ctx, unsaved = pending.overlay(ctx, pending.effects(self.unsaved), self.reviewer)
+            ctx, unsaved = self.overlay(ctx)
         self.context = ctx
         self.query_one(ClaimView).show(self.context, unsaved=unsaved)
         if keep_candidates and previous == claim_id:
@@ -217,12 +210,9 @@ class ReviewScreen(ClaimSearchScreen):
         if progress_changed or self._progress is None:
             self._progress = review.progress(self.db).summary()
         line = Text(no_wrap=True, overflow="ellipsis")
-        count = f" · {len(self.unsaved)} unsaved" if self.unsaved else ""
-        if self.stalled:
-            line.append(f"⚠ database locked, still retrying{count}", "bold white on red")
-            line.append("  ·  ")
-        elif self.waiting:
-            line.append(f"⏳ waiting for the database…{count}", "bold black on yellow")
+        saving = self.saving_status()
+        if saving is not None:  # first: a narrow terminal cuts the end of the line
+            line.append_text(saving)
             line.append("  ·  ")
         line.append(self._progress, "bold")
         line.append(f"  ·  {claims.status} (f)", "italic")
@@ -289,7 +279,7 @@ class ReviewScreen(ClaimSearchScreen):
         claims = self.claims
         target = reviewview.next_unreviewed(
             self.db, self.claim_id, status=claims.status, search=claims.search or None, backwards=backwards,
-            skip=self._pending_reviewed(),
+            skip=self.pending_reviewed(),
         )
         if target is None:
             self.notify("No other unreviewed claim in this list.", timeout=3)
@@ -305,26 +295,6 @@ class ReviewScreen(ClaimSearchScreen):
 
     # --- changing things ---------------------------------------------------------
 
-    def submit(self, change: Change) -> Change:
-        """Hand ``change`` to the writer and show it at once, marked unsaved."""
-        change = self.writer.submit(replace(change, at_claim=self.claim_id))
-        if change.decision:
-            self.unsaved.append(change)
-            self._show_unsaved()
-        return change
-
-    def _pending_reviewed(self) -> set[int]:
-        """Claims that will have a verdict once the queued changes are written."""
-        return {cid for cid, status in pending.statuses(pending.effects(self.unsaved)).items() if status}
-
-    def _show_unsaved(self) -> None:
-        """Lay the queued changes over the list, the claim panel and the status line."""
-        effects = pending.effects(self.unsaved)
-        self.claims.show_pending(pending.statuses(effects), pending.claims_touched(effects))
-        if self.claim_id is not None:
-            self.show_claim(self.claim_id, keep_candidates=True)
-        self.update_status()
-
     def action_verdict(self, status: str) -> None:
         self.sync()
         claim_id = self.claim_id
@@ -337,7 +307,7 @@ class ReviewScreen(ClaimSearchScreen):
         if status and self.advance_on_mark:
             target = reviewview.next_unreviewed(
                 self.db, claim_id, status=claims.status, search=claims.search or None,
-                skip=self._pending_reviewed(),
+                skip=self.pending_reviewed(),
             )
             if target is None:
                 self.notify("Every claim in this list is reviewed.", timeout=4)
@@ -415,6 +385,17 @@ class ReviewScreen(ClaimSearchScreen):
             self.sync()
             self.schedule_save()
 
+    def written(self, change: Change, result) -> None:
+        """``change`` is in the database: bring the list and the progress up to date."""
+        if change.kind == "status":
+            self._progress = None
+            self.claims.reload(self.claim_id)  # its list (a filter) or mark may change
+        elif change.kind == "claim":
+            self._claim_added(change, result)
+        elif change.kind == "undo":
+            self._progress = None
+            self._undone(change, result)
+
     def _undone(self, change: Change, entry) -> None:
         if entry is None:
             self.notify("Nothing to undo.", timeout=2)
@@ -426,44 +407,6 @@ class ReviewScreen(ClaimSearchScreen):
         claims.reload(entry.claim_id if self.claim_id == change.at_claim else self.claim_id)
         self.show_claim(claims.current_id, keep_candidates=True)
         self.schedule_save()  # undo may move to another claim: resume there
-
-    # --- what the writer reports ---------------------------------------------------
-
-    def writer_event(self, event) -> None:
-        """Called by the app, on the UI thread, for each event of the writer thread."""
-        change = event.change
-        if isinstance(event, Waiting):
-            self.waiting = True
-            self.update_status()
-            return
-        if isinstance(event, Stalled):
-            self.stalled = True
-            self.update_status()
-            count = len(self.unsaved)
-            kept = (f" {count} unsaved change(s) are kept (marked *) and retried until it is free;"
-                    " quitting now would lose them.") if count else " Retrying until it is free."
-            self.notify(
-                f"Could not save {change.describe()}: {txt.one_line(event.reason)}.{kept}",
-                title="Not saved yet", severity="error", timeout=30, markup=False,
-            )
-            return
-        self.unsaved = [c for c in self.unsaved if c.seq != change.seq]
-        if not self.unsaved or isinstance(event, Saved):
-            self.waiting = self.stalled = False
-        if isinstance(event, Failed):
-            self.notify(f"Not saved: {change.describe()} ({txt.one_line(event.reason)})",
-                        severity="error", timeout=15, markup=False)
-        elif change.kind == "status":
-            self._progress = None
-            self.claims.reload(self.claim_id)  # its list (a filter) or mark may change
-        elif change.kind == "claim":
-            self._claim_added(change, event.result)
-        elif change.kind == "undo":
-            self._progress = None
-            self._undone(change, event.result)
-        if change.decision:
-            self._show_unsaved()
-            self.update_status(progress_changed=self._progress is None)
 
     # --- filter ---------------------------------------------------------
 
