@@ -319,3 +319,12 @@ def test_the_archive_reads_without_warcio_too(tmp_path, site):
     assert records[0][0] == "warcinfo"
     assert ("response", site.url("/news/troops")) in records and ("request", site.url("/moved")) in records
     assert gzip.decompress(warc.read_bytes()).count(b"WARC/1.1\r\n") == len(records)
+
+
+def test_a_bad_url_file_is_one_line_and_no_database(tmp_path):
+    result = run(tmp_path / "w.db", "--urls", str(tmp_path / "missing.txt"))
+    assert result.exit_code == 2 and result.stderr.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"
+    (tmp_path / "empty.txt").write_text("# nothing yet\n\n")
+    result = run(tmp_path / "w.db", "--urls", str(tmp_path / "empty.txt"))
+    assert result.exit_code == 2 and "no URLs in the file" in result.stderr
+    assert not (tmp_path / "w.db").exists()
