@@ -99,9 +99,11 @@ def quality() -> dict:
         "baseline pair (token_set>=85)": [baseline_same(p["a"], p["b"]) for p in pairs],
         "baseline clusters (components)": [base_comp[p["a"]] == base_comp[p["b"]] for p in pairs],
     }
-    print(f"Quality: {sum(gold)} positive, {len(gold) - sum(gold)} hard negative pairs "
-          f"({len(texts)} texts clustered in {cluster_s:.2f} s: {len(result.clusters)} decisions"
-          f" instead of {len(texts)})")
+    print(
+        f"Quality: {sum(gold)} positive, {len(gold) - sum(gold)} hard negative pairs "
+        f"({len(texts)} texts clustered in {cluster_s:.2f} s: {len(result.clusters)} decisions"
+        f" instead of {len(texts)})"
+    )
     print(f"  {'':32} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
     out = {}
     for name, pred in preds.items():
@@ -119,8 +121,10 @@ def quality() -> dict:
     misses = [p for p, ok in zip(pairs, preds["pair rule"]) if ok != p["same"]]
     print("  pair-rule errors:")
     for p in misses:
-        print(f"    {'missed' if p['same'] else 'WRONGLY GROUPED'} #{p['claim']} ({p['kind']}): "
-              f"{clustering.same_claim(p['a'], p['b']).reason}")
+        print(
+            f"    {'missed' if p['same'] else 'WRONGLY GROUPED'} #{p['claim']} ({p['kind']}): "
+            f"{clustering.same_claim(p['a'], p['b']).reason}"
+        )
     return out
 
 
@@ -132,12 +136,15 @@ def seeds_decisions() -> dict:
         result = clustering.recluster(db)
         db.close()
     multi = [c for c in result.clusters if len(c.members) > 1]
-    print(f"Seeds: {claims} claims -> {len(result.clusters)} decisions with clusters "
-          f"({len(multi)} cluster(s) of 2+: {[list(c.members) for c in multi]}), {claims} without")
+    print(
+        f"Seeds: {claims} claims -> {len(result.clusters)} decisions with clusters "
+        f"({len(multi)} cluster(s) of 2+: {[list(c.members) for c in multi]}), {claims} without"
+    )
     return {"claims": claims, "decisions_with_clusters": len(result.clusters), "multi": len(multi)}
 
 
 # --- speed -----------------------------------------------------------------------
+
 
 def _near_copy(rng: random.Random, text: str) -> str:
     """The same claim as another outlet carries it: punctuation, case or attribution changed."""
@@ -166,14 +173,17 @@ def synthetic_claims(n: int, seed: int = 5) -> list[str]:
 def _store(db, texts: list[str], name: str, rng: random.Random) -> None:
     per_doc = 1000
     for start in range(0, len(texts), per_doc):
-        chunk = texts[start:start + per_doc]
+        chunk = texts[start : start + per_doc]
         drafts, pos = [], 0
         for i, t in enumerate(chunk):
-            drafts.append(PassageDraft(i, i, pos, pos + len(t), t,
-                                       ClaimDraft(round(rng.random(), 2), ())))
+            drafts.append(PassageDraft(i, i, pos, pos + len(t), t, ClaimDraft(round(rng.random(), 2), ())))
             pos += len(t) + 1
-        doc = RawDocument(name=f"{name}-{start}", text="\n".join(chunk), title=None,
-                          source=f"outlet-{start // per_doc % 40}")
+        doc = RawDocument(
+            name=f"{name}-{start}",
+            text="\n".join(chunk),
+            title=None,
+            source=f"outlet-{start // per_doc % 40}",
+        )
         corpus.add_document(db, doc, f"{name}-{start}-{len(texts)}", drafts)
 
 
@@ -185,7 +195,7 @@ def _pct(values: list[float], q: float) -> float:
 def measure(size: int, out: mp.Queue, full: bool = True) -> None:
     rng = random.Random(size)
     texts = synthetic_claims(size + 300, seed=size)
-    stored, new, lookups = texts[:size], texts[size:size + 100], texts[size + 100:]
+    stored, new, lookups = texts[:size], texts[size : size + 100], texts[size + 100 :]
     # Half the seen-before look-ups are near copies of stored claims, as a new outlet's wire copy.
     lookups = [(_near_copy(rng, rng.choice(stored)) if i % 2 else t) for i, t in enumerate(lookups)]
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
@@ -200,16 +210,22 @@ def measure(size: int, out: mp.Queue, full: bool = True) -> None:
             row["recluster_s"] = round(time.perf_counter() - t0, 1)
             row["recluster_cpu_s"] = round(time.process_time() - c0, 1)
             sizes = Counter(len(c.members) for c in result.clusters)
-            row.update(clusters=len(result.clusters), in_multi=sum(k * v for k, v in sizes.items() if k > 1),
-                       largest=max(sizes), disagreements=len(result.disagreements))
+            row.update(
+                clusters=len(result.clusters),
+                in_multi=sum(k * v for k, v in sizes.items() if k > 1),
+                largest=max(sizes),
+                disagreements=len(result.disagreements),
+            )
             _store(db, new, "new", rng)
             new_ids = store.unclustered_ids(db)
             t0 = time.perf_counter()
             clustering.cluster_new(db, new_ids)
             row["cluster_new_100_s"] = round(time.perf_counter() - t0, 2)
         # Every stored claim decided (benchmark setup: one bulk insert, not 100k reviews).
-        db.conn.execute("INSERT INTO verdicts (claim_id, status, reviewer, updated_at)"
-                        " SELECT id, 'contested', 'bench', '2026-11-20T10:00:00' FROM claims")
+        db.conn.execute(
+            "INSERT INTO verdicts (claim_id, status, reviewer, updated_at)"
+            " SELECT id, 'contested', 'bench', '2026-11-20T10:00:00' FROM claims"
+        )
         db.conn.commit()
         _store(db, lookups, "lookup", rng)
         lookup_ids = [i for i in store.undecided_ids(db)]
@@ -220,11 +236,14 @@ def measure(size: int, out: mp.Queue, full: bool = True) -> None:
             times.append((time.perf_counter() - t0) * 1000)
             found += hit is not None
         db.close()
-    row.update(seen_before_median_ms=round(statistics.median(times), 2),
-               seen_before_p95_ms=round(_pct(times, 0.95), 2), seen_before_found=found,
-               seen_before_queries=len(times),
-               peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-               load_average=round(os.getloadavg()[0], 1))
+    row.update(
+        seen_before_median_ms=round(statistics.median(times), 2),
+        seen_before_p95_ms=round(_pct(times, 0.95), 2),
+        seen_before_found=found,
+        seen_before_queries=len(times),
+        peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        load_average=round(os.getloadavg()[0], 1),
+    )
     out.put(row)
 
 
@@ -245,8 +264,9 @@ def speed(sizes: list[int], full: bool = True) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="", help="comma-separated claim counts for the speed runs")
-    parser.add_argument("--seen-sizes", default="",
-                        help="comma-separated decided-claim counts for seen-before latency only")
+    parser.add_argument(
+        "--seen-sizes", default="", help="comma-separated decided-claim counts for seen-before latency only"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
     figures = {"quality": quality(), "seeds": seeds_decisions()}

@@ -18,60 +18,93 @@ from workbench.clustering import ClaimRef, cluster, same_claim
 from workbench.storage import clusters as store
 from workbench.storage import review
 
-TROOPS = "Ukraine says Russia has deployed 115,000 troops near its borders, raising fears of a looming attack."
+TROOPS = (
+    "Ukraine says Russia has deployed 115,000 troops near its borders, raising fears of a looming attack."
+)
 TROOPS_REWORDED = "Russia has deployed 115,000 troops near Ukraine's borders, Ukraine says, raising fears of a looming attack."
-TROOPS_OTHER_FIGURE = "Ukraine says Russia has deployed 150,000 troops near its borders, raising fears of a looming attack."
+TROOPS_OTHER_FIGURE = (
+    "Ukraine says Russia has deployed 150,000 troops near its borders, raising fears of a looming attack."
+)
 
 SAME = [
     pytest.param(
         "According to Lavrov, tectonic shifts in the modern geopolitical landscape serve as a catalyst for "
         "deepening joint foreign policy coordination between Moscow and Beijing",
         "According to Lavrov, tectonic shifts in the modern geopolitical landscape serve as a catalyst for "
-        "deepening joint foreign policy coordination between Moscow and Beijing.", id="seed-duplicate-26-30"),
+        "deepening joint foreign policy coordination between Moscow and Beijing.",
+        id="seed-duplicate-26-30",
+    ),
     pytest.param(TROOPS, TROOPS_REWORDED, id="reordered-attribution"),
     pytest.param(
         "China affirmed its support for Russia's position on the indivisibility of security, Wang Yi told his "
         "Russian counterpart.",
         "Wang Yi told his Russian counterpart that China affirmed its support for Russia's position on the "
-        "indivisibility of security.", id="attribution-moved"),
+        "indivisibility of security.",
+        id="attribution-moved",
+    ),
     pytest.param(
         "Chinese Foreign Ministry spokesman Wang Wenbin on Monday dismissed claims by the United States that "
         "China was considering arming Russia in its war with Ukraine.",
         "Chinese Foreign Ministry spokesman Wang Wenbin on Monday dismissed claims by the U.S. that China was "
-        "considering arming Russia in its war with Ukraine.", id="same-name-two-ways"),
+        "considering arming Russia in its war with Ukraine.",
+        id="same-name-two-ways",
+    ),
     pytest.param(
         "The top diplomats also agreed to confront the politicization of sports.",
-        "The top diplomats also agreed to confront the politicisation of sports.", id="spelling"),
+        "The top diplomats also agreed to confront the politicisation of sports.",
+        id="spelling",
+    ),
 ]
 
 APART = [
     pytest.param(TROOPS, TROOPS_OTHER_FIGURE, id="figure"),
-    pytest.param("Russia and China agree on common position on Ukraine following ministerial meeting in Beijing",
-                 "Russia and India agree on common position on Ukraine following ministerial meeting in Beijing",
-                 id="actor"),
+    pytest.param(
+        "Russia and China agree on common position on Ukraine following ministerial meeting in Beijing",
+        "Russia and India agree on common position on Ukraine following ministerial meeting in Beijing",
+        id="actor",
+    ),
     pytest.param(
         "Patrushev also told the visiting Wang Yi that Moscow backed China's position over Taiwan, Hong Kong, "
         "and Xinjiang.",
         "Patrushev also told the visiting Wang Yi that Moscow opposed China's position over Taiwan, Hong Kong, "
-        "and Xinjiang.", id="action-reversed"),
+        "and Xinjiang.",
+        id="action-reversed",
+    ),
     pytest.param(
         "China affirmed its support for Russia's position on the indivisibility of security, Wang Yi told his "
         "Russian counterpart.",
         "China withdrew its support for Russia's position on the indivisibility of security, Wang Yi told his "
-        "Russian counterpart.", id="action-changed-attribution-verb"),
-    pytest.param("The ministry said the two ministers agreed that Russia and China would continue to strengthen "
-                 "their strategic cooperation.",
-                 "The ministry said the two ministers did not agree that Russia and China would continue to "
-                 "strengthen their strategic cooperation.", id="negation"),
-    pytest.param("Since February 24, Beijing has refused to condemn the invasion of Ukraine.",
-                 "Since February 24, Beijing has condemned the invasion of Ukraine.", id="refused-dropped"),
-    pytest.param("Wang arrived in Moscow on Tuesday for talks expected to focus on the Ukraine crisis.",
-                 "Wang arrived in Moscow on Monday for talks expected to focus on the Ukraine crisis.", id="weekday"),
-    pytest.param("The meetings come a week after Wang Yi's visit to Kabul.",
-                 "The meetings come a month after Wang Yi's visit to Kabul.", id="period"),
-    pytest.param("Russia and China agree on common position on Ukraine following ministerial meeting in Beijing",
-                 "Russia and China have reportedly agreed on a common position on Ukraine, following a meeting "
-                 "between the nations' foreign ministers in Beijing on Thursday.", id="one-states-more"),
+        "Russian counterpart.",
+        id="action-changed-attribution-verb",
+    ),
+    pytest.param(
+        "The ministry said the two ministers agreed that Russia and China would continue to strengthen "
+        "their strategic cooperation.",
+        "The ministry said the two ministers did not agree that Russia and China would continue to "
+        "strengthen their strategic cooperation.",
+        id="negation",
+    ),
+    pytest.param(
+        "Since February 24, Beijing has refused to condemn the invasion of Ukraine.",
+        "Since February 24, Beijing has condemned the invasion of Ukraine.",
+        id="refused-dropped",
+    ),
+    pytest.param(
+        "Wang arrived in Moscow on Tuesday for talks expected to focus on the Ukraine crisis.",
+        "Wang arrived in Moscow on Monday for talks expected to focus on the Ukraine crisis.",
+        id="weekday",
+    ),
+    pytest.param(
+        "The meetings come a week after Wang Yi's visit to Kabul.",
+        "The meetings come a month after Wang Yi's visit to Kabul.",
+        id="period",
+    ),
+    pytest.param(
+        "Russia and China agree on common position on Ukraine following ministerial meeting in Beijing",
+        "Russia and China have reportedly agreed on a common position on Ukraine, following a meeting "
+        "between the nations' foreign ministers in Beijing on Thursday.",
+        id="one-states-more",
+    ),
 ]
 
 
@@ -92,8 +125,12 @@ def test_kept_apart_both_ways(a, b):
 
 
 def test_a_figure_disagreement_splits_the_group_and_is_recorded():
-    claims = [ClaimRef(1, TROOPS, 0.5), ClaimRef(2, TROOPS_REWORDED, 0.9), ClaimRef(3, TROOPS_OTHER_FIGURE, 1.0),
-              ClaimRef(4, TROOPS_OTHER_FIGURE.replace("Ukraine says", "Kyiv says"), 0.1)]
+    claims = [
+        ClaimRef(1, TROOPS, 0.5),
+        ClaimRef(2, TROOPS_REWORDED, 0.9),
+        ClaimRef(3, TROOPS_OTHER_FIGURE, 1.0),
+        ClaimRef(4, TROOPS_OTHER_FIGURE.replace("Ukraine says", "Kyiv says"), 0.1),
+    ]
     result = cluster(claims)
     groups = {c.members: c.representative for c in result.clusters}
     assert groups == {(1, 2): 2, (3,): 3, (4,): 4} or groups == {(1, 2): 2, (3, 4): 3}
@@ -124,12 +161,17 @@ def test_candidate_search_misses_no_pair_above_the_threshold():
     texts = [" ".join(c) for c in itertools.combinations(words, 5)][:400]
     found = set(clustering.candidate_pairs(texts))
     ks = [clustering.keys(t) for t in texts]
-    brute = {(i, j) for i in range(len(texts)) for j in range(i + 1, len(texts))
-             if clustering.shared(ks[i], ks[j]) >= clustering.MIN_SHARED}
+    brute = {
+        (i, j)
+        for i in range(len(texts))
+        for j in range(i + 1, len(texts))
+        if clustering.shared(ks[i], ks[j]) >= clustering.MIN_SHARED
+    }
     assert brute and brute <= found
 
 
 # --- the database --------------------------------------------------------------
+
 
 def write_docs(folder: Path, docs: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -144,13 +186,16 @@ def ids_by_text(db) -> dict[str, int]:
 
 @pytest.fixture
 def outlets(db, tmp_path):
-    write_docs(tmp_path / "first", {
-        "a.txt": TROOPS,
-        "b.txt": TROOPS_REWORDED,
-        "c.txt": TROOPS_OTHER_FIGURE,
-        "d.txt": "Patrushev also told the visiting Wang Yi that Moscow backed China's position over Taiwan, "
-                 "Hong Kong, and Xinjiang.",
-    })
+    write_docs(
+        tmp_path / "first",
+        {
+            "a.txt": TROOPS,
+            "b.txt": TROOPS_REWORDED,
+            "c.txt": TROOPS_OTHER_FIGURE,
+            "d.txt": "Patrushev also told the visiting Wang Yi that Moscow backed China's position over Taiwan, "
+            "Hong Kong, and Xinjiang.",
+        },
+    )
     ingestion.ingest_paths(db, [tmp_path / "first"])
     ids = ids_by_text(db)
     assert {TROOPS, TROOPS_REWORDED, TROOPS_OTHER_FIGURE} <= set(ids)
@@ -170,8 +215,9 @@ def test_recluster_stores_clusters_with_representative_and_disagreement(outlets)
     assert members_of(db, c) == {c}
     [group] = store.list_clusters(db, min_size=2)
     assert group.id == min(a, b) and group.documents == 2
-    assert group.representative == min((a, b), key=lambda i: (-next(
-        r.score for r in store.claim_refs(db, [i])), i))
+    assert group.representative == min(
+        (a, b), key=lambda i: (-next(r.score for r in store.claim_refs(db, [i])), i)
+    )
     assert group.disagrees_with == (c,)
     assert store.disagreements(db, c) and "number-mismatch" in store.disagreements(db, c)[0][1]
 
@@ -208,7 +254,9 @@ def test_cluster_new_places_only_new_claims(outlets, tmp_path):
     clustering.recluster(db)
     before = {r.id: store.cluster_id(db, r.id) for r in store.claim_refs(db)}
     again = TROOPS.replace("looming attack.", "looming attack, officials said.")
-    other = "Ukraine says Russia has deployed 200,000 troops near its borders, raising fears of a looming attack."
+    other = (
+        "Ukraine says Russia has deployed 200,000 troops near its borders, raising fears of a looming attack."
+    )
     write_docs(tmp_path / "later", {"e.txt": again, "f.txt": other})
     ingestion.ingest_paths(db, [tmp_path / "later"])
     new = store.unclustered_ids(db)
@@ -225,7 +273,9 @@ def test_cluster_new_places_only_new_claims(outlets, tmp_path):
 def test_seen_before_suggests_the_earlier_decision_and_never_applies_it(outlets, tmp_path):
     db, ids = outlets
     a = ids[TROOPS]
-    passage = db.execute("SELECT passage_id FROM claims WHERE id = ?", [ids[TROOPS_OTHER_FIGURE]]).fetchone()[0]
+    passage = db.execute("SELECT passage_id FROM claims WHERE id = ?", [ids[TROOPS_OTHER_FIGURE]]).fetchone()[
+        0
+    ]
     review.set_status(db, a, "contested", reviewer="REVIEWER")
     review.set_link(db, a, passage, "contradicts", reviewer="REVIEWER")
     later = "Russia has deployed 115,000 troops near Ukraine's borders, raising fears of a looming attack, Ukraine says."
@@ -245,6 +295,7 @@ def test_seen_before_suggests_the_earlier_decision_and_never_applies_it(outlets,
 
 # --- commands --------------------------------------------------------------------
 
+
 def run(db_path, *args):
     return CliRunner().invoke(cli, ["--db", str(db_path), *map(str, args)])
 
@@ -252,8 +303,10 @@ def run(db_path, *args):
 @pytest.fixture
 def cli_db(tmp_path):
     evil = "Ukraine says Russia has deployed 115,000 troops near its borders\x1b]0;pwned\x07, raising fears."
-    write_docs(tmp_path / "docs", {"a.txt": TROOPS, "b.txt": TROOPS_REWORDED, "c.txt": evil,
-                                   "d.txt": evil.replace("\x07", "\x07 ")})
+    write_docs(
+        tmp_path / "docs",
+        {"a.txt": TROOPS, "b.txt": TROOPS_REWORDED, "c.txt": evil, "d.txt": evil.replace("\x07", "\x07 ")},
+    )
     path = tmp_path / "cli.db"
     assert run(path, "ingest", tmp_path / "docs").exit_code == 0
     return path, evil
@@ -296,7 +349,11 @@ def test_seen_before_command_and_overrides_from_the_command_line(cli_db):
     assert res.exit_code == 0, res.output
     [row] = json.loads(res.output)
     assert (row["id"], row["matched_claim"], row["status"], row["reviewer"]) == (
-        ids[TROOPS_REWORDED], ids[TROOPS], "sourced", "bo")
+        ids[TROOPS_REWORDED],
+        ids[TROOPS],
+        "sourced",
+        "bo",
+    )
     plain = run(path, "seen-before").output
     assert f"seen before as #{ids[TROOPS]}: sourced on " in plain and "by bo — 0 links" in plain
     out = run(path, "take-out", ids[TROOPS_REWORDED])
@@ -319,8 +376,14 @@ def test_group_verdict_gives_each_member_its_history_and_undoes_as_one(outlets):
     evidence = db.execute("SELECT passage_id FROM claims WHERE id = ?", [c]).fetchone()[0]
     own_a = db.execute("SELECT passage_id FROM claims WHERE id = ?", [a]).fetchone()[0]
     session = review.start_session(db, "ana")
-    action = clustering.apply_to_cluster(db, a, "contested", links=[(evidence, "contradicts"), (own_a, "supports")],
-                                         reviewer="ana", session_id=session)
+    action = clustering.apply_to_cluster(
+        db,
+        a,
+        "contested",
+        links=[(evidence, "contradicts"), (own_a, "supports")],
+        reviewer="ana",
+        session_id=session,
+    )
     assert set(action.claim_ids) == {a, b}
     assert review.get_verdict(db, a).status == review.get_verdict(db, b).status == "contested"
     assert review.get_verdict(db, c).status is None

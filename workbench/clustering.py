@@ -32,14 +32,34 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
-from sqlite_utils import Database
 
 from .facts import ATTRIBUTION, FILLER, STOPWORDS, stem, words
 from .judgement import stance
 from .models import HistoryEntry
-from .storage import write
+from .storage import clusters as store
+from .storage import review, search, write
+from .storage.clusters import ClaimRef, Overrides
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = [
+    "ClaimRef",
+    "Cluster",
+    "Clustering",
+    "Overrides",
+    "PairCheck",
+    "SeenBefore",
+    "assign",
+    "cluster",
+    "cluster_new",
+    "recluster",
+    "same_claim",
+    "seen_before",
+]
 
 #: Pairs must share at least this Jaccard share of their content words (stems, attribution
 #: and filler words left out). Also the bound the candidate search guarantees: no pair
@@ -56,16 +76,6 @@ SEARCH_WORDS = 5
 
 
 @dataclass(frozen=True)
-class ClaimRef:
-    """What clustering needs of a claim."""
-
-    id: int
-    text: str
-    score: float = 0.0
-    document_id: int = 0
-
-
-@dataclass(frozen=True)
 class PairCheck:
     same: bool
     reason: str  # "same sentence", "same facts", "disagrees: number-mismatch", "only one states: Thursday"
@@ -77,14 +87,6 @@ class Cluster:
     id: int  # the smallest claim id in it: stable when later claims join
     representative: int  # highest check-worthiness, then earliest
     members: tuple[int, ...]  # claim ids, ascending
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """A reviewer's corrections: claims kept on their own, and pairs of claims whose clusters are one."""
-
-    out: frozenset[int] = frozenset()
-    joins: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -143,22 +145,68 @@ MAX_EXTRA_WORDS = 2
 #: at this rapidfuzz ratio or above (same first letter, 4+ letters).
 SPELLING_RATIO = 80
 #: Irregular forms the stemmer leaves apart.
-_FORMS = {"saw": "see", "seen": "see", "met": "meet", "sent": "send", "took": "take", "taken": "take",
-          "held": "hold", "told": "tell", "gave": "give", "given": "give", "made": "make", "went": "go",
-          "gone": "go", "began": "begin", "begun": "begin", "won": "win", "lost": "lose", "led": "lead",
-          "spoke": "speak", "spoken": "speak", "knew": "know", "known": "know", "rose": "rise",
-          "risen": "rise", "fell": "fall", "fallen": "fall", "stood": "stand", "brought": "bring",
-          "bought": "buy", "sought": "seek", "thought": "think", "kept": "keep", "left": "leave",
-          "paid": "pay", "struck": "strike", "fought": "fight", "drew": "draw", "drawn": "draw"}
+_FORMS = {
+    "saw": "see",
+    "seen": "see",
+    "met": "meet",
+    "sent": "send",
+    "took": "take",
+    "taken": "take",
+    "held": "hold",
+    "told": "tell",
+    "gave": "give",
+    "given": "give",
+    "made": "make",
+    "went": "go",
+    "gone": "go",
+    "began": "begin",
+    "begun": "begin",
+    "won": "win",
+    "lost": "lose",
+    "led": "lead",
+    "spoke": "speak",
+    "spoken": "speak",
+    "knew": "know",
+    "known": "know",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "stood": "stand",
+    "brought": "bring",
+    "bought": "buy",
+    "sought": "seek",
+    "thought": "think",
+    "kept": "keep",
+    "left": "leave",
+    "paid": "pay",
+    "struck": "strike",
+    "fought": "fight",
+    "drew": "draw",
+    "drawn": "draw",
+}
 #: One name written two ways, made one before comparing (both sides alike).
-_ALIASES = [(re.compile(p), r) for p, r in [
-    (r"\bthe United States of America\b", "the US"), (r"\bUnited States\b", "US"), (r"\bU\.S\.(?=\W|$)", "US"),
-    (r"\bU\.S\.A\.", "US"), (r"\bUnited Nations\b", "UN"), (r"\bUnited Kingdom\b", "UK"),
-    (r"\bU\.K\.(?=\W|$)", "UK"), (r"\bEuropean Union\b", "EU"), (r"\b([Cc]o)-(?=[a-z])", r"\1"), (r"[\u00a0\u2009\u202f]", " "),
-]]
+_ALIASES = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\bthe United States of America\b", "the US"),
+        (r"\bUnited States\b", "US"),
+        (r"\bU\.S\.(?=\W|$)", "US"),
+        (r"\bU\.S\.A\.", "US"),
+        (r"\bUnited Nations\b", "UN"),
+        (r"\bUnited Kingdom\b", "UK"),
+        (r"\bU\.K\.(?=\W|$)", "UK"),
+        (r"\bEuropean Union\b", "EU"),
+        (r"\b([Cc]o)-(?=[a-z])", r"\1"),
+        (r"[\u00a0\u2009\u202f]", " "),
+    ]
+]
 #: Words that deny or negate what follows: a different count of them says the opposite.
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|refus\w*|fail\w*"
-                       r"|den(?:y|ies|ied|ying)|n't)\b|n['’]t\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without|cannot|refus\w*|fail\w*"
+    r"|den(?:y|ies|ied|ying)|n't)\b|n['’]t\b",
+    re.IGNORECASE,
+)
 
 
 _ATTRIBUTION_STEMS = frozenset(stem(w) for w in ATTRIBUTION)
@@ -199,8 +247,19 @@ def _unmatched(a: frozenset[str], b: frozenset[str]) -> tuple[list[str], list[st
     """Words only one side has, spelling variants of each other's words left out."""
     only_a, only_b = sorted(a - b), sorted(b - a)
     for x in list(only_a):
-        twin = next((y for y in only_b if len(x) >= 4 and len(y) >= 4 and x[0] == y[0]
-                     and x.isalpha() and y.isalpha() and fuzz.ratio(x, y) >= SPELLING_RATIO), None)
+        twin = next(
+            (
+                y
+                for y in only_b
+                if len(x) >= 4
+                and len(y) >= 4
+                and x[0] == y[0]
+                and x.isalpha()
+                and y.isalpha()
+                and fuzz.ratio(x, y) >= SPELLING_RATIO
+            ),
+            None,
+        )
         if twin:
             only_a.remove(x)
             only_b.remove(twin)
@@ -247,19 +306,22 @@ def _judged(a: str, b: str) -> PairCheck:
     if flags:
         return PairCheck(False, "disagrees: " + ", ".join(flags), flags)
     for judgement in (stance(a, b), stance(b, a)):
-        unstated = [ch.fact.label for ch in judgement.checks
-                    if ch.fact.kind in HARD_KINDS and ch.status != "stated"]
+        unstated = [
+            ch.fact.label for ch in judgement.checks if ch.fact.kind in HARD_KINDS and ch.status != "stated"
+        ]
         if unstated:
             return PairCheck(False, "only one states: " + " · ".join(unstated))
         action_words = sum(len(ch.fact.keys) for ch in judgement.checks if ch.fact.kind == "action")
-        stated = sum(len(ch.fact.keys) for ch in judgement.checks
-                     if ch.fact.kind == "action" and ch.status == "stated")
+        stated = sum(
+            len(ch.fact.keys) for ch in judgement.checks if ch.fact.kind == "action" and ch.status == "stated"
+        )
         if action_words and stated / action_words < MIN_ACTION:
             return PairCheck(False, "says something else happened")
     return PairCheck(True, "same facts")
 
 
 # --- clustering ---------------------------------------------------------------
+
 
 def _rep_order(c: ClaimRef) -> tuple[float, int]:
     return (-c.score, c.id)
@@ -297,7 +359,7 @@ def candidate_pairs(texts: Sequence[str], threshold: float = MIN_SHARED) -> Iter
             continue
         min_size = threshold * n
         counts: dict[int, int] = {}
-        for pos, t in enumerate(toks[:n - math.ceil(threshold * n) + 1]):
+        for pos, t in enumerate(toks[: n - math.ceil(threshold * n) + 1]):
             for j, pos_j in index.get(t, ()):
                 c = counts.get(j, 0)
                 if c < 0:
@@ -316,12 +378,13 @@ def candidate_pairs(texts: Sequence[str], threshold: float = MIN_SHARED) -> Iter
                 yield (min(i, j), max(i, j))
         # A later (no smaller) record meets this one at Jaccard >= t only with an overlap of
         # at least 2t/(1+t)*n of our words: a shorter prefix of ours suffices in the index.
-        for pos, t in enumerate(toks[:n - math.ceil(2 * share * n) + 1]):
+        for pos, t in enumerate(toks[: n - math.ceil(2 * share * n) + 1]):
             index[t].append((i, pos))
 
 
-def cluster(claims: Sequence[ClaimRef], overrides: Overrides = Overrides()) -> Clustering:
+def cluster(claims: Sequence[ClaimRef], overrides: Overrides | None = None) -> Clustering:
     """Group ``claims`` by what they state (see the module doc); every claim is in one cluster."""
+    overrides = overrides or Overrides()
     kept = [c for c in claims if c.id not in overrides.out]
     # Identical sentences (up to case and punctuation) are one unit: pairing them is free.
     units: dict[str, list[ClaimRef]] = defaultdict(list)
@@ -366,8 +429,9 @@ def _components(n: int, edges: dict[int, set[int]]) -> list[list[int]]:
     return out
 
 
-def _complete_linkage(component: list[int], units: list[list[ClaimRef]],
-                      edges: dict[int, set[int]]) -> list[list[int]]:
+def _complete_linkage(
+    component: list[int], units: list[list[ClaimRef]], edges: dict[int, set[int]]
+) -> list[list[int]]:
     """Split a connected component so every unit pairs with every other unit of its part:
     units in representative order (most check-worthy first) join the first part they
     pair with entirely, else start one."""
@@ -421,20 +485,17 @@ def assign(claim: ClaimRef, clusters: Sequence[Sequence[ClaimRef]]) -> int | Non
 
 # --- database -----------------------------------------------------------------
 
+
 def recluster(db: Database) -> Clustering:
     """Cluster every claim again, re-applying the stored overrides, and store the result."""
-    from .storage import clusters as store
-
     result = cluster(store.claim_refs(db), store.overrides(db))
-    store.save(db, result)
+    store.save(db, [(c.id, c.members) for c in result.clusters], result.disagreements)
     return result
 
 
 def cluster_new(db: Database, claim_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Place newly ingested claims (default: every claim not clustered yet) into the stored
     clusters without recomputing the rest. Returns claim id -> cluster id."""
-    from .storage import clusters as store
-
     ids = sorted(set(claim_ids) if claim_ids is not None else store.unclustered_ids(db))
     if not ids:
         return {}
@@ -447,18 +508,25 @@ def cluster_new(db: Database, claim_ids: Iterable[int] | None = None) -> dict[in
 
 
 def _place_new(db: Database, ref: ClaimRef, overrides: Overrides) -> int:
-    from .storage import clusters as store
-
     target = None
     if ref.id not in overrides.out:
-        nearby = store.cluster_members(db, store.similar_claim_cluster_ids(db, ref, search_words(db, ref.text)))
+        nearby = store.cluster_members(
+            db, store.similar_claim_cluster_ids(db, ref, search_words(db, ref.text))
+        )
         options = [(cid, [m for m in members if m.id != ref.id]) for cid, members in nearby.items()]
         options = [(cid, members) for cid, members in options if members]
         at = assign(ref, [members for _, members in options])
         if at is not None:
             target = options[at][0]
-        store.add_disagreements(db, [(ref.id, m.id, check.flags) for _, members in options for m in members
-                                     if (check := same_claim(ref.text, m.text)).flags])
+        store.add_disagreements(
+            db,
+            [
+                (ref.id, m.id, check.flags)
+                for _, members in options
+                for m in members
+                if (check := same_claim(ref.text, m.text)).flags
+            ],
+        )
     placed = store.place(db, ref.id, target)
     for a, b in overrides.joins:
         if ref.id in (a, b):
@@ -468,7 +536,6 @@ def _place_new(db: Database, ref: ClaimRef, overrides: Overrides) -> int:
 
 def search_words(db: Database, text: str) -> list[str]:
     """The claim's rarest content words in the passage index (what the FTS search looks for)."""
-    from .storage import search
 
     ws = sorted({w for w in normalise(text).split() if w not in _NOISE and (len(w) > 1 or w.isdigit())})
     if not ws:
@@ -498,26 +565,26 @@ class SeenBefore:
 
 def seen_before(db: Database, claim_id: int) -> SeenBefore | None:
     """The latest decision on another claim that pairs with ``claim_id``, if any."""
-    from .storage import clusters as store
-
     refs = store.claim_refs(db, [claim_id])
     if not refs:
         return None
     ref = refs[0]
-    matches = [store.decision(db, d.id) for d in store.decided_candidates(db, search_words(db, ref.text))
-               if d.id != claim_id and same_claim(ref.text, d.text).same]
+    matches = [
+        store.decision(db, d.id)
+        for d in store.decided_candidates(db, search_words(db, ref.text))
+        if d.id != claim_id and same_claim(ref.text, d.text).same
+    ]
     matches = [m for m in matches if m is not None]
     if not matches:
         return None
     best = max(matches, key=lambda d: (d.decided_at, d.claim.id))
-    return SeenBefore(claim_id, best.claim.id, best.status, best.decided_at[:10], best.reviewer,
-                      best.links, best.claim.text)
+    return SeenBefore(
+        claim_id, best.claim.id, best.status, best.decided_at[:10], best.reviewer, best.links, best.claim.text
+    )
 
 
 def seen_before_all(db: Database) -> list[SeenBefore]:
     """Suggestions for every claim without a decision."""
-    from .storage import clusters as store
-
     out = []
     for claim_id in store.undecided_ids(db):
         found = seen_before(db, claim_id)
@@ -527,6 +594,7 @@ def seen_before_all(db: Database) -> list[SeenBefore]:
 
 
 # --- one decision for a cluster -----------------------------------------------
+
 
 @dataclass(frozen=True)
 class GroupAction:
@@ -543,22 +611,23 @@ class GroupUndoError(Exception):
 
 def cluster_claim_ids(db: Database, claim_id: int) -> tuple[int, ...]:
     """The members of ``claim_id``'s stored cluster (just the claim when never clustered)."""
-    from .storage import clusters as store
-
     found = store.cluster_for_claim(db, claim_id)
     return tuple(m.id for m in found.members) if found else (claim_id,)
 
 
-def apply_to_cluster(db: Database, claim_id: int, status: str | None, *,
-                     links: Sequence[tuple[int, str | None]] = (), reviewer: str | None = None,
-                     session_id: int | None = None) -> GroupAction:
+def apply_to_cluster(
+    db: Database,
+    claim_id: int,
+    status: str | None,
+    *,
+    links: Sequence[tuple[int, str | None]] = (),
+    reviewer: str | None = None,
+    session_id: int | None = None,
+) -> GroupAction:
     """Set ``status`` and the ``links`` (passage id, relation) on every member of ``claim_id``'s
     cluster in one transaction. Each member gets its own history rows; members already in that
     state get none. A link to a member's own passage is left out (a sentence is no evidence for
     itself)."""
-    from .storage import clusters as store
-    from .storage import review
-
     members = cluster_claim_ids(db, claim_id)
     entries: list[HistoryEntry] = []
     with write(db):
@@ -570,8 +639,9 @@ def apply_to_cluster(db: Database, claim_id: int, status: str | None, *,
             for passage_id, relation in links:
                 if own.get(member) == passage_id:
                     continue
-                entry = review.set_link(db, member, passage_id, relation, reviewer=reviewer,
-                                        session_id=session_id)
+                entry = review.set_link(
+                    db, member, passage_id, relation, reviewer=reviewer, session_id=session_id
+                )
                 if entry:
                     entries.append(entry)
     cid = store.cluster_id(db, claim_id) or claim_id
@@ -582,8 +652,6 @@ def undo_group(db: Database, action: GroupAction, session_id: int, *, reviewer: 
     """Undo every change of ``action`` (the session's newest changes) in one transaction; returns
     how many rows were undone. Raises GroupUndoError, changing nothing, when a later change of
     the session would be undone instead."""
-    from .storage import review
-
     wanted = {e.id for e in action.entries}
     with write(db):
         for _ in action.entries:

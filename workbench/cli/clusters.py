@@ -25,8 +25,13 @@ def _ensure_clustered(db, recompute: bool) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of cluster objects.")
-@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Only clusters of at least this many claims.")
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Only clusters of at least this many claims.",
+)
 @click.option("--recluster", is_flag=True, help="Cluster every claim again (overrides are kept).")
 @click.pass_context
 def clusters(ctx: click.Context, as_json: bool, min_size: int, recluster: bool) -> None:
@@ -45,23 +50,44 @@ def clusters(ctx: click.Context, as_json: bool, min_size: int, recluster: bool) 
         out = sys.stdout
         out.write("[")
         for i, c in enumerate(found):
-            out.write(("," if i else "") + "\n  " + _json({
-                "cluster": c.id, "representative": c.representative, "size": c.size,
-                "documents": c.documents, "disagrees_with": list(c.disagrees_with),
-                "claims": [{"id": m.id, "document": m.document, "text": m.text, "score": m.score,
-                            "status": m.status or "unreviewed"} for m in c.members],
-            }))
+            out.write(
+                ("," if i else "")
+                + "\n  "
+                + _json(
+                    {
+                        "cluster": c.id,
+                        "representative": c.representative,
+                        "size": c.size,
+                        "documents": c.documents,
+                        "disagrees_with": list(c.disagrees_with),
+                        "claims": [
+                            {
+                                "id": m.id,
+                                "document": m.document,
+                                "text": m.text,
+                                "score": m.score,
+                                "status": m.status or "unreviewed",
+                            }
+                            for m in c.members
+                        ],
+                    }
+                )
+            )
         out.write("\n]\n")
         return
     for c in found:
         docs = f"{c.documents} document" + ("" if c.documents == 1 else "s")
-        apart = f"  disagrees with cluster {', '.join(map(str, c.disagrees_with))}" if c.disagrees_with else ""
+        apart = (
+            f"  disagrees with cluster {', '.join(map(str, c.disagrees_with))}" if c.disagrees_with else ""
+        )
         click.echo(f"cluster {c.id}: {c.size} claims in {docs}{apart}")
         for m in c.members:
             mark = "*" if m.id == c.representative else " "
             # Stored text is untrusted: controls and bidi are shown, never obeyed.
-            click.echo(f"  {mark}{m.id:>6}  {m.status or 'unreviewed':<11} {one_line(m.document)[:24]:<24}  "
-                       f"{one_line(' '.join(m.text.split()))}")
+            click.echo(
+                f"  {mark}{m.id:>6}  {m.status or 'unreviewed':<11} {one_line(m.document)[:24]:<24}  "
+                f"{one_line(' '.join(m.text.split()))}"
+            )
 
 
 @cli.command("seen-before")
@@ -73,10 +99,25 @@ def seen_before(ctx: click.Context, as_json: bool) -> None:
     db = open_db(ctx, readonly=True)
     found = clustering.seen_before_all(db)
     if as_json:
-        click.echo("[" + ",".join("\n  " + _json({
-            "id": s.claim_id, "matched_claim": s.matched_claim_id, "status": s.status, "date": s.date,
-            "reviewer": s.reviewer, "links": s.links, "suggestion": s.summary(),
-        }) for s in found) + ("\n]" if found else "]"))
+        click.echo(
+            "["
+            + ",".join(
+                "\n  "
+                + _json(
+                    {
+                        "id": s.claim_id,
+                        "matched_claim": s.matched_claim_id,
+                        "status": s.status,
+                        "date": s.date,
+                        "reviewer": s.reviewer,
+                        "links": s.links,
+                        "suggestion": s.summary(),
+                    }
+                )
+                for s in found
+            )
+            + ("\n]" if found else "]")
+        )
         return
     for s in found:
         click.echo(f"{s.claim_id:>6}  seen before as #{s.matched_claim_id}: {one_line(s.summary())}")

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..clustering import ClaimRef, Clustering, Overrides
 from .connection import write
 from .corpus import now
 from .search import quote
@@ -23,6 +22,24 @@ from .search import quote
 #: Claims an index search returns for the incremental and seen-before look-ups.
 SEARCH_LIMIT = 40
 _CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ClaimRef:
+    """What clustering needs of a claim."""
+
+    id: int
+    text: str
+    score: float = 0.0
+    document_id: int = 0
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """A reviewer's corrections: claims kept on their own, and pairs of claims whose clusters are one."""
+
+    out: frozenset[int] = frozenset()
+    joins: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +80,7 @@ def _marks(n: int) -> str:
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for i in range(0, len(ids), _CHUNK):
-        yield ids[i:i + _CHUNK]
+        yield ids[i : i + _CHUNK]
 
 
 def claim_refs(db: Database, ids: Sequence[int] | None = None) -> list[ClaimRef]:
@@ -88,16 +105,24 @@ def overrides(db: Database) -> Overrides:
     return Overrides(frozenset(out), tuple(joins))
 
 
-def save(db: Database, result: Clustering) -> None:
-    """Replace the stored grouping and disagreements with ``result`` (one transaction)."""
+def save(
+    db: Database,
+    clusters: Iterable[tuple[int, Sequence[int]]],
+    disagreements: Iterable[tuple[int, int, Sequence[str]]],
+) -> None:
+    """Replace the stored grouping, ``(cluster id, member claim ids)`` each, and the disagreements
+    (claim, other claim, flags) in one transaction."""
     with write(db):
         db.execute("DELETE FROM claim_clusters")
-        db.conn.executemany("INSERT INTO claim_clusters (claim_id, cluster_id) VALUES (?, ?)",
-                            [(m, c.id) for c in result.clusters for m in c.members])
+        db.conn.executemany(
+            "INSERT INTO claim_clusters (claim_id, cluster_id) VALUES (?, ?)",
+            [(m, cid) for cid, members in clusters for m in members],
+        )
         db.execute("DELETE FROM claim_disagreements")
         db.conn.executemany(
             "INSERT OR REPLACE INTO claim_disagreements (claim_id, other_id, flags) VALUES (?, ?, ?)",
-            [(min(a, b), max(a, b), json.dumps(list(f))) for a, b, f in result.disagreements if a != b])
+            [(min(a, b), max(a, b), json.dumps(list(f))) for a, b, f in disagreements if a != b],
+        )
 
 
 def add_disagreements(db: Database, pairs: Iterable[tuple[int, int, tuple[str, ...]]]) -> None:
@@ -105,13 +130,19 @@ def add_disagreements(db: Database, pairs: Iterable[tuple[int, int, tuple[str, .
     if rows:
         with write(db):
             db.conn.executemany(
-                "INSERT OR REPLACE INTO claim_disagreements (claim_id, other_id, flags) VALUES (?, ?, ?)", rows)
+                "INSERT OR REPLACE INTO claim_disagreements (claim_id, other_id, flags) VALUES (?, ?, ?)",
+                rows,
+            )
 
 
 def unclustered_ids(db: Database) -> list[int]:
-    return [r[0] for r in db.execute(
-        "SELECT c.id FROM claims c LEFT JOIN claim_clusters k ON k.claim_id = c.id"
-        " WHERE k.claim_id IS NULL ORDER BY c.id")]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT c.id FROM claims c LEFT JOIN claim_clusters k ON k.claim_id = c.id"
+            " WHERE k.claim_id IS NULL ORDER BY c.id"
+        )
+    ]
 
 
 def is_clustered(db: Database) -> bool:
@@ -125,11 +156,12 @@ def _match_expression(words: Sequence[str]) -> str | None:
         return None
     if len(quoted) == 1:
         return quoted[0]
-    return " OR ".join(f"({q} AND ({' OR '.join(quoted[i + 1:])}))" for i, q in enumerate(quoted[:-1]))
+    return " OR ".join(f"({q} AND ({' OR '.join(quoted[i + 1 :])}))" for i, q in enumerate(quoted[:-1]))
 
 
-def _search(db: Database, words: Sequence[str], select: str, join: str, limit: int,
-            params: Sequence[object] = ()) -> list[tuple]:
+def _search(
+    db: Database, words: Sequence[str], select: str, join: str, limit: int, params: Sequence[object] = ()
+) -> list[tuple]:
     """Claims whose text has at least two of ``words``: extracted claims through their passage's
     index, claims added by hand or imported through their own."""
     expression = _match_expression(words)
@@ -138,17 +170,26 @@ def _search(db: Database, words: Sequence[str], select: str, join: str, limit: i
     rows = db.execute(
         f"SELECT {select} FROM passages_fts f JOIN claims c ON c.passage_id = f.rowid"
         f" AND c.origin = 'extracted' {join} WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?",
-        [*params, expression, limit]).fetchall()
+        [*params, expression, limit],
+    ).fetchall()
     rows += db.execute(
         f"SELECT {select} FROM claims_fts f JOIN claims c ON c.id = f.rowid {join}"
-        " WHERE claims_fts MATCH ? ORDER BY f.rank LIMIT ?", [*params, expression, limit]).fetchall()
+        " WHERE claims_fts MATCH ? ORDER BY f.rank LIMIT ?",
+        [*params, expression, limit],
+    ).fetchall()
     return rows
 
 
 def similar_claim_cluster_ids(db: Database, ref: ClaimRef, words: Sequence[str]) -> list[int]:
     """Clusters of the stored claims an index search finds for ``ref`` (best match first)."""
-    rows = _search(db, words, "k.cluster_id", "JOIN claim_clusters k ON k.claim_id = c.id AND c.id != ?",
-                   SEARCH_LIMIT, [ref.id])
+    rows = _search(
+        db,
+        words,
+        "k.cluster_id",
+        "JOIN claim_clusters k ON k.claim_id = c.id AND c.id != ?",
+        SEARCH_LIMIT,
+        [ref.id],
+    )
     return list(dict.fromkeys(r[0] for r in rows))
 
 
@@ -157,9 +198,11 @@ def cluster_members(db: Database, cluster_ids: Sequence[int]) -> dict[int, list[
     found: dict[int, list[ClaimRef]] = {cid: [] for cid in cluster_ids}
     for chunk in _chunks(list(cluster_ids)):
         for cid, *ref in db.execute(
-                "SELECT k.cluster_id, c.id, c.text, c.score, c.document_id FROM claim_clusters k"
-                f" JOIN claims c ON c.id = k.claim_id WHERE k.cluster_id IN ({_marks(len(chunk))})"
-                " ORDER BY c.id", list(chunk)):
+            "SELECT k.cluster_id, c.id, c.text, c.score, c.document_id FROM claim_clusters k"
+            f" JOIN claims c ON c.id = k.claim_id WHERE k.cluster_id IN ({_marks(len(chunk))})"
+            " ORDER BY c.id",
+            list(chunk),
+        ):
             found[cid].append(ClaimRef(*ref))
     return {cid: members for cid, members in found.items() if members}
 
@@ -186,8 +229,10 @@ def place(db: Database, claim_id: int, cluster_id: int | None) -> int:
     """Put ``claim_id`` into ``cluster_id`` (None: a cluster of its own); returns its cluster id."""
     with write(db):
         _detach(db, claim_id)
-        db.execute("INSERT INTO claim_clusters (claim_id, cluster_id) VALUES (?, ?)",
-                   [claim_id, cluster_id if cluster_id is not None else claim_id])
+        db.execute(
+            "INSERT INTO claim_clusters (claim_id, cluster_id) VALUES (?, ?)",
+            [claim_id, cluster_id if cluster_id is not None else claim_id],
+        )
         return _renumber(db, cluster_id if cluster_id is not None else claim_id) or claim_id
 
 
@@ -204,7 +249,9 @@ def join_stored(db: Database, a: int, b: int) -> int:
                 db.execute("INSERT INTO claim_clusters (claim_id, cluster_id) VALUES (?, ?)", [claim, claim])
         ca, cb = cluster_id(db, a), cluster_id(db, b)
         if ca != cb:
-            db.execute("UPDATE claim_clusters SET cluster_id = ? WHERE cluster_id = ?", [min(ca, cb), max(ca, cb)])
+            db.execute(
+                "UPDATE claim_clusters SET cluster_id = ? WHERE cluster_id = ?", [min(ca, cb), max(ca, cb)]
+            )
         return min(ca, cb)
 
 
@@ -223,18 +270,33 @@ def take_out(db: Database, claim_id: int, *, reviewer: str | None = None) -> Non
     _require_claims(db, [claim_id])
     with write(db):
         current = cluster_id(db, claim_id)
-        others = [r[0] for r in db.execute(
-            "SELECT claim_id FROM claim_clusters WHERE cluster_id = ? AND claim_id != ? ORDER BY claim_id",
-            [current, claim_id])] if current is not None else []
+        others = (
+            [
+                r[0]
+                for r in db.execute(
+                    "SELECT claim_id FROM claim_clusters WHERE cluster_id = ? AND claim_id != ? ORDER BY claim_id",
+                    [current, claim_id],
+                )
+            ]
+            if current is not None
+            else []
+        )
         for column in ("claim_id", "other_id"):
             if others:
-                db.execute(f"UPDATE cluster_overrides SET {column} = ? WHERE kind = 'join' AND {column} = ?",
-                           [others[0], claim_id])
-        db.execute("DELETE FROM cluster_overrides WHERE kind = 'join' AND (claim_id = ? OR other_id = ?"
-                   " OR claim_id = other_id)", [claim_id, claim_id])
+                db.execute(
+                    f"UPDATE cluster_overrides SET {column} = ? WHERE kind = 'join' AND {column} = ?",
+                    [others[0], claim_id],
+                )
+        db.execute(
+            "DELETE FROM cluster_overrides WHERE kind = 'join' AND (claim_id = ? OR other_id = ?"
+            " OR claim_id = other_id)",
+            [claim_id, claim_id],
+        )
         db.execute("DELETE FROM cluster_overrides WHERE kind = 'out' AND claim_id = ?", [claim_id])
-        db.execute("INSERT INTO cluster_overrides (kind, claim_id, reviewer, at) VALUES ('out', ?, ?, ?)",
-                   [claim_id, reviewer, now()])
+        db.execute(
+            "INSERT INTO cluster_overrides (kind, claim_id, reviewer, at) VALUES ('out', ?, ?, ?)",
+            [claim_id, reviewer, now()],
+        )
         place(db, claim_id, None)
 
 
@@ -243,8 +305,11 @@ def join(db: Database, a: int, b: int, *, reviewer: str | None = None) -> int:
     _require_claims(db, [a, b])
     with write(db):
         if a != b:
-            db.execute("INSERT INTO cluster_overrides (kind, claim_id, other_id, reviewer, at)"
-                       " VALUES ('join', ?, ?, ?, ?)", [a, b, reviewer, now()])
+            db.execute(
+                "INSERT INTO cluster_overrides (kind, claim_id, other_id, reviewer, at)"
+                " VALUES ('join', ?, ?, ?, ?)",
+                [a, b, reviewer, now()],
+            )
         return join_stored(db, a, b)
 
 
@@ -256,21 +321,30 @@ def clear_overrides(db: Database, claim_id: int) -> None:
 
 def decided_candidates(db: Database, words: Sequence[str], limit: int = SEARCH_LIMIT) -> list[ClaimRef]:
     """Decided claims (a verdict status set) an index search finds for ``words``."""
-    rows = _search(db, words, "c.id, c.text, c.score, c.document_id",
-                   "JOIN verdicts v ON v.claim_id = c.id AND v.status IS NOT NULL", limit)
+    rows = _search(
+        db,
+        words,
+        "c.id, c.text, c.score, c.document_id",
+        "JOIN verdicts v ON v.claim_id = c.id AND v.status IS NOT NULL",
+        limit,
+    )
     return [ClaimRef(*r) for r in dict.fromkeys(rows)]
 
 
 def decision(db: Database, claim_id: int) -> Decided | None:
     """A decided claim's status, when and by whom it was set, and its evidence link count."""
-    row = db.execute("SELECT c.id, c.text, c.score, c.document_id, v.status, v.updated_at, v.reviewer"
-                     " FROM claims c JOIN verdicts v ON v.claim_id = c.id WHERE c.id = ? AND v.status IS NOT NULL",
-                     [claim_id]).fetchone()
+    row = db.execute(
+        "SELECT c.id, c.text, c.score, c.document_id, v.status, v.updated_at, v.reviewer"
+        " FROM claims c JOIN verdicts v ON v.claim_id = c.id WHERE c.id = ? AND v.status IS NOT NULL",
+        [claim_id],
+    ).fetchone()
     if row is None:
         return None
     # The decision's own time and reviewer (a later note also moves verdicts.updated_at).
-    last = db.execute("SELECT at, reviewer FROM history WHERE claim_id = ? AND kind = 'status'"
-                      " ORDER BY id DESC LIMIT 1", [claim_id]).fetchone()
+    last = db.execute(
+        "SELECT at, reviewer FROM history WHERE claim_id = ? AND kind = 'status' ORDER BY id DESC LIMIT 1",
+        [claim_id],
+    ).fetchone()
     links = db.execute("SELECT count(*) FROM evidence_links WHERE claim_id = ?", [claim_id]).fetchone()[0]
     at, who = (last[0], last[1] or row[6]) if last else (row[5], row[6])
     return Decided(ClaimRef(*row[:4]), row[4], at, who, int(links))
@@ -279,15 +353,22 @@ def decision(db: Database, claim_id: int) -> Decided | None:
 def claim_passages(db: Database, claim_ids: Sequence[int]) -> dict[int, int | None]:
     out: dict[int, int | None] = {}
     for chunk in _chunks(list(claim_ids)):
-        out.update(db.execute(f"SELECT id, passage_id FROM claims WHERE id IN ({_marks(len(chunk))})",
-                              list(chunk)).fetchall())
+        out.update(
+            db.execute(
+                f"SELECT id, passage_id FROM claims WHERE id IN ({_marks(len(chunk))})", list(chunk)
+            ).fetchall()
+        )
     return out
 
 
 def undecided_ids(db: Database) -> list[int]:
-    return [r[0] for r in db.execute(
-        "SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
-        " WHERE v.status IS NULL ORDER BY c.id")]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
+            " WHERE v.status IS NULL ORDER BY c.id"
+        )
+    ]
 
 
 _MEMBER_SELECT = (
@@ -307,12 +388,14 @@ def list_clusters(db: Database, *, min_size: int = 2) -> list[StoredCluster]:
     """Stored clusters of at least ``min_size`` claims, by id."""
     sizes = db.execute(
         "SELECT cluster_id FROM claim_clusters GROUP BY cluster_id HAVING count(*) >= ? ORDER BY cluster_id",
-        [min_size]).fetchall()
+        [min_size],
+    ).fetchall()
     wanted = [r[0] for r in sizes]
     by_cluster: dict[int, list[Member]] = {cid: [] for cid in wanted}
     for chunk in _chunks(wanted):
-        for cid, *m in db.execute(f"{_MEMBER_SELECT} WHERE k.cluster_id IN ({_marks(len(chunk))})"
-                                  " ORDER BY c.id", list(chunk)):
+        for cid, *m in db.execute(
+            f"{_MEMBER_SELECT} WHERE k.cluster_id IN ({_marks(len(chunk))}) ORDER BY c.id", list(chunk)
+        ):
             by_cluster[cid].append(Member(*m))
     disagree = _disagreeing_clusters(db, wanted)
     return [_stored(cid, ms, disagree.get(cid, ())) for cid, ms in by_cluster.items()]
@@ -323,10 +406,12 @@ def _disagreeing_clusters(db: Database, cluster_ids: Sequence[int]) -> dict[int,
     for chunk in _chunks(list(cluster_ids)):
         marks = _marks(len(chunk))
         for a, b in db.execute(
-                "SELECT ka.cluster_id, kb.cluster_id FROM claim_disagreements g"
-                " JOIN claim_clusters ka ON ka.claim_id = g.claim_id"
-                " JOIN claim_clusters kb ON kb.claim_id = g.other_id"
-                f" WHERE ka.cluster_id IN ({marks}) OR kb.cluster_id IN ({marks})", [*chunk, *chunk]):
+            "SELECT ka.cluster_id, kb.cluster_id FROM claim_disagreements g"
+            " JOIN claim_clusters ka ON ka.claim_id = g.claim_id"
+            " JOIN claim_clusters kb ON kb.claim_id = g.other_id"
+            f" WHERE ka.cluster_id IN ({marks}) OR kb.cluster_id IN ({marks})",
+            [*chunk, *chunk],
+        ):
             if a != b:
                 out.setdefault(a, set()).add(b)
                 out.setdefault(b, set()).add(a)
@@ -338,7 +423,9 @@ def cluster_for_claim(db: Database, claim_id: int) -> StoredCluster | None:
     cid = cluster_id(db, claim_id)
     if cid is None:
         return None
-    members = [Member(*m) for _, *m in db.execute(f"{_MEMBER_SELECT} WHERE k.cluster_id = ? ORDER BY c.id", [cid])]
+    members = [
+        Member(*m) for _, *m in db.execute(f"{_MEMBER_SELECT} WHERE k.cluster_id = ? ORDER BY c.id", [cid])
+    ]
     return _stored(cid, members, _disagreeing_clusters(db, [cid]).get(cid, ()))
 
 
@@ -347,5 +434,6 @@ def disagreements(db: Database, claim_id: int) -> list[tuple[int, tuple[str, ...
     rows = db.execute(
         "SELECT other_id, flags FROM claim_disagreements WHERE claim_id = ?"
         " UNION ALL SELECT claim_id, flags FROM claim_disagreements WHERE other_id = ?",
-        [claim_id, claim_id]).fetchall()
+        [claim_id, claim_id],
+    ).fetchall()
     return [(r[0], tuple(json.loads(r[1]))) for r in rows]

@@ -164,7 +164,6 @@ def m002_judgement(db: Database) -> None:
     )
 
 
-
 @migration
 def m003_clusters(db: Database) -> None:
     """Claim clusters (issue #14): which claims state the same thing, the reviewer's
