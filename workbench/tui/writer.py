@@ -16,6 +16,7 @@ to the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 import threading
@@ -214,7 +215,7 @@ class Writer:
             except Exception as exc:
                 if not _transient(exc):
                     self._done(change)
-                    self.report(Failed(change, str(exc) or type(exc).__name__))
+                    self._emit(Failed(change, str(exc) or type(exc).__name__))
                     return db
                 reason = str(exc) or type(exc).__name__
                 if not isinstance(exc, review.DatabaseBusy) and db is not None:
@@ -222,10 +223,10 @@ class Writer:
                     db = None
                 if not waiting:
                     waiting = True
-                    self.report(Waiting(change, reason))
+                    self._emit(Waiting(change, reason))
                 if not stalled and time.monotonic() - started >= self.retry_budget_s:
                     stalled = True
-                    self.report(Stalled(change, reason))
+                    self._emit(Stalled(change, reason))
                 with self._cond:
                     give_up = self._give_up_at
                 if give_up is not None and time.monotonic() >= give_up:
@@ -236,8 +237,12 @@ class Writer:
                     time.sleep(STALLED_PAUSE_S if stalled else self.attempt_s)
                 continue
             self._done(change)
-            self.report(Saved(change, result))
+            self._emit(Saved(change, result))
             return db
+
+    def _emit(self, event: Event) -> None:
+        with contextlib.suppress(Exception):  # the app may be gone; the writer must go on writing
+            self.report(event)
 
     def _apply(self, db, change: Change) -> Any:
         """The storage call for ``change``, inside the writer's transaction."""
