@@ -8,7 +8,8 @@ from workbench import embeddings, ingestion, linking
 from workbench.models import RawDocument
 from workbench.storage import connect, search
 
-needs_model = pytest.mark.skipif(embeddings.model_paths() is None, reason="wordllama not installed")
+needs_model = pytest.mark.skipif(embeddings.model_paths() is None,
+                                 reason="wordllama not installed (or WORKBENCH_EMBEDDINGS=off)")
 
 
 @needs_model
@@ -100,6 +101,9 @@ def test_linker_works_without_the_model(seed_db, monkeypatch):
         assert [c.score for c in lexical.candidates] != [c.score for c in with_model.candidates]
 
 
+# The title's own words are absent from the passages here (df 0), so only the title's
+# embedding can tell the two documents apart: a lexical-only install ranks them equal.
+@needs_model
 def test_title_lifts_passages_of_a_matching_document(tmp_path):
     db = connect(tmp_path / "t.db")
     body = "Officials met on Tuesday to discuss the plan in detail."
@@ -157,6 +161,9 @@ def test_stems_match_the_index_tokenizer_one_row_or_word_by_word(db):
     assert mixed[split] == "ab"
 
 
+# WIDEN_BELOW is calibrated on the score scale with embeddings: without them fewer
+# signals share the 0-100 scale and a weak match scores higher (72 here), so it widens less.
+@needs_model
 def test_weak_results_widen_the_candidate_search_once(seed_db, monkeypatch):
     calls = []
     real = linking._candidates
