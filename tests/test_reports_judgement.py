@@ -38,7 +38,7 @@ def test_markdown_and_html_show_the_judgement_and_the_missing_evidence(judged):
     for fmt in ("md", "html"):
         out = render(db, fmt)
         assert "not found in any evidence: 20 billion dollars · signed · nuclear energy deal" in out
-        assert "suggested unsupported (related passages only)" in out
+        assert "suggested: unsupported (related passages only)" in out
         assert "sourced — no evidence linked" in out
 
 

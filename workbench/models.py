@@ -143,6 +143,12 @@ class Coverage:
         return {"corroborated": list(self.corroborated), "contradicted": list(self.contradicted),
                 "not_found": list(self.not_found), "related_only": list(self.related_only)}
 
+    def lines(self) -> list[str]:
+        """One plain-text line per non-empty group: "not found in any evidence: a · b"."""
+        groups = (("corroborated", self.corroborated), ("contradicted", self.contradicted),
+                  ("only in related passages", self.related_only), ("not found in any evidence", self.not_found))
+        return [f"{label}: {' · '.join(facts)}" for label, facts in groups if facts]
+
     @classmethod
     def from_json(cls, data: dict) -> Coverage:
         return cls(*(tuple(str(x) for x in data.get(k) or ()) for k in
@@ -175,6 +181,11 @@ class LinkResult:
         if self.suggested == "unsupported" and self.related_only:
             return "unsupported (related passages only)"
         return self.suggested
+
+    def explanation(self) -> list[str]:
+        """The suggestion and the claim's coverage as plain-text lines (CLI, reports)."""
+        sources = f"{self.sources} independent source{'' if self.sources == 1 else 's'} supporting"
+        return [f"suggested: {self.suggestion_label} ({sources}; never applied by itself)", *self.coverage.lines()]
 
 
 @dataclass(frozen=True)

@@ -70,14 +70,8 @@ def _print_result(result: LinkResult) -> None:
         click.echo(f"      {one_line(' '.join(c.text.split()))}")
         if c.reasons:
             click.echo(f"      why: {one_line('; '.join(c.reasons))}")
-    cov = result.coverage
-    for label, facts in (("corroborated", cov.corroborated), ("contradicted", cov.contradicted),
-                         ("only in related passages", cov.related_only),
-                         ("not found in any evidence", cov.not_found)):
-        if facts:
-            click.echo(f"{label}: {one_line(' · '.join(facts))}")
-    sources = f"{result.sources} independent source{'' if result.sources == 1 else 's'} supporting"
-    click.echo(f"suggested: {result.suggestion_label} ({sources}; never applied by itself)")
+    for line in result.explanation():
+        click.echo(one_line(line))
 
 
 def _open_claims(path: str) -> BinaryIO:

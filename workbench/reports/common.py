@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ..textsafety import BIDI, INVISIBLE, visible
-from .model import EvidenceCheck, Report, Summary
+from .model import Report, Summary
 
 #: Count columns, in the order every format shows them.
 STATUSES: tuple[str, ...] = ("sourced", "contested", "unsupported", "unreviewed")
@@ -78,19 +78,6 @@ def filters_line(report: Report) -> str:
     scope = "all claims" if not parts else ", ".join(parts)
     total = report.summary.claims_in_database
     return f"{scope} ({report.summary.claims} of {total} claims in the database)"
-
-
-def evidence_check_parts(check: EvidenceCheck) -> list[str]:
-    """The judgement's suggestion and the claim's coverage as short phrases (plain text)."""
-    sources = f"{check.sources} independent source{'' if check.sources == 1 else 's'} supporting"
-    parts = [f"suggested {check.label} ({sources}; never applied by itself)"]
-    cov = check.coverage
-    for label, facts in (("corroborated", cov.corroborated), ("contradicted", cov.contradicted),
-                         ("only in related passages", cov.related_only),
-                         ("not found in any evidence", cov.not_found)):
-        if facts:
-            parts.append(f"{label}: {' · '.join(facts)}")
-    return parts
 
 
 def reviewer_name(name: str | None) -> str:

@@ -17,7 +17,6 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
-    evidence_check_parts,
     filters_line,
     period,
     progress_line,
@@ -157,7 +156,7 @@ def claim(c: ReportClaim) -> str:
                    f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
         rows.append(("In context", context))
     if c.evidence_check:
-        rows.append(("Evidence check", "<br>".join(e(p) for p in evidence_check_parts(c.evidence_check))))
+        rows.append(("Evidence check", "<br>".join(e(p) for p in c.evidence_check.explanation())))
     evidence = ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>") if c.links \
         else f'<span class="muted">{e(NO_EVIDENCE[c.verdict == "sourced"])}</span>'
     rows.append(("Evidence", evidence))

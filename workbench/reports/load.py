@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MB, InputError, read_regular
-from ..models import ORIGINS, RELATIONS, STANCES, VERDICTS, Coverage, HistoryEntry
+from ..models import ORIGINS, RELATIONS, STANCES, VERDICTS, Coverage, HistoryEntry, LinkResult
 from ..storage.corpus import content_hash
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
     DocRef,
-    EvidenceCheck,
     LinkedPassage,
     ReportClaim,
     ReportDocument,
@@ -269,14 +268,14 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
     )
 
 
-def _evidence_check(check, where: str) -> EvidenceCheck | None:
+def _evidence_check(check, where: str) -> LinkResult | None:
     """The stored judgement of a claim's suggestions (absent in files from before it)."""
     if check is None:
         return None
     coverage = _get(check, "coverage", dict, where)
-    return EvidenceCheck(
+    return LinkResult(
+        (), _get(check, "sources", int, where),
         _choice(_get(check, "suggested", str, where), VERDICTS, f"{where}.suggested"),
-        _get(check, "sources", int, where),
         Coverage(*(_strings(coverage, k, f"{where}.coverage")
                    for k in ("corroborated", "contradicted", "not_found", "related_only"))),
         _get(check, "related_only", bool, where),

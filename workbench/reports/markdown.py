@@ -16,7 +16,6 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
-    evidence_check_parts,
     filters_line,
     period,
     progress_line,
@@ -94,7 +93,7 @@ def claim(c: ReportClaim) -> Iterator[str]:
     if c.context_before or c.context_after:
         yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
     if c.evidence_check:
-        yield f"- **Evidence check:** {md('; '.join(evidence_check_parts(c.evidence_check)))}\n"
+        yield f"- **Evidence check:** {md('; '.join(c.evidence_check.explanation()))}\n"
     if c.links:
         yield "- **Evidence:**\n"
         for link in c.links:

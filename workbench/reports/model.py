@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..models import VERDICTS, Coverage, HistoryEntry
+from ..models import VERDICTS, Coverage, HistoryEntry, LinkResult
 from ..storage import export as q
 from ..storage.corpus import now
 from ..textsafety import visible
@@ -76,21 +76,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class EvidenceCheck:
-    """What the workbench's judgement of the candidates suggested (never applied by itself)."""
-
-    suggested: str
-    sources: int
-    coverage: Coverage
-    related_only: bool = False
-
-    @property
-    def label(self) -> str:
-        return "unsupported (related passages only)" if self.related_only and self.suggested == "unsupported" \
-            else self.suggested
-
-
-@dataclass(frozen=True)
 class ReportClaim:
     id: int
     document: DocRef
@@ -112,7 +97,7 @@ class ReportClaim:
     flags: tuple[str, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
-    evidence_check: EvidenceCheck | None = None
+    evidence_check: LinkResult | None = None  # the judgement's suggestion and coverage (no candidates)
 
     @property
     def status(self) -> str:
@@ -330,10 +315,10 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
         )
 
 
-def _evidence_check(row: tuple) -> EvidenceCheck:
+def _evidence_check(row: tuple) -> LinkResult:
     verdict, sources, coverage, related_only = row
-    return EvidenceCheck(verdict or "unsupported", int(sources),
-                         Coverage.from_json(json.loads(coverage or "{}")), bool(related_only))
+    return LinkResult((), int(sources), verdict or "unsupported", Coverage.from_json(json.loads(coverage or "{}")),
+                      bool(related_only))
 
 
 def _link(claim_text: str, row: tuple, meta: dict[int, DocRef],
