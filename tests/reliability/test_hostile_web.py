@@ -161,10 +161,12 @@ def test_every_address_in_a_non_public_range_is_refused(net, offset, mapped):
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_as_a_url_is_a_fetch_error_or_a_refusal_never_a_crash(text):
-    # Only URLs that resolve nowhere: schemes other than http(s), or names that fail to parse/resolve.
-    url = "ftp://" + text if not text.startswith(("http://", "https://")) else text
-    with pytest.raises(fetch.FetchError):
-        fetch.fetch(url, fetch.Limits(timeout=0.1, total=0.5))
+    # Schemes other than http(s) and http URLs with a hostile tail: refused before any lookup
+    # (controls, spaces, credentials, bad ports), or naming an address the guard refuses.
+    for url in ("ftp://" + text, "http://user@" + text, "http://127.0.0.1:" + text + " ",
+                "http://[::1]/" + text, "http://10.0.0.1/" + text):
+        with pytest.raises(fetch.FetchError):
+            fetch.fetch(url, fetch.Limits(timeout=0.1, total=0.5))
 
 
 def test_ctrl_c_while_a_server_is_slow_stops_at_once(tmp_path, site):
