@@ -39,7 +39,8 @@ from workbench.web.fetch import Limits
 
 def article_paragraphs(rng: random.Random, sentences: list[str], n: int) -> list[str]:
     return [" ".join(rng.sample(sentences, rng.randint(2, 4))) for _ in range(rng.randint(4, 8))] + [
-        f"Reported on day {n}."]
+        f"Reported on day {n}."
+    ]
 
 
 def write_pages(folder: Path, count: int) -> list[str]:
@@ -48,9 +49,14 @@ def write_pages(folder: Path, count: int) -> list[str]:
     names = []
     for n in range(count):
         paras = article_paragraphs(rng, sentences, n)
-        html = (f"<!doctype html><html><head><meta charset='utf-8'><title>Article {n}</title></head><body>"
-                "<nav>Home | World</nav><article><h1>" + escape(paras[0][:60]) + "</h1>"
-                + "".join(f"<p>{escape(p)}</p>" for p in paras) + "</article><footer>(c) Site</footer></body></html>")
+        html = (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Article {n}</title></head><body>"
+            "<nav>Home | World</nav><article><h1>"
+            + escape(paras[0][:60])
+            + "</h1>"
+            + "".join(f"<p>{escape(p)}</p>" for p in paras)
+            + "</article><footer>(c) Site</footer></body></html>"
+        )
         name = f"article{n:05d}.html"
         (folder / name).write_text(html, encoding="utf-8")
         names.append(name)
@@ -74,7 +80,9 @@ def bench_fetch(pages: int) -> None:
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(site)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             urls = [f"http://127.0.0.1:{port}/{name}" for name in names]
             limits = Limits(allow_private=True, timeout=10)
@@ -84,19 +92,24 @@ def bench_fetch(pages: int) -> None:
                     break
                 except Exception:
                     time.sleep(0.05)
-            print(f"URL ingest, {pages} pages (~{sum(p.stat().st_size for p in site.iterdir()) // pages} B each),"
-                  f" server in its own process, {os.cpu_count()} cores:")
+            print(
+                f"URL ingest, {pages} pages (~{sum(p.stat().st_size for p in site.iterdir()) // pages} B each),"
+                f" server in its own process, {os.cpu_count()} cores:"
+            )
             t0 = time.perf_counter()
             report = ingestion.ingest_paths(connect(tmp / "files.db"), [site], parallel=False)
             files_s = time.perf_counter() - t0
             print(f"  baseline: file ingest     {pages / files_s:7.1f} pages/s  ({report.added} added)")
             for threads in (1, 4):
                 t0 = time.perf_counter()
-                report = ingestion.ingest_urls(connect(tmp / f"urls{threads}.db"), urls, limits=limits,
-                                               threads=threads)
+                report = ingestion.ingest_urls(
+                    connect(tmp / f"urls{threads}.db"), urls, limits=limits, threads=threads
+                )
                 s = time.perf_counter() - t0
-                print(f"  URL ingest, {threads} thread(s) {pages / s:7.1f} pages/s  ({report.added} added,"
-                      f" {len(report.errors)} errors)  {s / files_s:.2f}x the file ingest time")
+                print(
+                    f"  URL ingest, {threads} thread(s) {pages / s:7.1f} pages/s  ({report.added} added,"
+                    f" {len(report.errors)} errors)  {s / files_s:.2f}x the file ingest time"
+                )
             warcs = list((tmp / "archive").iterdir())
             print(f"  archive: {len(warcs)} WARC files, {sum(w.stat().st_size for w in warcs) / 1e6:.1f} MB")
         finally:
@@ -110,7 +123,9 @@ def bench_reanchor(docs: int, links: int) -> None:
     texts = ["\n".join(article_paragraphs(rng, sentences, n)) for n in range(docs)]
 
     def web(n: int) -> corpus.WebSource:
-        return corpus.WebSource(f"https://news.example/{n}", "2026-11-29T12:00:00Z", 200, "x.warc.gz", 0, "<urn:x>")
+        return corpus.WebSource(
+            f"https://news.example/{n}", "2026-11-29T12:00:00Z", 200, "x.warc.gz", 0, "<urn:x>"
+        )
 
     def edited(text: str, n: int) -> str:
         paras = text.split("\n")
@@ -124,8 +139,13 @@ def bench_reanchor(docs: int, links: int) -> None:
         t0 = time.perf_counter()
         for n, text in enumerate(texts):
             url = f"https://news.example/{n}"
-            corpus.add_document(db, RawDocument(url, text, url=url), corpus.content_hash(text),
-                                split_passages(text), web=web(n))
+            corpus.add_document(
+                db,
+                RawDocument(url, text, url=url),
+                corpus.content_hash(text),
+                split_passages(text),
+                web=web(n),
+            )
         print(f"\nRe-anchoring: {docs} pages stored in {time.perf_counter() - t0:.1f} s")
         from workbench.storage.review import set_link
 
@@ -138,27 +158,42 @@ def bench_reanchor(docs: int, links: int) -> None:
         t0 = time.perf_counter()
         for n, text in enumerate(new_texts):
             url = f"https://news.example/{n}"
-            corpus.add_document(base, RawDocument(url, text, url=url), corpus.content_hash(text),
-                                split_passages(text), web=web(n))
+            corpus.add_document(
+                base,
+                RawDocument(url, text, url=url),
+                corpus.content_hash(text),
+                split_passages(text),
+                web=web(n),
+            )
         base_s = time.perf_counter() - t0
-        print(f"  baseline: the {docs} changed pages stored as new documents   {base_s:6.1f} s"
-              f"  ({docs / base_s:.0f} pages/s)")
+        print(
+            f"  baseline: the {docs} changed pages stored as new documents   {base_s:6.1f} s"
+            f"  ({docs / base_s:.0f} pages/s)"
+        )
         report = ingestion.IngestReport()
         t0 = time.perf_counter()
         for n, text in enumerate(new_texts):
             url = f"https://news.example/{n}"
             ingestion.store_version(db, RawDocument(url, text, url=url), web(n), report)
         s = time.perf_counter() - t0
-        moved = db.execute("SELECT count(*) FROM evidence_links l JOIN passages p ON p.id = l.passage_id"
-                           " JOIN documents d ON d.id = p.document_id WHERE d.superseded_by IS NULL").fetchone()[0]
-        print(f"  re-ingest as new versions, {links} links re-anchored        {s:6.1f} s  ({docs / s:.0f} pages/s,"
-              f" {s / base_s:.2f}x the baseline)")
-        print(f"  {report.versions} new versions; claims and links: {report.changed} changed, {report.gone} gone;"
-              f" {moved} of {links} links now on the newest version")
+        moved = db.execute(
+            "SELECT count(*) FROM evidence_links l JOIN passages p ON p.id = l.passage_id"
+            " JOIN documents d ON d.id = p.document_id WHERE d.superseded_by IS NULL"
+        ).fetchone()[0]
+        print(
+            f"  re-ingest as new versions, {links} links re-anchored        {s:6.1f} s  ({docs / s:.0f} pages/s,"
+            f" {s / base_s:.2f}x the baseline)"
+        )
+        print(
+            f"  {report.versions} new versions; claims and links: {report.changed} changed, {report.gone} gone;"
+            f" {moved} of {links} links now on the newest version"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--links", type=int, default=1_000)

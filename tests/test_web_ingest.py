@@ -20,7 +20,9 @@ from workbench.storage.review import set_link
 
 KEEP = "The ministry said 30 soldiers crossed the border on Monday morning near the town of Kesh."
 EDIT_BEFORE = "Officials in the capital denied that any fighting took place during the night of the attack."
-EDIT_AFTER = "Officials in the capital denied that any heavy fighting took place during the night of the attack."
+EDIT_AFTER = (
+    "Officials in the capital denied that any heavy fighting took place during the night of the attack."
+)
 DROP = "The president will visit the region next week to meet local leaders, his office announced."
 NEW = "Aid groups said at least 4,000 families have left their homes since the start of the month."
 
@@ -33,12 +35,22 @@ def site(monkeypatch):
     loopback_only(monkeypatch)
     with Site() as s:
         s.pages["/news/troops"] = Reply(body=V1)
-        s.pages["/other"] = Reply(body=article("Grain prices rise", [
-            "Wheat futures rose 12 percent in Chicago on Tuesday after the export ban was announced.",
-            "Traders said the ban would remove about 10 million tonnes from world markets this year."]))
-        s.pages["/plain.txt"] = Reply(body=(b"Storm warning issued for the coast\n\nThe weather service said winds"
-                                            b" of 120 km/h were expected on Friday night.\n"),
-                                      content_type="text/plain; charset=utf-8")
+        s.pages["/other"] = Reply(
+            body=article(
+                "Grain prices rise",
+                [
+                    "Wheat futures rose 12 percent in Chicago on Tuesday after the export ban was announced.",
+                    "Traders said the ban would remove about 10 million tonnes from world markets this year.",
+                ],
+            )
+        )
+        s.pages["/plain.txt"] = Reply(
+            body=(
+                b"Storm warning issued for the coast\n\nThe weather service said winds"
+                b" of 120 km/h were expected on Friday night.\n"
+            ),
+            content_type="text/plain; charset=utf-8",
+        )
         s.pages["/moved"] = Reply(301, headers={"Location": "/news/troops"})
         s.pages["/hop1"] = Reply(302, headers={"Location": "/hop2"})
         s.pages["/hop2"] = Reply(307, headers={"Location": "/other"})
@@ -66,7 +78,8 @@ def documents(db_path):
     try:
         return db.execute(
             "SELECT id, name, url, fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,"
-            " warc_record_id, version, previous_id, superseded_by FROM documents ORDER BY id").fetchall()
+            " warc_record_id, version, previous_id, superseded_by FROM documents ORDER BY id"
+        ).fetchall()
     finally:
         db.close()
 
@@ -90,9 +103,15 @@ def test_url_is_fetched_extracted_archived_and_stored(tmp_path, site):
     # The WARC file holds the redirect and the page; the stored offset opens the page's record.
     warc = tmp_path / "archive" / warc_file
     with open(warc, "rb") as handle:
-        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
-                    r.http_headers.get_statuscode() if r.rec_type == "response" else None,
-                    r.content_stream().read()) for r in ArchiveIterator(handle)]
+        records = [
+            (
+                r.rec_type,
+                r.rec_headers.get_header("WARC-Target-URI"),
+                r.http_headers.get_statuscode() if r.rec_type == "response" else None,
+                r.content_stream().read(),
+            )
+            for r in ArchiveIterator(handle)
+        ]
     responses = [(uri, code) for kind, uri, code, _ in records if kind == "response"]
     assert responses[:2] == [(site.url("/moved"), "301"), (site.url("/news/troops"), "200")]
     with open(warc, "rb") as handle:
@@ -110,22 +129,26 @@ def test_url_file_with_comments(tmp_path, site):
     assert "2 documents added" in result.output
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    ("/missing", "HTTP 404 Not Found"),
-    ("/gone", "HTTP 410"),
-    ("/loop-a", "redirect loop"),
-    ("/chain0", "more than 5 redirects"),
-    ("/huge", "too large (30 MB, the limit is 20 MB)"),
-    ("/huge-streamed", "too large (over the 20 MB limit)"),
-    ("/report.pdf", "content type application/pdf is not a web page or text"),
-    ("/slow", "timed out after 0.5 s"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/missing", "HTTP 404 Not Found"),
+        ("/gone", "HTTP 410"),
+        ("/loop-a", "redirect loop"),
+        ("/chain0", "more than 5 redirects"),
+        ("/huge", "too large (30 MB, the limit is 20 MB)"),
+        ("/huge-streamed", "too large (over the 20 MB limit)"),
+        ("/report.pdf", "content type application/pdf is not a web page or text"),
+        ("/slow", "timed out after 0.5 s"),
+    ],
+)
 def test_each_failed_url_is_one_line_and_the_others_go_in(tmp_path, site, path, message):
     result = run(tmp_path / "w.db", "--allow-private", "--timeout", "0.5", site.url(path), site.url("/other"))
     assert result.exit_code == 1, result.output
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {site.url(path)}: {message}"] or (
-        len(errors) == 1 and message in errors[0] and site.url(path) in errors[0]), result.stderr
+        len(errors) == 1 and message in errors[0] and site.url(path) in errors[0]
+    ), result.stderr
     assert "Traceback" not in result.output
     assert "1 documents added" in result.stdout
 
@@ -141,8 +164,15 @@ def test_unreachable_network_and_bad_urls_are_one_line_each(tmp_path, site):
     closed = Site()  # bound, never started, then closed: connection refused
     port = closed.port
     closed.server.server_close()
-    result = run(tmp_path / "w.db", "--allow-private", f"http://127.0.0.1:{port}/x", "http://no-such-host.invalid/",
-                 "ftp://example.org/file", "file:///etc/passwd", site.url("/other"))
+    result = run(
+        tmp_path / "w.db",
+        "--allow-private",
+        f"http://127.0.0.1:{port}/x",
+        "http://no-such-host.invalid/",
+        "ftp://example.org/file",
+        "file:///etc/passwd",
+        site.url("/other"),
+    )
     assert result.exit_code == 1
     errors = result.stderr.splitlines()
     assert len(errors) == 4, errors
@@ -168,12 +198,15 @@ def test_same_page_again_changes_nothing(tmp_path, site):
 
 # --- versions and re-anchoring -------------------------------------------------------
 
+
 def _claim_on(db, text):
     return db.execute("SELECT id FROM claims WHERE text = ?", [text]).fetchone()[0]
 
 
 def _passage(db, document_id, text):
-    return db.execute("SELECT id FROM passages WHERE document_id = ? AND text = ?", [document_id, text]).fetchone()[0]
+    return db.execute(
+        "SELECT id FROM passages WHERE document_id = ? AND text = ?", [document_id, text]
+    ).fetchone()[0]
 
 
 def test_changed_page_is_a_new_version_and_links_follow_their_sentence(tmp_path, site):
@@ -187,7 +220,9 @@ def test_changed_page_is_a_new_version_and_links_follow_their_sentence(tmp_path,
     for sentence in (KEEP, EDIT_BEFORE, DROP):
         set_link(db, wheat, _passage(db, troops, sentence), "supports", reviewer="ana")
     keep_claim, edit_claim, drop_claim = (_claim_on(db, t) for t in (KEEP, EDIT_BEFORE, DROP))
-    db.execute("INSERT INTO verdicts (claim_id, status, updated_at) VALUES (?, 'sourced', 'now')", [edit_claim])
+    db.execute(
+        "INSERT INTO verdicts (claim_id, status, updated_at) VALUES (?, 'sourced', 'now')", [edit_claim]
+    )
     db.conn.commit()
     db.close()
 
@@ -202,15 +237,19 @@ def test_changed_page_is_a_new_version_and_links_follow_their_sentence(tmp_path,
     assert old[6] != new[6]  # both texts kept
     db = connect(db_path)
     assert EDIT_BEFORE in corpus.document_text(db, old[0]) and EDIT_AFTER in corpus.document_text(db, new[0])
-    links = {db.execute("SELECT text FROM passages WHERE id = ?", [p]).fetchone()[0]: p
-             for (p,) in db.execute("SELECT passage_id FROM evidence_links WHERE claim_id = ?", [wheat])}
+    links = {
+        db.execute("SELECT text FROM passages WHERE id = ?", [p]).fetchone()[0]: p
+        for (p,) in db.execute("SELECT passage_id FROM evidence_links WHERE claim_id = ?", [wheat])
+    }
     # Kept and edited sentences: the link moved to the new version; deleted: it stays on the old one.
     assert links[KEEP] == _passage(db, new[0], KEEP)
     assert links[EDIT_AFTER] == _passage(db, new[0], EDIT_AFTER)
     assert links[DROP] == _passage(db, old[0], DROP)
     # The claims of the page moved too (verdict kept), the fresh duplicates are gone.
     assert db.execute("SELECT document_id FROM claims WHERE id = ?", [edit_claim]).fetchone()[0] == new[0]
-    assert db.execute("SELECT status FROM verdicts WHERE claim_id = ?", [edit_claim]).fetchone()[0] == "sourced"
+    assert (
+        db.execute("SELECT status FROM verdicts WHERE claim_id = ?", [edit_claim]).fetchone()[0] == "sourced"
+    )
     assert db.execute("SELECT text FROM claims WHERE id = ?", [edit_claim]).fetchone()[0] == EDIT_AFTER
     assert db.execute("SELECT count(*) FROM claims WHERE text = ?", [KEEP]).fetchone()[0] == 1
     assert db.execute("SELECT document_id FROM claims WHERE id = ?", [keep_claim]).fetchone()[0] == new[0]
@@ -224,11 +263,18 @@ def test_changed_page_is_a_new_version_and_links_follow_their_sentence(tmp_path,
     assert result.exit_code == 0, result.output
     changes = json.loads(result.output)
     summary = sorted((c["kind"], c["state"], c["old_text"], c["new_text"]) for c in changes)
-    assert summary == sorted([
-        ("link", "changed", EDIT_BEFORE, EDIT_AFTER), ("link", "gone", DROP, None),
-        ("claim", "changed", EDIT_BEFORE, EDIT_AFTER), ("claim", "gone", DROP, None)])
-    assert all(c["url"] == site.url("/news/troops") and (c["old_version"], c["new_version"]) == (1, 2)
-               for c in changes)
+    assert summary == sorted(
+        [
+            ("link", "changed", EDIT_BEFORE, EDIT_AFTER),
+            ("link", "gone", DROP, None),
+            ("claim", "changed", EDIT_BEFORE, EDIT_AFTER),
+            ("claim", "gone", DROP, None),
+        ]
+    )
+    assert all(
+        c["url"] == site.url("/news/troops") and (c["old_version"], c["new_version"]) == (1, 2)
+        for c in changes
+    )
     text = CliRunner().invoke(cli, ["--db", str(db_path), "stale"]).output
     assert f"claim {wheat}: evidence changed in v2" in text and f"now: {EDIT_AFTER}" in text
     assert f"claim {wheat}: evidence gone in v2" in text
@@ -257,7 +303,9 @@ def test_changed_evidence_is_flagged_until_seen(tmp_path, site):
     assert [c.state for c in corpus.changes(db, claim_id=wheat)] == ["changed"]
     assert corpus.mark_changes_seen(db, wheat) == 1
     assert wheat not in [c.id for c in corpus.list_claims(db, status="flagged")]
-    assert corpus.changes(db, claim_id=wheat) == [] and len(corpus.changes(db, claim_id=wheat, seen=True)) == 1
+    assert (
+        corpus.changes(db, claim_id=wheat) == [] and len(corpus.changes(db, claim_id=wheat, seen=True)) == 1
+    )
     db.close()
 
 
@@ -278,7 +326,10 @@ def test_a_hand_written_claim_keeps_its_part_of_the_sentence(tmp_path, site):
     assert moved.document_id != troops and moved.text == part
     new_text = corpus.document_text(db, moved.document_id)
     # The part was edited ("any heavy fighting"): its span is found again, fuzzily, in the new sentence.
-    assert new_text[moved.start:moved.end].startswith("denied that any") and "took place" in new_text[moved.start:moved.end]
+    assert (
+        new_text[moved.start : moved.end].startswith("denied that any")
+        and "took place" in new_text[moved.start : moved.end]
+    )
     db.close()
 
 
@@ -286,9 +337,17 @@ def test_finder_prefers_exact_then_nearest_then_similar():
     from workbench.models import Passage
     from workbench.web.anchoring import Finder
 
-    ps = [Passage(i + 1, 9, i, i, 0, 0, t) for i, t in enumerate(
-        ["Same line here.", "Something else entirely, about grain.", "Same line here.",
-         "The mayor said 12 bridges were closed on Friday."])]
+    ps = [
+        Passage(i + 1, 9, i, i, 0, 0, t)
+        for i, t in enumerate(
+            [
+                "Same line here.",
+                "Something else entirely, about grain.",
+                "Same line here.",
+                "The mayor said 12 bridges were closed on Friday.",
+            ]
+        )
+    ]
     finder = Finder(ps)
     assert finder.find("Same line here.", ordinal=3).passage.id == 3  # the nearer of two copies
     edited = finder.find("The mayor said 14 bridges were closed on Friday.")
@@ -323,7 +382,9 @@ def test_the_archive_reads_without_warcio_too(tmp_path, site):
 
 def test_a_bad_url_file_is_one_line_and_no_database(tmp_path):
     result = run(tmp_path / "w.db", "--urls", str(tmp_path / "missing.txt"))
-    assert result.exit_code == 2 and result.stderr.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"
+    assert (
+        result.exit_code == 2 and result.stderr.strip() == f"error: {tmp_path / 'missing.txt'}: no such file"
+    )
     (tmp_path / "empty.txt").write_text("# nothing yet\n\n")
     result = run(tmp_path / "w.db", "--urls", str(tmp_path / "empty.txt"))
     assert result.exit_code == 2 and "no URLs in the file" in result.stderr

@@ -19,16 +19,18 @@ class Reply:
     body: bytes = b""
     content_type: str | None = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0                 # seconds before answering (a slow server)
-    stream_bytes: int = 0              # send this many bytes after the body, no Content-Length
+    delay: float = 0.0  # seconds before answering (a slow server)
+    stream_bytes: int = 0  # send this many bytes after the body, no Content-Length
     declared_length: int | None = None  # a Content-Length header different from the body
 
 
 def article(title: str, paragraphs: list[str]) -> bytes:
     body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
-    return (f"<!doctype html><html><head><title>{title}</title></head><body>"
-            f"<nav>Home | World | Sport</nav><article><h1>{title}</h1>\n{body}</article>"
-            "<footer>Copyright Example News</footer></body></html>").encode()
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body>"
+        f"<nav>Home | World | Sport</nav><article><h1>{title}</h1>\n{body}</article>"
+        "<footer>Copyright Example News</footer></body></html>"
+    ).encode()
 
 
 class Site:
@@ -57,7 +59,9 @@ class Site:
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
                     if not reply.stream_bytes:
-                        length = reply.declared_length if reply.declared_length is not None else len(reply.body)
+                        length = (
+                            reply.declared_length if reply.declared_length is not None else len(reply.body)
+                        )
                         self.send_header("Content-Length", str(length))
                     self.end_headers()
                     self.wfile.write(reply.body)

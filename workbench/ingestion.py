@@ -15,9 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import MB, InputError, amount, open_regular, read_regular, unreadable
 from .extraction import is_boilerplate
@@ -26,6 +24,9 @@ from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401
 from .storage import corpus
 from .storage.connection import LockSharer, bulk_load
 from .storage.corpus import content_hash
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 TEXT_SUFFIXES = {".txt", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}

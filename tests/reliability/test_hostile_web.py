@@ -22,8 +22,13 @@ from webserver import Reply, Site, article, loopback_only
 from workbench.cli import cli
 from workbench.web import fetch
 
-PAGE = article("Harbour reopens", ["The port authority said the harbour reopened to cargo ships on Sunday after two weeks.",
-                                   "Shipping firms expect the backlog of 40 vessels to clear by the end of the month."])
+PAGE = article(
+    "Harbour reopens",
+    [
+        "The port authority said the harbour reopened to cargo ships on Sunday after two weeks.",
+        "Shipping firms expect the backlog of 40 vessels to clear by the end of the month.",
+    ],
+)
 
 
 @pytest.fixture
@@ -39,24 +44,27 @@ def ingest(tmp_path, *args):
     return CliRunner().invoke(cli, ["--db", str(tmp_path / "w.db"), "ingest", "--no-link", *args])
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:{port}/page",
-    "http://localhost:{port}/page",
-    "http://[::1]:{port}/page",
-    "http://[::ffff:127.0.0.1]:{port}/page",
-    "http://127.1.2.3:{port}/page",
-    "http://10.0.0.1/",
-    "http://172.16.5.4/",
-    "http://192.168.1.1/",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[fe80::1]/",
-    "http://[fc00::1]/",
-    "http://0.0.0.0:{port}/page",
-    "http://224.0.0.1/",
-    "http://100.64.0.1/",
-    "http://[::ffff:10.0.0.1]/",
-    "http://[2002:a00:1::]/",  # 6to4 wrapping 10.0.0.1
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/page",
+        "http://localhost:{port}/page",
+        "http://[::1]:{port}/page",
+        "http://[::ffff:127.0.0.1]:{port}/page",
+        "http://127.1.2.3:{port}/page",
+        "http://10.0.0.1/",
+        "http://172.16.5.4/",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/",
+        "http://[fc00::1]/",
+        "http://0.0.0.0:{port}/page",
+        "http://224.0.0.1/",
+        "http://100.64.0.1/",
+        "http://[::ffff:10.0.0.1]/",
+        "http://[2002:a00:1::]/",  # 6to4 wrapping 10.0.0.1
+    ],
+)
 def test_private_addresses_are_refused_without_the_flag(tmp_path, site, url):
     url = url.format(port=site.port)
     result = ingest(tmp_path, url)
@@ -72,9 +80,18 @@ def test_the_flag_lets_loopback_through(tmp_path, site):
     assert site.hits == ["/page"]
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "gopher://127.0.0.1/", "ftp://example.org/x",
-                                 "data:text/html,<p>x</p>", "javascript://alert(1)",
-                                 "http://user:secret@127.0.0.1/", "http:///nohost"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "gopher://127.0.0.1/",
+        "ftp://example.org/x",
+        "data:text/html,<p>x</p>",
+        "javascript://alert(1)",
+        "http://user:secret@127.0.0.1/",
+        "http:///nohost",
+    ],
+)
 def test_other_schemes_and_odd_urls_are_refused_even_with_the_flag(tmp_path, site, url):
     result = ingest(tmp_path, "--allow-private", url, site.url("/page"))
     assert result.exit_code == 1, result.output
@@ -93,9 +110,16 @@ def loopback_counts_as_public(monkeypatch):
     monkeypatch.setattr(fetch, "blocked_reason", blocked)
 
 
-@pytest.mark.parametrize("target", ["http://10.0.0.1/admin", "http://169.254.169.254/latest/meta-data/",
-                                    "http://[::1]:{port}/page", "http://127.0.0.2:{port}/page",
-                                    "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://10.0.0.1/admin",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:{port}/page",
+        "http://127.0.0.2:{port}/page",
+        "file:///etc/passwd",
+    ],
+)
 def test_a_redirect_to_a_private_address_is_refused(tmp_path, site, loopback_counts_as_public, target):
     target = target.format(port=site.port)
     site.pages["/jump"] = Reply(302, headers={"Location": target})
@@ -110,8 +134,10 @@ def test_a_name_resolving_to_a_private_address_is_refused(tmp_path, site, monkey
 
     def getaddrinfo(host, port, *args, **kwargs):
         if host == "news.example":  # answers a public and a private address
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
-                    (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+            return [
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port)),
+            ]
         return real(host, port, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
@@ -141,9 +167,21 @@ def test_the_connection_goes_to_the_address_checked(tmp_path, site, loopback_cou
     assert site.host_headers == [f"rebind.example:{site.port}"]  # the server saw the name, not the address
 
 
-_BLOCKED_NETS = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
-                 "100.64.0.0/10", "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4", "::1/128", "fe80::/10",
-                 "fc00::/7", "ff00::/8"]
+_BLOCKED_NETS = [
+    "127.0.0.0/8",
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "0.0.0.0/8",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::1/128",
+    "fe80::/10",
+    "fc00::/7",
+    "ff00::/8",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -163,8 +201,13 @@ def test_every_address_in_a_non_public_range_is_refused(net, offset, mapped):
 def test_any_text_as_a_url_is_a_fetch_error_or_a_refusal_never_a_crash(text):
     # Schemes other than http(s) and http URLs with a hostile tail: refused before any lookup
     # (controls, spaces, credentials, bad ports), or naming an address the guard refuses.
-    for url in ("ftp://" + text, "http://user@" + text, "http://127.0.0.1:" + text + " ",
-                "http://[::1]/" + text, "http://10.0.0.1/" + text):
+    for url in (
+        "ftp://" + text,
+        "http://user@" + text,
+        "http://127.0.0.1:" + text + " ",
+        "http://[::1]/" + text,
+        "http://10.0.0.1/" + text,
+    ):
         with pytest.raises(fetch.FetchError):
             fetch.fetch(url, fetch.Limits(timeout=0.1, total=0.5))
 
@@ -177,9 +220,23 @@ def test_ctrl_c_while_a_server_is_slow_stops_at_once(tmp_path, site):
 
     site.pages["/stall"] = Reply(body=PAGE, delay=60.0)
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from workbench.cli import main; main()", "--db", str(tmp_path / "w.db"),
-         "ingest", "--no-link", "--allow-private", "--timeout", "50", site.url("/stall")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from workbench.cli import main; main()",
+            "--db",
+            str(tmp_path / "w.db"),
+            "ingest",
+            "--no-link",
+            "--allow-private",
+            "--timeout",
+            "50",
+            site.url("/stall"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while "/stall" not in site.hits and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
-from sqlite_utils import Database
 
 from ..models import Passage
 from ..storage import corpus
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 #: Least similarity (0-100, rapidfuzz ratio) for an edited sentence to count as the same one.
 #: A changed figure or a reworded clause scores 85-98; an unrelated sentence rarely 60.
@@ -28,7 +31,7 @@ FUZZY_MIN = 75.0
 @dataclass(frozen=True)
 class Match:
     passage: Passage
-    similarity: float   # 100.0 for the exact text
+    similarity: float  # 100.0 for the exact text
 
     @property
     def exact(self) -> bool:
@@ -79,11 +82,18 @@ def reanchor(db: Database, old_id: int, new_id: int) -> Outcome:
         outcome.changed += match is not None
         outcome.gone += match is None
         corpus.record_change(
-            db, kind=kind, claim_id=claim_id, old_document_id=old_id, new_document_id=new_id,
-            old_passage_id=old.id, new_passage_id=match.passage.id if match else None,
-            state="changed" if match else "gone", old_text=old.text,
+            db,
+            kind=kind,
+            claim_id=claim_id,
+            old_document_id=old_id,
+            new_document_id=new_id,
+            old_passage_id=old.id,
+            new_passage_id=match.passage.id if match else None,
+            state="changed" if match else "gone",
+            old_text=old.text,
             new_text=match.passage.text if match else None,
-            similarity=round(match.similarity, 1) if match else None)
+            similarity=round(match.similarity, 1) if match else None,
+        )
 
     for claim_id, passage_id, text, start, end, origin in corpus.claims_of(db, old_id):
         old = old_passages.get(passage_id) if passage_id is not None else None
@@ -113,7 +123,7 @@ def _span(text: str, start: int | None, end: int | None, old: Passage, new: Pass
     """Where the part of ``old`` that ``start:end`` covered is in ``new`` (document offsets)."""
     if start is None or end is None:
         return new.start, new.end
-    part = old.text[max(0, start - old.start):max(0, end - old.start)] or text
+    part = old.text[max(0, start - old.start) : max(0, end - old.start)] or text
     at = new.text.find(part)
     if at >= 0:
         return new.start + at, new.start + at + len(part)
@@ -125,9 +135,11 @@ def _span(text: str, start: int | None, end: int | None, old: Passage, new: Pass
     bounds = [0, *(m.end() for m in re.finditer(r"\s+", new.text)), len(new.text)]
     starts = sorted(bounds, key=lambda b: abs(b - found.dest_start))[:4]
     ends = sorted(bounds, key=lambda b: abs(b - found.dest_end))[:4]
-    best = max(((fuzz.ratio(part, new.text[a:b].strip()), a, b) for a in starts for b in ends if b > a),
-               default=(0.0, found.dest_start, found.dest_end))
-    text = new.text[best[1]:best[2]]
+    best = max(
+        ((fuzz.ratio(part, new.text[a:b].strip()), a, b) for a in starts for b in ends if b > a),
+        default=(0.0, found.dest_start, found.dest_end),
+    )
+    text = new.text[best[1] : best[2]]
     a = best[1] + len(text) - len(text.lstrip())
     b = best[2] - (len(text) - len(text.rstrip()))
     return new.start + a, new.start + b

@@ -28,9 +28,9 @@ _TRANSFER_HEADERS = {"transfer-encoding"}
 
 @dataclass(frozen=True)
 class Record:
-    file: str        # file name inside the archive folder
-    offset: int      # byte offset of the response record (its gzip member)
-    record_id: str   # WARC-Record-ID, <urn:uuid:...>
+    file: str  # file name inside the archive folder
+    offset: int  # byte offset of the response record (its gzip member)
+    record_id: str  # WARC-Record-ID, <urn:uuid:...>
 
 
 def archive_folder(database: Path) -> Path:
@@ -60,10 +60,12 @@ class Archive:
                         continue
             except OSError as exc:
                 raise InputError(
-                    f"{self.folder}: cannot write the web archive ({exc.strerror or exc})") from None
+                    f"{self.folder}: cannot write the web archive ({exc.strerror or exc})"
+                ) from None
             self._writer = WARCWriter(self._handle, gzip=True, warc_version="1.1")
             info = self._writer.create_warcinfo_record(
-                self.path.name, {"software": "workbench", "format": "WARC File Format 1.1"})
+                self.path.name, {"software": "workbench", "format": "WARC File Format 1.1"}
+            )
             self._writer.write_record(info)
         return self._writer
 
@@ -73,20 +75,29 @@ class Archive:
         date = {"WARC-Date": response.fetched_at, "WARC-IP-Address": response.ip}
         headers = [(k, v) for k, v in response.headers if k.lower() not in _TRANSFER_HEADERS]
         record = writer.create_warc_record(
-            response.url, "response", payload=io.BytesIO(response.body),
+            response.url,
+            "response",
+            payload=io.BytesIO(response.body),
             length=len(response.body),
-            http_headers=StatusAndHeaders(f"{response.status} {response.reason}".strip(), headers,
-                                          protocol="HTTP/1.1"),
-            warc_headers_dict=dict(date))
+            http_headers=StatusAndHeaders(
+                f"{response.status} {response.reason}".strip(), headers, protocol="HTTP/1.1"
+            ),
+            warc_headers_dict=dict(date),
+        )
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         offset = self._handle.tell()
         writer.write_record(record)
         if response.request_line:
             request = writer.create_warc_record(
-                response.url, "request", payload=io.BytesIO(b""), length=0,
-                http_headers=StatusAndHeaders(response.request_line, response.request_headers,
-                                              is_http_request=True),
-                warc_headers_dict={**date, "WARC-Concurrent-To": record_id})
+                response.url,
+                "request",
+                payload=io.BytesIO(b""),
+                length=0,
+                http_headers=StatusAndHeaders(
+                    response.request_line, response.request_headers, is_http_request=True
+                ),
+                warc_headers_dict={**date, "WARC-Concurrent-To": record_id},
+            )
             writer.write_record(request)
         self._handle.flush()
         return Record(self.path.name, offset, record_id)

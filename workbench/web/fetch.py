@@ -46,9 +46,9 @@ class FetchError(InputError):
 
 @dataclass(frozen=True)
 class Limits:
-    timeout: float = 20.0         # seconds to connect, and between two reads
-    total: float = 60.0           # seconds for the whole URL, redirects included (a slow drip)
-    max_bytes: int = 20 * MB      # body as sent, and again once decompressed (as HTML files)
+    timeout: float = 20.0  # seconds to connect, and between two reads
+    total: float = 60.0  # seconds for the whole URL, redirects included (a slow drip)
+    max_bytes: int = 20 * MB  # body as sent, and again once decompressed (as HTML files)
     max_redirects: int = 5
     allow_private: bool = False
 
@@ -61,7 +61,7 @@ class Response:
     status: int
     reason: str
     headers: list[tuple[str, str]]
-    body: bytes                  # as sent (still gzip-encoded if it was)
+    body: bytes  # as sent (still gzip-encoded if it was)
     ip: str
     fetched_at: str
     request_headers: list[tuple[str, str]] = field(default_factory=list)
@@ -74,7 +74,7 @@ class Page:
 
     requested_url: str
     responses: list[Response]
-    text: str                    # body decoded to text
+    text: str  # body decoded to text
     content_type: str
 
     @property
@@ -83,6 +83,7 @@ class Page:
 
 
 # --- the guard ---------------------------------------------------------------------
+
 
 def blocked_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why ``ip`` is not a public address ("loopback", "private", ...), or ``None``."""
@@ -119,7 +120,8 @@ def resolve(host: str, port: int, url: str, allow_private: bool) -> str:
             if reason := blocked_reason(ip):
                 raise FetchError(
                     f"{url}: refused: {host} is a {reason} address ({ip}); "
-                    "pass --allow-private to fetch from your own network")
+                    "pass --allow-private to fetch from your own network"
+                )
     return str(answers[0])
 
 
@@ -129,13 +131,14 @@ def _strerror(exc: BaseException) -> str:
 
 # --- one URL -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Target:
     url: str
     scheme: str
-    host: str          # as in the Host header / TLS server name
+    host: str  # as in the Host header / TLS server name
     port: int
-    path: str          # request target: path and query
+    path: str  # request target: path and query
 
 
 def parse_url(url: str) -> _Target:
@@ -148,7 +151,9 @@ def parse_url(url: str) -> _Target:
         raise FetchError(f"{url}: not a valid URL ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise FetchError(f"{url}: refused: only http and https URLs are fetched, not {scheme or 'a bare path'}:")
+        raise FetchError(
+            f"{url}: refused: only http and https URLs are fetched, not {scheme or 'a bare path'}:"
+        )
     if not parts.hostname:
         raise FetchError(f"{url}: no host in the URL")
     if parts.username is not None or parts.password is not None:
@@ -188,14 +193,19 @@ def fetch(url: str, limits: Limits = Limits()) -> Page:
         if mime not in CONTENT_TYPES:
             raise FetchError(
                 f"{url}: content type {mime or '(none)'} is not a web page or text"
-                f" (expected {', '.join(CONTENT_TYPES)})")
+                f" (expected {', '.join(CONTENT_TYPES)})"
+            )
         body = _decoded(response, url, limits.max_bytes)
         return Page(url, responses, _text(body, response, mime, url), mime)
 
 
 def _get(target: _Target, limits: Limits, deadline: float, asked: str) -> Response:
-    ip = resolve(target.host, target.port, asked if asked == target.url else f"{asked} -> {target.url}",
-                 limits.allow_private)
+    ip = resolve(
+        target.host,
+        target.port,
+        asked if asked == target.url else f"{asked} -> {target.url}",
+        limits.allow_private,
+    )
     default_port = 443 if target.scheme == "https" else 80
     host_header = target.host if target.port == default_port else f"{target.host}:{target.port}"
     if ":" in target.host and not target.host.startswith("["):
@@ -204,11 +214,13 @@ def _get(target: _Target, limits: Limits, deadline: float, asked: str) -> Respon
     common = dict(port=target.port, timeout=timeout, retries=False, maxsize=1)
     if target.scheme == "https":
         pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
-            ip, server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED", **common)
+            ip, server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED", **common
+        )
     else:
         pool = urllib3.HTTPConnectionPool(ip, **common)
     request_headers = [
-        ("Host", host_header), ("User-Agent", USER_AGENT),
+        ("Host", host_header),
+        ("User-Agent", USER_AGENT),
         ("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9"),
         # Identity first: the archive then holds the page as plain bytes in most cases.
         ("Accept-Encoding", "identity, gzip;q=0.5"),
@@ -217,8 +229,15 @@ def _get(target: _Target, limits: Limits, deadline: float, asked: str) -> Respon
     try:
         with pool:
             raw = pool.urlopen(
-                "GET", target.path, headers=dict(request_headers), redirect=False, retries=False,
-                preload_content=False, decode_content=False, assert_same_host=False)
+                "GET",
+                target.path,
+                headers=dict(request_headers),
+                redirect=False,
+                retries=False,
+                preload_content=False,
+                decode_content=False,
+                assert_same_host=False,
+            )
             try:
                 headers = list(raw.headers.items())
                 if raw.status in REDIRECTS:
@@ -242,9 +261,16 @@ def _get(target: _Target, limits: Limits, deadline: float, asked: str) -> Respon
             raise FetchError(f"{target.url}: timed out after {limits.timeout:g} s") from None
         raise FetchError(f"{target.url}: connection failed ({_reason(exc)})") from None
     return Response(
-        url=target.url, status=raw.status, reason=raw.reason or "", headers=headers, body=body, ip=ip,
-        fetched_at=fetched_at, request_headers=request_headers,
-        request_line=f"GET {target.path} HTTP/1.1")
+        url=target.url,
+        status=raw.status,
+        reason=raw.reason or "",
+        headers=headers,
+        body=body,
+        ip=ip,
+        fetched_at=fetched_at,
+        request_headers=request_headers,
+        request_line=f"GET {target.path} HTTP/1.1",
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -296,8 +322,14 @@ def _decoded(response: Response, url: str, limit: int) -> bytes:
 
 def _text(body: bytes, response: Response, mime: str, url: str) -> str:
     content_type = _header(response.headers, "content-type") or ""
-    charset = next((p.split("=", 1)[1].strip().strip("\"'") for p in content_type.split(";")[1:]
-                    if p.strip().lower().startswith("charset=")), None)
+    charset = next(
+        (
+            p.split("=", 1)[1].strip().strip("\"'")
+            for p in content_type.split(";")[1:]
+            if p.strip().lower().startswith("charset=")
+        ),
+        None,
+    )
     if b"\x00" in body and not (charset or "").lower().startswith("utf-16"):
         raise FetchError(f"{url}: binary body (contains NUL bytes), not text")
     if charset:
