@@ -24,7 +24,7 @@ from .common import (
     shown,
     when,
 )
-from .model import LinkedPassage, Report, ReportClaim
+from .model import DocRef, LinkedPassage, Report, ReportClaim
 
 COLOURS: dict[str, tuple[str, str]] = {  # verdict -> (accent, background)
     "sourced": ("#1b7a3a", "#e6f4ea"),
@@ -55,6 +55,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .claim dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: 0; font-size: .9rem; }
 .claim dt { color: #5f6368; } .claim dd { margin: 0; white-space: pre-wrap; }
 .context .self { background: #fff8c5; }
+.cite { color: #555; font-size: .9em; overflow-wrap: anywhere; }
 .flag { display: inline-block; border: 1px solid #b3261e; color: #b3261e; border-radius: .3rem;
         padding: 0 .3rem; font-size: .8rem; margin-right: .3rem; }
 ul.evidence { margin: .2rem 0 0; padding-left: 1.1rem; }
@@ -138,7 +139,20 @@ def _link(link: LinkedPassage) -> str:
     where = e(link.document.label) + (f" ({e(link.document.source)})" if link.document.source else "")
     flags = "".join(f'<span class="flag">{e(f)}</span>' for f in link.flags)
     return (f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — {where}, '
-            f"sentence {link.ordinal + 1}: “{text}” {flags}</li>")
+            f"sentence {link.ordinal + 1}: “{text}” {flags}{_cite(link.document)}</li>")
+
+
+def _cite(doc: DocRef) -> str:
+    """A fetched page's citation: the live URL (http(s) only, as DocRef holds it), when it was
+    fetched, its content hash and the archived copy that holds the page as it was."""
+    c = doc.capture
+    if c is None:
+        return ""
+    live = f'<a href="{e(doc.url)}" rel="noopener noreferrer nofollow">{e(doc.url)}</a>, ' if doc.url else ""
+    copy = (f"archived copy {e(c.warc_file)} record {e(c.warc_record_id)}" if c.warc_file
+            else "no archived copy")
+    return (f'<br><span class="cite">Source: {live}fetched {e(c.fetched_at)}'
+            f" (HTTP {e(c.http_status)}), SHA-256 {e(c.content_hash)}; {copy}</span>")
 
 
 def claim(c: ReportClaim) -> str:

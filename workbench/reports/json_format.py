@@ -16,7 +16,11 @@ Format version 1. Top-level object (keys in this order):
                    unfiltered): ``id``, ``name``, ``title``, ``source``, ``url``,
                    ``published``, ``content_hash`` (SHA-256 of ``text``), ``ingested_at``,
                    ``text``, ``passages`` [{id, ordinal, paragraph, start, end, text}]
-                   (offsets are character offsets into ``text``)
+                   (offsets are character offsets into ``text``), ``capture``: null, or for
+                   a page fetched from its URL {fetched_url (before redirects; ``url`` is
+                   the final one), fetched_at, http_status, warc_file, warc_offset,
+                   warc_record_id (the raw response in archive/ beside the database),
+                   version, previous_id, superseded_by}; older files have no ``capture``
 ``claims``         in id order, each:
   ``id``, ``document_id``, ``document`` (name), ``passage_id`` (its sentence, or null),
   ``text``, ``start``/``end`` (offsets in the document), ``score``, ``reasons``, ``origin``
@@ -27,7 +31,9 @@ Format version 1. Top-level object (keys in this order):
   ``flags``: disagreement flags from the stored linker suggestions (e.g. "number-mismatch"),
   ``links`` [{passage_id, document_id, document, ordinal, relation (supports | contradicts),
   reviewer, created_at, text, span [start, end] in ``text``, matched (that part of the text),
-  span_origin ("linker": stored suggestion, "computed": rapidfuzz alignment), flags}],
+  span_origin ("linker": stored suggestion, "computed": rapidfuzz alignment), flags,
+  ``cite``: null, or for a fetched page {url, fetched_at, content_hash, warc_file, warc_offset,
+  warc_record_id} (read from the document's ``capture``; an import ignores it)}],
   ``suggestions`` [{rank, passage_id, score, span, flags, stance, reasons}]: stored linker candidates,
   ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}],
   ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
@@ -48,7 +54,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .model import Report, ReportClaim, ReportDocument, Summary
+from .model import DocRef, Report, ReportClaim, ReportDocument, Summary, WebCapture
 from .safe_json import make_inert
 
 FORMAT = "workbench-review"
@@ -83,6 +89,23 @@ def summary_dict(s: Summary) -> dict:
     }
 
 
+def capture_dict(c: WebCapture | None) -> dict | None:
+    if c is None:
+        return None
+    return {"fetched_url": c.fetched_url, "fetched_at": c.fetched_at, "http_status": c.http_status,
+            "warc_file": c.warc_file, "warc_offset": c.warc_offset, "warc_record_id": c.warc_record_id,
+            "version": c.version, "previous_id": c.previous_id, "superseded_by": c.superseded_by}
+
+
+def cite_dict(doc: DocRef) -> dict | None:
+    """What a reader needs to check an evidence passage: the page, when, and its archived copy."""
+    c = doc.capture
+    if c is None:
+        return None
+    return {"url": doc.url, "fetched_at": c.fetched_at, "content_hash": c.content_hash,
+            "warc_file": c.warc_file, "warc_offset": c.warc_offset, "warc_record_id": c.warc_record_id}
+
+
 def document_dict(d: ReportDocument) -> dict:
     r = d.ref
     return {
@@ -94,6 +117,7 @@ def document_dict(d: ReportDocument) -> dict:
              "end": p.end, "text": p.text}
             for p in d.passages
         ],
+        "capture": capture_dict(r.capture),
     }
 
 
@@ -109,7 +133,7 @@ def claim_dict(c: ReportClaim) -> dict:
             {"passage_id": link.passage_id, "document_id": link.document.id, "document": link.document.name,
              "ordinal": link.ordinal, "relation": link.relation, "reviewer": link.reviewer,
              "created_at": link.created_at, "text": link.text, "span": list(link.span), "matched": link.matched,
-             "span_origin": link.span_origin, "flags": list(link.flags)}
+             "span_origin": link.span_origin, "flags": list(link.flags), "cite": cite_dict(link.document)}
             for link in c.links
         ],
         "suggestions": [

@@ -25,6 +25,7 @@ from .model import (
     ReportDocument,
     ReportPassage,
     Suggestion,
+    WebCapture,
 )
 
 _HISTORY_KINDS = ("status", "note", "link")
@@ -197,8 +198,27 @@ def _document(d: dict, where: str) -> ReportDocument:
         raise _Bad(f"{where}.content_hash does not match the document's text")
     opt = lambda key: _get(d, key, str, where, null=True)
     ref = DocRef(_get(d, "id", int, where), _get(d, "name", str, where), opt("title"),
-                 opt("source"), opt("url"), opt("published"))
+                 opt("source"), opt("url"), opt("published"), _capture(d, where, stated))
     return ReportDocument(ref, stated, text, _get(d, "ingested_at", str, where), tuple(passages))
+
+
+def _capture(d: dict, where: str, digest: str) -> WebCapture | None:
+    """A fetched page's provenance; files from before issue #15 have none."""
+    if d.get("capture") is None:
+        return None
+    where = f"{where}.capture"
+    c = _get(d, "capture", dict, where.rsplit(".", 1)[0])
+    opt_int = lambda key: _get(c, key, int, where, null=True)
+    warc_file = _get(c, "warc_file", str, where, null=True)
+    if warc_file is not None and ("/" in warc_file or "\\" in warc_file or warc_file.startswith(".")):
+        raise _Bad(f"{where}.warc_file must be a file name inside archive/, not a path")
+    offset, version = opt_int("warc_offset"), _get(c, "version", int, where)
+    if (offset is not None and offset < 0) or version < 1:
+        raise _Bad(f"{where}: warc_offset and version must not be negative")
+    return WebCapture(
+        _get(c, "fetched_url", str, where, null=True), _get(c, "fetched_at", str, where),
+        opt_int("http_status"), digest, warc_file, offset, _get(c, "warc_record_id", str, where, null=True),
+        version, opt_int("previous_id"), opt_int("superseded_by"))
 
 
 def _claim(c: dict, where: str, refs: dict[int, DocRef],

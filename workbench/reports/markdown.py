@@ -76,7 +76,17 @@ def _link(link: LinkedPassage) -> str:
     text = md(link.text[:s0]) + (f"**{md(link.text[s0:s1])}**" if s1 > s0 else "") + md(link.text[s1:])
     where = md(link.document.label) + (f" ({md(link.document.source)})" if link.document.source else "")
     flags = f" — flags: {md(', '.join(link.flags))}" if link.flags else ""
-    return f"  - *{link.relation}* — {where}, sentence {link.ordinal + 1}: “{text}”{flags}\n"
+    return f"  - *{link.relation}* — {where}, sentence {link.ordinal + 1}: “{text}”{flags}{_cite(link)}\n"
+
+
+def _cite(link: LinkedPassage) -> str:
+    """A fetched page's citation: live URL, fetch time, content hash and archived copy."""
+    doc, c = link.document, link.document.capture
+    if c is None:
+        return ""
+    copy = f"archived copy {md(c.warc_file)} record {md(c.warc_record_id)}" if c.warc_file else "no archived copy"
+    live = f"{md(doc.url)}, " if doc.url else ""
+    return f"\n    Source: {live}fetched {md(c.fetched_at)}, SHA-256 {md(c.content_hash)}; {copy}"
 
 
 def claim(c: ReportClaim) -> Iterator[str]:

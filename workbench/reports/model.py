@@ -29,6 +29,23 @@ READING_ORDER: tuple[str, ...] = ("contested", "unsupported", "sourced", "unrevi
 
 
 @dataclass(frozen=True)
+class WebCapture:
+    """A document fetched from a URL: when, what came back, and where the page as it
+    was is archived (a WARC file in archive/ beside the database, issue #15)."""
+
+    fetched_url: str | None      # as asked, before redirects (http(s) only, else None)
+    fetched_at: str
+    http_status: int | None
+    content_hash: str            # SHA-256 of the document's text
+    warc_file: str | None
+    warc_offset: int | None
+    warc_record_id: str | None
+    version: int = 1
+    previous_id: int | None = None
+    superseded_by: int | None = None
+
+
+@dataclass(frozen=True)
 class DocRef:
     """Where a claim or passage comes from."""
 
@@ -38,6 +55,7 @@ class DocRef:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+    capture: WebCapture | None = None  # set for a page fetched from its URL
 
     @property
     def label(self) -> str:
@@ -211,10 +229,13 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
     f = f or q.ExportFilter()
     meta: dict[int, DocRef] = {}
     dropped = 0
+    captures = q.web_captures(db)
     for i, (name, title, source, url, published) in q.document_meta(db).items():
         safe = web_url(url)
         dropped += bool(url) and safe is None
-        meta[i] = DocRef(i, name, title, source, safe, published)
+        found = captures.get(i)
+        capture = WebCapture(web_url(found[0]), *found[1:]) if found else None
+        meta[i] = DocRef(i, name, title, source, safe, published, capture)
     summary = _summary(db, f, meta)
     groups: tuple[str | None, ...] = READING_ORDER if reading_order else (None,)
 

@@ -191,6 +191,17 @@ def document_meta(db: Database) -> dict[int, tuple]:
     }
 
 
+def web_captures(db: Database) -> dict[int, tuple]:
+    """id -> (fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,
+    warc_record_id, version, previous_id, superseded_by) for every document fetched from a URL."""
+    return {
+        row[0]: row[1:]
+        for row in db.execute(
+            "SELECT id, fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,"
+            " warc_record_id, version, previous_id, superseded_by FROM documents WHERE fetched_at IS NOT NULL")
+    }
+
+
 def referenced_documents(db: Database, f: ExportFilter) -> list[int] | None:
     """Ids of the documents a filtered export needs (its claims' documents and those of
     their linked or suggested passages); ``None`` when unfiltered, meaning all."""

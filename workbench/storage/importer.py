@@ -129,6 +129,12 @@ def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [new_id, r.name, r.title, r.source, r.url, r.published, d.content_hash, d.text, d.ingested_at],
         )
+        if (c := r.capture) is not None:  # a fetched page (issue #15); versions linked below
+            db.execute(
+                "UPDATE documents SET fetched_url = ?, fetched_at = ?, http_status = ?, warc_file = ?,"
+                " warc_offset = ?, warc_record_id = ?, version = ? WHERE id = ?",
+                [c.fetched_url, c.fetched_at, c.http_status, c.warc_file, c.warc_offset, c.warc_record_id,
+                 c.version, new_id])
         doc_map[r.id] = new_id
         rows = []
         for p in d.passages:
@@ -139,10 +145,15 @@ def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        db.conn.executemany(
-            "INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(r[0], r[6]) for r in rows]
-        )
+        if r.capture is None or r.capture.superseded_by is None:  # an old version stays out of search
+            db.conn.executemany(
+                "INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(r[0], r[6]) for r in rows]
+            )
         stats.documents_added += 1
+    for d in documents:  # versions of a page point at each other: ids as stored here
+        if (c := d.ref.capture) is not None and d.ref.id not in matched:
+            db.execute("UPDATE documents SET previous_id = ?, superseded_by = ? WHERE id = ?",
+                       [doc_map.get(c.previous_id), doc_map.get(c.superseded_by), doc_map[d.ref.id]])
     return doc_map, passage_map, matched
 
 
