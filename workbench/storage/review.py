@@ -27,6 +27,10 @@ class DatabaseBusy(DatabaseError):
     """Another connection held the write lock for the whole wait."""
 
 
+#: Errors worth trying the same write again for: a lock, a full disk, a file that cannot be opened now.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sqlite3.OperationalError, DatabaseError, OSError)
+
+
 @contextlib.contextmanager
 def write_within(db: Database, wait_s: float, *, poll_s: float = 0.002) -> Iterator[Database]:
     """One write transaction that waits at most ``wait_s`` for the write lock.

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..models import Candidate
+
+if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
+    from sqlite_utils import Database
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
+    from sqlite_utils import Database
+
 
 #: Formats the palette offers (the CLI `workbench export` has them all).
 PALETTE_FORMATS: tuple[tuple[str, str], ...] = (("html", "HTML"), ("md", "Markdown"), ("json", "JSON"))

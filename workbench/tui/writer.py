@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -27,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import DatabaseError
 from ..storage import connect, corpus, review, reviewview
 
 ATTEMPT_S = 0.2
@@ -117,7 +115,7 @@ Event = Saved | Waiting | Stalled | Failed
 
 def _transient(exc: BaseException) -> bool:
     """Worth trying again: a lock, a full disk, a file that cannot be opened right now."""
-    return isinstance(exc, (review.DatabaseBusy, sqlite3.OperationalError, DatabaseError, OSError))
+    return isinstance(exc, review.TRANSIENT_ERRORS)
 
 
 class Writer:

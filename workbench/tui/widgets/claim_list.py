@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.text import Text
-from sqlite_utils import Database
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -24,6 +24,9 @@ from textual.strip import Strip
 from ...models import Claim
 from ...storage import corpus
 from .. import text as txt
+
+if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
+    from sqlite_utils import Database
 
 PAGE = 200  # rows read per query: a few screens' worth
 STEP = 2000  # rows skipped per query when jumping far (scrollbar drag)
