@@ -274,9 +274,11 @@ def run_stance(claims: list[dict]) -> None:
     gold, pred = [], []
     t0 = time.perf_counter()
     for c in claims:
-        for e in c["evidence"]:
+        # The product judges with the embedding similarity when the model is installed.
+        sims = judgement.similarities(c["claim"], [e["text"] for e in c["evidence"]])
+        for e, sim in zip(c["evidence"], sims):
             gold.append(EVIDENCE_LABEL[e["label"]])
-            pred.append(stance(c["claim"], e["text"]).stance)
+            pred.append(stance(c["claim"], e["text"], sim).stance)
     elapsed = time.perf_counter() - t0
     majority = Counter(gold).most_common(1)[0][0]
     base = [majority] * len(gold)

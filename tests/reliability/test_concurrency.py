@@ -179,7 +179,7 @@ def test_verdict_processes_and_an_ingest_process_at_once(seed_db_path, tmp_path)
             for i in range(10))
         loops.append(subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       text=True))
-    ingest = subprocess.run([wb, "--db", str(seed_db_path), "ingest", str(feed)], capture_output=True,
+    ingest = subprocess.run([wb, "--db", str(seed_db_path), "ingest", "--no-link", str(feed)], capture_output=True,
                             text=True, timeout=120)
     outputs = [loop.communicate(timeout=120)[0] for loop in loops]
     assert ingest.returncode == 0, ingest.stderr

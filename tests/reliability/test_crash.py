@@ -264,7 +264,7 @@ def test_ingest_command_killed_mid_way_never_leaves_half_a_document(tmp_path):
     rng = random.Random(int.from_bytes(os.urandom(4)))
 
     def run(db_path, paths, kill_after):
-        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", *paths],
+        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", *paths],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if kill_after is None:
             _, err = proc.communicate(timeout=120)
@@ -316,7 +316,7 @@ def test_parallel_ingest_killed_leaves_no_half_document_and_no_orphan_workers(tm
     checked = 0
     for _ in range(5):
         # No pipes: an orphaned worker would hold them open and hang the test instead of failing it.
-        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", str(feed), str(big)],
+        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
@@ -334,7 +334,7 @@ def test_parallel_ingest_killed_leaves_no_half_document_and_no_orphan_workers(tm
         orphans |= left
         checked += _check_ingest(db_path, verified)
     assert not orphans, f"{len(orphans)} worker processes outlived the killed ingest"
-    result = subprocess.run([str(BIN / "workbench"), "--db", str(db_path), "ingest", str(feed), str(big)],
+    result = subprocess.run([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     checked += _check_ingest(db_path, verified)

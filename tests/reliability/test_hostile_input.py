@@ -118,7 +118,7 @@ def test_ingest_refuses_every_kind_of_non_file_by_name(not_files, seed_db_path, 
              for suffix in (".txt", ".md", ".html", ".jsonl")]
     good = tmp_path / "good.txt"
     good.write_text(SENTENCE, encoding="utf-8")
-    result = bounded("--db", str(seed_db_path), "ingest", *map(str, paths), str(good), timeout=60)
+    result = bounded("--db", str(seed_db_path), "ingest", "--no-link", *map(str, paths), str(good), timeout=60)
     lines = plain(result, stdout_lines=1)
     assert result.returncode == 1 and result.stdout.startswith("1 documents added")
     assert len(lines) == len(paths)
@@ -169,7 +169,7 @@ def sparse(path: Path, size: int) -> Path:
 @pytest.mark.parametrize("suffix, limit", [(".txt", "100 MB"), (".md", "100 MB"), (".html", "20 MB")])
 def test_ingest_refuses_a_document_over_the_real_limit_without_reading_it(tmp_path, suffix, limit):
     big = sparse(tmp_path / f"big{suffix}", 150 * 1_000_000)
-    result = bounded("--db", str(tmp_path / "x.db"), "ingest", str(big), timeout=30)
+    result = bounded("--db", str(tmp_path / "x.db"), "ingest", "--no-link", str(big), timeout=30)
     (line,) = plain(result)
     assert result.returncode == 2
     assert line == f"error: {big}: 150 MB is over the {limit} limit for one document"
@@ -240,7 +240,7 @@ def test_nested_jsonl_is_that_lines_error_and_the_rest_go_in(tmp_path_factory, d
     feed.write_text("\n".join([json.dumps({"id": "first", "text": SENTENCE + " First."}), bad,
                                json.dumps({"id": "last", "text": SENTENCE + " Last."})]) + "\n",
                     encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--db", str(tmp / "x.db"), "ingest", str(feed)])
+    result = CliRunner().invoke(cli, ["--db", str(tmp / "x.db"), "ingest", "--no-link", str(feed)])
     lines = plain(result, stdout_lines=1)
     assert result.exit_code in (0, 1)
     assert all(line.startswith(f"error: {feed}:2: ") for line in lines), lines
@@ -369,7 +369,7 @@ def test_ctrl_c_during_a_parallel_ingest_is_one_line_exit_130_nothing_half_writt
     assert ingestion.total_size([feed, big]) >= ingestion.PARALLEL_MIN_BYTES
     db_path = tmp_path / "p.db"
     connect(db_path).close()
-    proc = subprocess.Popen([str(BIN), "--db", str(db_path), "ingest", str(feed), str(big)],
+    proc = subprocess.Popen([str(BIN), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60

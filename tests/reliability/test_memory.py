@@ -29,7 +29,7 @@ print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r
 
 def _peak_rss_mb(db_path: Path, source: Path) -> tuple[int, str]:
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(BIN / "workbench"), "--db", str(db_path), "ingest", str(source)],
+        [sys.executable, "-c", MEASURE, str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(source)],
         capture_output=True, text=True, timeout=300, check=True,
     ).stdout.split(maxsplit=2)
     assert out[0] == "0", out
