@@ -86,7 +86,7 @@ def _ingest_and_check(db_path: Path, path: Path, *, complete: bool = True):
     before_ids = _max_ids(db)
     before = _existing_rows_digest(db, before_ids)
     db.close()
-    result = CliRunner().invoke(cli, ["--db", str(db_path), "ingest", str(path)])
+    result = CliRunner().invoke(cli, ["--db", str(db_path), "ingest", "--no-link", str(path)])
     COUNTS["inputs"] += 1
     _plain_lines(result)
     db = connect(db_path)

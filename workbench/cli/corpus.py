@@ -67,7 +67,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, all
         web_report = run_url_ingest(db, urls, limits)
         report = _combined(report, web_report)
     click.echo(report.summary())
-    if not no_link and (stale := suggesting.stale_claims(db)):
+    # New documents may corroborate or contradict any claim: every stale claim is judged again.
+    if report.added and not no_link and (stale := suggesting.stale_claims(db)):
         counts = refresh_with_progress(db, stale)
         click.echo(f"evidence judged for {len(stale)} claims: "
                    + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sourced", "contested", "unsupported"))
