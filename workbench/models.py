@@ -4,8 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+
+@dataclass(frozen=True)
+class VerdictSpec:
+    """Everything about one verdict, for every layer that shows or exports it."""
+
+    name: str  # stored in verdicts.status
+    key: str  # default key in the review screen
+    label: str  # "Sourced"
+    meaning: str  # the reports' legend
+    mark: str  # one-character mark in lists (never the only cue: the name is shown too)
+    style: str  # Rich style of the mark in the TUI
+    colours: tuple[str, str]  # HTML report: accent, background
+    reading_order: int  # Markdown/HTML list the lower first (contested first)
+    claimreview_rating: int  # schema.org Rating value (1 worst .. 3 best)
+    fever_label: str  # FEVER label
+    fever_relation: str | None  # which linked passages are its FEVER evidence (None: no evidence set)
+
+
+#: The verdict registry: the one place a verdict is defined. Everything else derives from it
+#: (keys, filters, counts, report legends and order, ClaimReview ratings, FEVER labels); the
+#: schema's CHECK constraint is checked against it by a test.
+VERDICT_SPECS: tuple[VerdictSpec, ...] = (
+    VerdictSpec("sourced", "s", "Sourced", "a linked source supports the claim", "✓", "bold green",
+                ("#1b7a3a", "#e6f4ea"), 2, 3, "SUPPORTS", "supports"),
+    VerdictSpec("contested", "c", "Contested", "sources contradict or disagree with the claim", "!",
+                "bold yellow", ("#b3261e", "#fce8e6"), 0, 1, "REFUTES", "contradicts"),
+    VerdictSpec("unsupported", "u", "Unsupported", "no source in the corpus backs the claim", "✗", "bold red",
+                ("#8a5a00", "#fef3d6"), 1, 2, "NOT ENOUGH INFO", None),
+)
 #: Verdicts a reviewer can give; ``None`` means not reviewed yet.
-VERDICTS: tuple[str, ...] = ("sourced", "contested", "unsupported")
+VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_SPECS)
+VERDICT: dict[str, VerdictSpec] = {v.name: v for v in VERDICT_SPECS}
+#: The status of a claim with no verdict, as lists, filters and reports name it.
+UNREVIEWED = "unreviewed"
+#: Every status a claim can have, verdicts first.
+STATUSES: tuple[str, ...] = (*VERDICTS, UNREVIEWED)
 
 #: Where a claim came from.
 ORIGINS: tuple[str, ...] = ("extracted", "manual", "imported")

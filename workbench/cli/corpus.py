@@ -9,6 +9,7 @@ import sys
 import click
 
 from .. import ingestion, suggesting
+from ..models import VERDICTS
 from ..storage import corpus
 from ..textsafety import BIDI, INVISIBLE, one_line
 from . import cli
@@ -71,7 +72,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, all
     if report.added and not no_link and (stale := suggesting.stale_claims(db)):
         counts = refresh_with_progress(db, stale)
         click.echo(f"evidence judged for {len(stale)} claims: "
-                   + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sourced", "contested", "unsupported"))
+                   + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS)
                    + " suggested")
     if report.errors:
         ctx.exit(1 if report.added or report.skipped else 2)

@@ -13,7 +13,7 @@ import click
 from .. import linking, suggesting
 from ..errors import InputError, open_regular, unreadable
 from ..ingestion import is_utf8
-from ..models import LinkResult
+from ..models import VERDICTS, LinkResult
 from ..reports.safe_json import dumps
 from ..textsafety import one_line
 from . import cli
@@ -175,7 +175,7 @@ def suggest(ctx: click.Context, recompute_all: bool, top: int) -> None:
         return
     counts = refresh_with_progress(db, ids, top)
     click.echo(f"{len(ids)} claims linked: "
-               + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("sourced", "contested", "unsupported")))
+               + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS))
 
 
 def refresh_with_progress(db, ids: list[int], top: int = 10):

@@ -41,14 +41,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..models import VERDICT_SPECS
 from .model import Report, ReportClaim
 from .safe_json import dumps
 
-RATING: dict[str, tuple[int, str]] = {
-    "sourced": (3, "Sourced"),
-    "unsupported": (2, "Unsupported"),
-    "contested": (1, "Contested"),
-}
+RATING: dict[str, tuple[int, str]] = {v.name: (v.claimreview_rating, v.label) for v in VERDICT_SPECS}
 
 MISSING_URL_WARNING = (
     "ClaimReview: no url for the reviews (Google's Fact Check markup requires one); "

@@ -5,18 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS
 from ..textsafety import BIDI, INVISIBLE, visible
 from .model import Report, Summary
 
-#: Count columns, in the order every format shows them.
-STATUSES: tuple[str, ...] = ("sourced", "contested", "unsupported", "unreviewed")
-
-MEANING: dict[str, str] = {
-    "sourced": "a linked source supports the claim",
-    "contested": "sources contradict or disagree with the claim",
-    "unsupported": "no source in the corpus backs the claim",
-    "unreviewed": "no verdict yet",
-}
+#: What each status means, for the legends (from the verdict registry).
+MEANING: dict[str, str] = {**{v.name: v.meaning for v in VERDICT_SPECS}, UNREVIEWED: "no verdict yet"}
 
 
 #: What a claim without linked evidence says, by whether it was marked sourced anyway.

@@ -26,14 +26,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..models import VERDICT_SPECS
 from .model import Report, ReportClaim
 from .safe_json import dumps
 
-LABELS: dict[str, tuple[str, str | None]] = {
-    "sourced": ("SUPPORTS", "supports"),
-    "contested": ("REFUTES", "contradicts"),
-    "unsupported": ("NOT ENOUGH INFO", None),
-}
+LABELS: dict[str, tuple[str, str | None]] = {v.name: (v.fever_label, v.fever_relation) for v in VERDICT_SPECS}
 
 
 def record(c: ReportClaim) -> dict:

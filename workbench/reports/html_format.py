@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html import escape
 
+from ..models import UNREVIEWED, VERDICT_SPECS
 from .common import (
     MEANING,
     NO_EVIDENCE,
@@ -26,11 +27,8 @@ from .common import (
 )
 from .model import DocRef, LinkedPassage, Report, ReportClaim
 
-COLOURS: dict[str, tuple[str, str]] = {  # verdict -> (accent, background)
-    "sourced": ("#1b7a3a", "#e6f4ea"),
-    "contested": ("#b3261e", "#fce8e6"),
-    "unsupported": ("#8a5a00", "#fef3d6"),
-    "unreviewed": ("#5f6368", "#f1f3f4"),
+COLOURS: dict[str, tuple[str, str]] = {  # status -> (accent, background), from the verdict registry
+    **{v.name: v.colours for v in VERDICT_SPECS}, UNREVIEWED: ("#5f6368", "#f1f3f4"),
 }
 
 _CSS = """

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..models import VERDICTS, Coverage, HistoryEntry, LinkResult
+from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS, VERDICTS, Coverage, HistoryEntry, LinkResult
 from ..storage import export as q
 from ..storage.corpus import now
 from ..textsafety import visible
@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQ
     from sqlite_utils import Database
 
 #: Order in which readers see claims (md/html): the contested ones first.
-READING_ORDER: tuple[str, ...] = ("contested", "unsupported", "sourced", "unreviewed")
+READING_ORDER: tuple[str, ...] = (*(v.name for v in sorted(VERDICT_SPECS, key=lambda v: v.reading_order)),
+                                   UNREVIEWED)
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def _filters_dict(f: q.ExportFilter, meta: dict[int, DocRef]) -> dict:
 
 
 def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summary:
-    counts = Counter({v: 0 for v in (*VERDICTS, "unreviewed")})
+    counts = Counter({v: 0 for v in STATUSES})
     per_doc: dict[int, Counter] = {}
     by_source: dict[str, Counter] = {}
     for doc_id, status, n in q.counts_by_document(db, f):
@@ -286,7 +287,7 @@ def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summar
 
 def _ordered(counts: Counter) -> dict[str, int]:
     """Every status, always in the same order (stable JSON keys)."""
-    return {k: counts.get(k, 0) for k in (*VERDICTS, "unreviewed")}
+    return {k: counts.get(k, 0) for k in STATUSES}
 
 
 def _strings(raw: str | None, cache: dict[str | None, tuple[str, ...]]) -> tuple[str, ...]:

@@ -11,13 +11,13 @@ from itertools import islice
 
 from sqlite_utils import Database
 
-from ..models import Claim, Document, Passage, PassageDraft, RawDocument
+from ..models import UNREVIEWED, VERDICTS, Claim, Document, Passage, PassageDraft, RawDocument
 from .connection import write
 
 BATCH = 2000
 
 #: Status filters understood by ``list_claims``: a verdict, or these.
-FILTERS: tuple[str, ...] = ("all", "unreviewed", "sourced", "contested", "unsupported", "flagged")
+FILTERS: tuple[str, ...] = ("all", UNREVIEWED, *VERDICTS, "flagged")
 
 
 def now() -> str:
@@ -337,7 +337,7 @@ def stats(db: Database) -> dict[str, int]:
         db.execute("SELECT coalesce(status, 'unreviewed'), count(*) FROM verdicts GROUP BY 1").fetchall()
     )
     claims = one("SELECT count(*) FROM claims")
-    reviewed = sum(counts.get(v, 0) for v in ("sourced", "contested", "unsupported"))
+    reviewed = sum(counts.get(v, 0) for v in VERDICTS)
     return {
         "documents": one("SELECT count(*) FROM documents"),
         "passages": one("SELECT count(*) FROM passages"),

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from ..models import STATUSES
 from .corpus import FLAGGED_SQL
 
 PAGE = 2000
 
 #: Values ``ExportFilter.statuses`` understands: a verdict, ``unreviewed`` or ``flagged``.
-STATUS_FILTERS: tuple[str, ...] = ("sourced", "contested", "unsupported", "unreviewed", "flagged")
+STATUS_FILTERS: tuple[str, ...] = (*STATUSES, "flagged")
 
 
 @dataclass(frozen=True)
