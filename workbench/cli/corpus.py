@@ -8,9 +8,9 @@ import sys
 
 import click
 
-from .. import ingestion, suggesting
+from .. import clustering, ingestion, suggesting
 from ..models import VERDICTS
-from ..storage import corpus
+from ..storage import clusters, corpus
 from ..textsafety import BIDI, INVISIBLE, one_line
 from . import cli
 from .common import open_db
@@ -68,6 +68,9 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, all
         web_report = run_url_ingest(db, urls, limits)
         report = _combined(report, web_report)
     click.echo(report.summary())
+    if report.added and clusters.is_clustered(db):
+        placed = clustering.cluster_new(db)  # new claims join their clusters (after `workbench clusters`)
+        click.echo(f"{len(placed)} new claims placed in clusters")
     # New documents may corroborate or contradict any claim: every stale claim is judged again.
     if report.added and not no_link and (stale := suggesting.stale_claims(db)):
         counts = refresh_with_progress(db, stale)
@@ -134,9 +137,16 @@ def stale(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of claim objects.")
 @click.option("--status", type=click.Choice(corpus.FILTERS), default="all", show_default=True)
+@click.option("--seen-before", is_flag=True,
+              help="Only undecided claims that match an already decided one, with that decision (a suggestion).")
 @click.pass_context
-def claims(ctx: click.Context, as_json: bool, status: str) -> None:
+def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) -> None:
     """List claims: id, document, text, score, reasons, status."""
+    if seen_before:
+        from .clusters import seen_before as seen_before_command  # it imports this module
+
+        ctx.invoke(seen_before_command, as_json=as_json)
+        return
     db = open_db(ctx, readonly=True)
     rows = corpus.iter_claims(db, status=status)
     if as_json:
