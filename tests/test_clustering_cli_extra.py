@@ -32,3 +32,22 @@ def test_claims_seen_before_lists_an_earlier_decision(seed_db_path, tmp_path):
     result = run("--db", seed_db_path, "claims", "--seen-before")
     assert result.exit_code == 0, result.output
     assert str(copy) in result.output and "contested" in result.output and "ana" in result.output
+
+
+def test_exports_carry_the_cluster_of_each_claim(seed_db_path, tmp_path):
+    import csv
+    import json
+
+    db = connect(seed_db_path)
+    first = next(c for c in corpus.iter_claims(db) if c.text.startswith("China affirmed its support"))
+    copy = corpus.add_claim(db, 2, first.text, origin="manual")
+    db.close()
+    assert run("--db", seed_db_path, "clusters", "--recluster").exit_code == 0
+    data = json.loads(run("--db", seed_db_path, "export", "--format", "json", "-o", "-").output)
+    by_id = {c["id"]: c for c in data["claims"]}
+    assert by_id[copy]["cluster_id"] == by_id[first.id]["cluster_id"] is not None
+    rows = {r["id"]: r for r in csv.DictReader(run("--db", seed_db_path, "export", "--format", "csv",
+                                                       "-o", "-").output.splitlines())}
+    assert rows[str(copy)]["cluster"] == rows[str(first.id)]["cluster"] != ""
+    md = run("--db", seed_db_path, "export", "--format", "md", "-o", "-").output
+    assert "stated by 1 other claim too" in md

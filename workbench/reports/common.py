@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS
 from ..textsafety import BIDI, INVISIBLE, visible
-from .model import Report, Summary
+from .model import Report, ReportClaim, Summary
 
 #: What each status means, for the legends (from the verdict registry).
 MEANING: dict[str, str] = {**{v.name: v.meaning for v in VERDICT_SPECS}, UNREVIEWED: "no verdict yet"}
@@ -72,6 +72,11 @@ def filters_line(report: Report) -> str:
     scope = "all claims" if not parts else ", ".join(parts)
     total = report.summary.claims_in_database
     return f"{scope} ({report.summary.claims} of {total} claims in the database)"
+
+
+def same_claim_line(c: ReportClaim) -> str:
+    others = c.cluster_size - 1
+    return f"stated by {others} other claim{'' if others == 1 else 's'} too (cluster {c.cluster_id})"
 
 
 def reviewer_name(name: str | None) -> str:

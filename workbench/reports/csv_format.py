@@ -25,7 +25,7 @@ from .model import Report, ReportClaim
 COLUMNS: tuple[str, ...] = (
     "id", "document", "title", "source", "verdict", "claim", "note", "reviewer", "reviewed_at",
     "flags", "links", "evidence", "context_before", "context_after", "score", "origin",
-    "suggested", "corroborated", "contradicted", "not_found",
+    "suggested", "corroborated", "contradicted", "not_found", "cluster",
 )
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +52,7 @@ def row(c: ReportClaim) -> list:
     return [
         c.id, *map(guard, texts), len(c.links), guard(evidence),
         guard(c.context_before), guard(c.context_after), round(c.score, 4), c.origin, *map(guard, judged),
+        "" if c.cluster_id is None else c.cluster_id,
     ]
 
 

@@ -22,6 +22,7 @@ from .common import (
     period,
     progress_line,
     reviewer_name,
+    same_claim_line,
     shown,
     when,
 )
@@ -167,6 +168,8 @@ def claim(c: ReportClaim) -> str:
         context = (f'<span class="context">{e(c.context_before)} '
                    f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
         rows.append(("In context", context))
+    if c.cluster_size > 1:
+        rows.append(("Same claim", e(same_claim_line(c))))
     if c.evidence_check:
         rows.append(("Evidence check", "<br>".join(e(p) for p in c.evidence_check.explanation())))
     evidence = ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>") if c.links \

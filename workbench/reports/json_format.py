@@ -36,6 +36,7 @@ Format version 1. Top-level object (keys in this order):
   warc_record_id} (read from the document's ``capture``; an import ignores it)}],
   ``suggestions`` [{rank, passage_id, score, span, flags, stance, reasons}]: stored linker candidates,
   ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}],
+  ``cluster_id``: claims that state the same thing share it (null when not clustered; not imported),
   ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
   not_found, related_only}} or null: the judgement of the stored suggestions (read-only: an
   import recomputes it)
@@ -141,6 +142,7 @@ def claim_dict(c: ReportClaim) -> dict:
              "flags": list(s.flags), "stance": s.stance, "reasons": list(s.reasons)}
             for s in c.suggestions
         ],
+        "cluster_id": c.cluster_id,
         "evidence_check": None if c.evidence_check is None else {
             "suggested": c.evidence_check.suggested, "sources": c.evidence_check.sources,
             "related_only": c.evidence_check.related_only, "coverage": c.evidence_check.coverage.to_json(),

@@ -20,6 +20,7 @@ from .common import (
     period,
     progress_line,
     reviewer_name,
+    same_claim_line,
     shown,
     when,
 )
@@ -102,6 +103,8 @@ def claim(c: ReportClaim) -> Iterator[str]:
         yield f"- **Flags:** {md(', '.join(c.flags))}\n"
     if c.context_before or c.context_after:
         yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
+    if c.cluster_size > 1:
+        yield f"- **Same claim:** {same_claim_line(c)}\n"
     if c.evidence_check:
         yield f"- **Evidence check:** {md('; '.join(c.evidence_check.explanation()))}\n"
     if c.links:

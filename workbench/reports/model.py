@@ -117,6 +117,8 @@ class ReportClaim:
     suggestions: tuple[Suggestion, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     evidence_check: LinkResult | None = None  # the judgement's suggestion and coverage (no candidates)
+    cluster_id: int | None = None  # claims stating the same thing share it (`workbench clusters`)
+    cluster_size: int = 1
 
     @property
     def status(self) -> str:
@@ -305,6 +307,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
     links = q.page_links(db, ids)
     suggestions = q.page_suggestions(db, ids)
     checks = q.page_evidence_checks(db, ids)
+    clusters = q.page_clusters(db, ids)
     history = q.page_history(db, ids)
     context = q.page_context(db, ids)
     for r in rows:
@@ -334,6 +337,8 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             suggestions=sugg,
             history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found) if (found := history.get(cid)) else (),
             evidence_check=_evidence_check(found) if (found := checks.get(cid)) else None,
+            cluster_id=clusters[cid][0] if cid in clusters else None,
+            cluster_size=clusters[cid][1] if cid in clusters else 1,
         )
 
 

@@ -127,6 +127,16 @@ def _by_claim(db: Database, sql: str, ids: list[int]) -> dict[int, list[tuple]]:
     return grouped
 
 
+def page_clusters(db: Database, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """claim id -> (cluster id, members in that cluster) for clustered claims."""
+    rows = db.execute(
+        "SELECT k.claim_id, k.cluster_id, (SELECT count(*) FROM claim_clusters m WHERE m.cluster_id = k.cluster_id)"
+        " FROM claim_clusters k WHERE k.claim_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(ids)],
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def page_links(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
     """claim id -> [(passage_id, relation, reviewer, created_at, document_id, ordinal, text)]."""
     return _by_claim(
