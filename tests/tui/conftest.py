@@ -17,6 +17,7 @@ def make_app(seed_db_path):
     """``make_app(**kwargs)`` -> a ReviewApp on the seed database (reviewer "tester")."""
 
     def make(path=None, *, config: Config | None = None, reviewer: str = "tester", **kwargs) -> ReviewApp:
+        kwargs.setdefault("judge_stale", False)  # the seeds are unjudged: judging 94 claims slows every test
         return ReviewApp(path or seed_db_path, reviewer=reviewer, config=config or Config(), **kwargs)
 
     return make

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.models import Candidate
+from workbench.facts import claim_facts
+from workbench.models import Candidate, Coverage
 from workbench.storage import connect, corpus
 from workbench.tui import candidates_source
 from workbench.tui.app import ReviewApp
@@ -23,23 +24,33 @@ def fixed_candidates(monkeypatch, seed_db_path):
     docs = {d.id: d for d in corpus.documents(db)}
     db.close()
 
+    stances = ("supports", "contradicts", "related")
+    reasons = (("states: Russia · China", "does not state: Thursday"), ("differs: 20 billion dollars",),
+               ("does not state: signed",))
+
     def stored(db, claim_id):
         cands = tuple(
             Candidate(
                 passage_id=p.id, doc=docs[p.document_id].name, title=docs[p.document_id].title,
                 source=docs[p.document_id].source, text=p.text, score=0.9 - i / 10,
                 span=(0, min(40, len(p.text))), flags=("number-mismatch",) if i == 1 else (),
-                document_id=p.document_id,
+                document_id=p.document_id, stance=stances[i], reasons=reasons[i],
             )
             for i, p in enumerate(passages)
         )
-        return candidates_source.Suggestion(cands, sources=2, suggested="sourced")
+        claim = corpus.get_claim(db, claim_id)
+        labels = [f.label for f in claim_facts(claim.text)] if claim else []
+        # The claim's own facts, so the marks land in its sentence.
+        coverage = Coverage(corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]),
+                            not_found=tuple(labels[2:3]))
+        return candidates_source.Suggestion(cands, sources=0, suggested="unsupported", coverage=coverage,
+                                            related_only=True)
 
     monkeypatch.setattr(candidates_source, "stored", stored)
 
 
 def _app(path):
-    return ReviewApp(path, reviewer="snapshot")
+    return ReviewApp(path, reviewer="snapshot", judge_stale=False)
 
 
 async def _ready(pilot):
@@ -59,6 +70,10 @@ def test_review_screen_80x24(snap_compare, seed_db_path, fixed_candidates):
         await _ready(pilot)
 
     assert snap_compare(_app(seed_db_path), terminal_size=(80, 24), run_before=marked)
+
+
+def test_review_screen_160x50(snap_compare, seed_db_path, fixed_candidates):
+    assert snap_compare(_app(seed_db_path), terminal_size=(160, 50), run_before=_ready)
 
 
 def test_help_screen(snap_compare, seed_db_path, fixed_candidates):

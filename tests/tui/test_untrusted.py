@@ -94,7 +94,7 @@ def test_context_text_keeps_markup_literal_and_adds_no_styles(hostile_db_path):
 
 @pytest.mark.parametrize("size", [(80, 24), (140, 40)])
 async def test_every_hostile_claim_is_shown_literally(hostile_db_path, size):
-    app = ReviewApp(hostile_db_path, reviewer="[bold]me")
+    app = ReviewApp(hostile_db_path, reviewer="[bold]me", judge_stale=False)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         claims = app.screen.query_one(ClaimList)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -32,16 +33,25 @@ class WriterReport(Message):
     event: Event
 
 
-class ReviewApp(App):
-    """Step through claims with the keyboard, mark verdicts, link evidence."""
+class ReviewApp(App, inherit_bindings=False):
+    """Step through claims with the keyboard, mark verdicts, link evidence.
+
+    ``inherit_bindings=False``: Textual's own ctrl+q (a priority binding) would
+    quit past the review's saving and take a key the user bound to something
+    else. Quitting is the screen's ``review.quit``; ctrl+c only says which key quits.
+    """
+
+    BINDINGS = [Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit")]
 
     CSS_PATH = "review.tcss"
     TITLE = "workbench"
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, db_path: str | Path, *, reviewer: str, config: Config | None = None,
-                 retry_budget_s: float = RETRY_BUDGET_S) -> None:
+                 retry_budget_s: float = RETRY_BUDGET_S, judge_stale: bool = True) -> None:
         super().__init__()
+        self.judge_stale = judge_stale
+        """Judge stale claims' evidence in the background (tests of other things turn it off)."""
         self.db_path = Path(db_path)
         self.reviewer = reviewer
         self.config = config or Config()
@@ -64,7 +74,8 @@ class ReviewApp(App):
         resume = reviewview.load_resume(self.db)
         self.push_screen(
             ReviewScreen(self.db, self.db_path, self.writer, reviewer=self.reviewer,
-                         advance_on_mark=self.config.advance_on_mark, resume=resume)
+                         advance_on_mark=self.config.advance_on_mark, resume=resume,
+                         judge_stale=self.judge_stale)
         )
         progress = review.progress(self.db).summary()
         if resume.claim_id is not None:

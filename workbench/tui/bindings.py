@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from ..keymap import SPECS
+from ..keymap import SPEC_BY_ID, SPECS, Config
 
 
 def bindings_for(scope: str) -> list[Binding]:
@@ -20,3 +20,13 @@ def bindings_for(scope: str) -> list[Binding]:
         for spec in SPECS
         if spec.scope == scope
     ]
+
+
+def shown_key(config: Config, binding_id: str) -> str:
+    """The first key bound to ``binding_id`` now, as hints write it: hints follow a rebinding."""
+    from .screens.help import key_label  # the help screen's spelling of keys, shared
+
+    spec = SPEC_BY_ID[binding_id]
+    if binding_id not in config.keymap and spec.key_display:
+        return spec.key_display
+    return key_label(config.keys_for(binding_id)[0])

@@ -7,10 +7,10 @@ when one is missing the screen says "no candidates" instead of failing.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..models import Candidate
+from ..models import Candidate, Coverage, LinkResult
 
 if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
     from sqlite_utils import Database
@@ -23,10 +23,22 @@ class Suggestion:
     candidates: tuple[Candidate, ...]
     sources: int
     suggested: str | None
+    coverage: Coverage = field(default_factory=Coverage)
+    """Which of the claim's facts the evidence corroborates, contradicts or lacks."""
+    related_only: bool = False
+    """Unsupported, but related passages exist."""
+
+    @property
+    def label(self) -> str | None:
+        """The suggestion as the reader sees it ("unsupported (related passages only)"): the core's wording."""
+        if not self.suggested:
+            return None
+        return LinkResult((), self.sources, self.suggested, self.coverage, self.related_only).suggestion_label
 
     @classmethod
     def from_result(cls, result) -> Suggestion:
-        return cls(tuple(result.candidates), int(result.sources), result.suggested or None)
+        return cls(tuple(result.candidates), int(result.sources), result.suggested or None,
+                   getattr(result, "coverage", Coverage()), bool(getattr(result, "related_only", False)))
 
 
 def _module(name: str):

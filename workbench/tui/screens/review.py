@@ -21,16 +21,17 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from ... import suggesting
 from ...models import Candidate
 from ...storage import connect, corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
 from .. import candidates_source as source
 from .. import text as txt
 from .. import unsaved as pending
-from ..bindings import bindings_for
+from ..bindings import bindings_for, shown_key
 from ..widgets.candidates import CandidateList
 from ..widgets.claim_list import ClaimList
-from ..widgets.claim_view import ClaimView
+from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
 from .dialogs import AddClaimDialog, NoteDialog
 from .help import HelpScreen
@@ -39,6 +40,7 @@ from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
+JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
 
 
 @dataclass
@@ -50,6 +52,19 @@ class CandidatesReady(Message):
     error: str | None = None
 
 
+@dataclass
+class JudgingProgress(Message):
+    """The background worker stored judged suggestions for ``done`` of ``total`` stale claims."""
+
+    done: int
+    total: int
+    finished: bool = False
+    error: str | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, JudgingProgress) and not message.finished
+
+
 class ReviewScreen(SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
@@ -59,8 +74,9 @@ class ReviewScreen(SavingScreen):
     BINDINGS = bindings_for("screen") + bindings_for("list")
 
     def __init__(self, db, db_path, writer: Writer, *, reviewer: str, advance_on_mark: bool = True,
-                 resume: ResumeState | None = None) -> None:
+                 resume: ResumeState | None = None, judge_stale: bool = True) -> None:
         super().__init__(writer, reviewer=reviewer)
+        self.judge_stale_claims = judge_stale
         self.db = db
         self.db_path = db_path
         self.advance_on_mark = advance_on_mark
@@ -73,6 +89,8 @@ class ReviewScreen(SavingScreen):
         self._compute_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
+        self.judging: tuple[int, int] | None = None
+        """(done, total) while the background worker judges stale claims' evidence."""
 
     # --- layout ------------------------------------------------------------------
 
@@ -89,9 +107,21 @@ class ReviewScreen(SavingScreen):
 
     def on_mount(self) -> None:
         claims = self.query_one(ClaimList)
+        claim_view = self.query_one(ClaimView)
+        config = self.app.config
+        claim_view.empty = empty_text(shown_key(config, "list.filter"), shown_key(config, "list.search"))
+        claim_view.scroll_hint = f"{shown_key(config, 'claim.scroll_down')}/{shown_key(config, 'claim.scroll_up')}"
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
+        if self.judge_stale_claims and source.available():
+            self.judge_stale(self.db_path)
+
+    def on_resize(self) -> None:
+        # A narrow column wraps the header's suggestion and key hints onto a third line.
+        header = self.query_one("#candidates-header", Static)
+        header.styles.height = 3 if self.query_one("#detail").size.width < 90 else 2
+        self.query_one(ClaimView).fit()
 
     @property
     def candidate_list(self) -> CandidateList:
@@ -131,8 +161,9 @@ class ReviewScreen(SavingScreen):
         if ctx is not None:
             ctx, unsaved = self.overlay(ctx)
         self.context = ctx
-        self.query_one(ClaimView).show(self.context, unsaved=unsaved)
+        claim_view = self.query_one(ClaimView)
         if keep_candidates and previous == claim_id:
+            claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
             self.show_candidates()
             return
         self.suggestion = None
@@ -140,11 +171,13 @@ class ReviewScreen(SavingScreen):
             self._compute_timer.stop()
             self._compute_timer = None
         if claim_id is None:
+            claim_view.show(None)
             self.show_candidates()
             return
         stored = source.stored(self.db, claim_id)
+        self.suggestion = stored
+        claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
         if stored is not None:
-            self.suggestion = stored
             self.show_candidates()
         elif not source.available():
             self.show_candidates("no candidates (the evidence linker is not installed)")
@@ -153,6 +186,9 @@ class ReviewScreen(SavingScreen):
             self._compute_timer = self.set_timer(
                 COMPUTE_DELAY, lambda: self.compute_candidates(self.db_path, claim_id)
             )
+
+    def _coverage(self):
+        return self.suggestion.coverage if self.suggestion is not None else None
 
     def show_candidates(self, message: str | None = None) -> None:
         header = Text()
@@ -170,13 +206,20 @@ class ReviewScreen(SavingScreen):
             if suggestion.suggested:
                 header.append(" · suggests ")
                 header.append_text(txt.status_mark(suggestion.suggested))
-                header.append(" " + suggestion.suggested, "bold")
+                header.append(" " + txt.one_line(suggestion.label), "bold")
                 header.append(" (not applied)", "dim")
-            header.append("  l link · L contradicting · tab/[ ] pick", "dim italic")
+            header.append("  " + self.candidate_hint(), "dim italic")
         # Fixed height (2 lines): no layout pass needed, which keeps a keypress to one cheap frame.
         self.query_one("#candidates-header", Static).update(header, layout=False)
         relations = {link.passage_id: link.relation for link in self.context.links} if self.context else {}
         self.candidate_list.show(cands, relations)
+
+    def candidate_hint(self) -> str:
+        """What the keys do to candidates, named by the keys bound now (a rebinding shows here)."""
+        config = self.app.config
+        key = lambda binding_id: shown_key(config, binding_id)
+        return (f"{key('candidate.link')} link · {key('candidate.contradicts')} contradicting"
+                f" · tab/{key('candidate.prev')} {key('candidate.next')} pick")
 
     @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
     def compute_candidates(self, db_path, claim_id: int) -> None:
@@ -200,7 +243,64 @@ class ReviewScreen(SavingScreen):
         if self.context is None or event.claim_id != self.context.claim.id:
             return  # the reviewer has moved on: never show another claim's candidates
         self.suggestion = event.result
+        self.query_one(ClaimView).set_coverage(self._coverage())
         self.show_candidates(event.error)
+
+    # --- judging stale evidence in the background ---------------------------------
+
+    @work(thread=True, exclusive=True, group="judging", exit_on_error=False, description="judge evidence")
+    def judge_stale(self, db_path) -> None:
+        """Judge the evidence of every claim whose stored suggestions are missing or stale.
+
+        Its own connection; stops between chunks when the worker is cancelled (the
+        screen closes); what is stored stays stored.
+        """
+        worker = get_current_worker()
+        db = None
+        try:
+            db = connect(db_path, migrate=False)
+            stale = suggesting.stale_claims(db)
+            total, done = len(stale), 0
+            if not total:
+                return
+            self.post_message(JudgingProgress(0, total))
+            for start in range(0, total, JUDGE_CHUNK):
+                if worker.is_cancelled:
+                    return
+                suggesting.refresh(db, stale[start:start + JUDGE_CHUNK],
+                                   cancelled=lambda: worker.is_cancelled)
+                done = min(total, start + JUDGE_CHUNK)
+                self.post_message(JudgingProgress(done, total))
+        except Exception as exc:  # a busy database, a linker failure: the review goes on without it
+            self.post_message(JudgingProgress(0, 0, finished=True, error=str(exc)))
+            return
+        finally:
+            if db is not None:
+                db.conn.close()
+        self.post_message(JudgingProgress(0, 0, finished=True))
+
+    @on(JudgingProgress)
+    def _judging_progress(self, event: JudgingProgress) -> None:
+        self.judging = None if event.finished else (event.done, event.total)
+        self.update_status()
+        if event.error:
+            self.notify(f"Judging evidence stopped: {txt.one_line(event.error)}", severity="warning",
+                        timeout=8, markup=False)
+        if event.finished or (self.context is not None and self.suggestion is None):
+            self._pick_up_judged()
+
+    def _pick_up_judged(self) -> None:
+        """Show the stored judgement of the current claim once the worker has stored it."""
+        if self.context is None:
+            return
+        stored = source.stored(self.db, self.context.claim.id)
+        if stored is not None and stored != self.suggestion:
+            self.suggestion = stored
+            if self._compute_timer is not None:
+                self._compute_timer.stop()
+                self._compute_timer = None
+            self.query_one(ClaimView).set_coverage(self._coverage())
+            self.show_candidates()
 
     # --- status line and resume --------------------------------------------------
 
@@ -214,8 +314,12 @@ class ReviewScreen(SavingScreen):
         if saving is not None:  # first: a narrow terminal cuts the end of the line
             line.append_text(saving)
             line.append("  ·  ")
+        if self.judging is not None:
+            done, total = self.judging
+            line.append(f"judging evidence {done}/{total}", "bold")
+            line.append("  ·  ")
         line.append(self._progress, "bold")
-        line.append(f"  ·  {claims.status} (f)", "italic")
+        line.append(f"  ·  {claims.status} ({shown_key(self.app.config, 'list.filter')})", "italic")
         if claims.search:
             line.append("  ·  /")
             line.append(txt.one_line(claims.search)[:40])
@@ -288,6 +392,9 @@ class ReviewScreen(SavingScreen):
             self.notify("Wrapped around the list.", timeout=2)
         claims.select_id(target) or claims.reload(target)
         self._list_moved()
+
+    def action_scroll_claim(self, delta: int) -> None:
+        self.query_one(ClaimView).scroll_lines(delta)
 
     def action_candidate(self, delta: int) -> None:
         self.sync()

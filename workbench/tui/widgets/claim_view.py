@@ -1,14 +1,18 @@
 """The current claim in its source context: document, paragraph, verdict and note.
 
-Drawn with Textual's line API in a region of fixed height (set by the
-screen's CSS). Showing another claim re-wraps the text and repaints these
-lines only: the panel's size never depends on its text, so a keypress causes
-no layout pass (a layout would cost a full-screen reflow and an extra frame).
-Text longer than the panel scrolls with the mouse wheel; the last line says
-how much is hidden.
+Drawn with Textual's line API. The claim's facts are marked in its sentence as
+the evidence bears them out (underlined, with a trailing ✓ corroborated, ✗
+contradicted, ? not found, ~ only in related passages) and listed in words on
+one line, so nothing depends on colour. The panel is as tall as its text up to
+a share of the screen (the rest goes to the candidates); longer text scrolls
+from the keyboard or the mouse wheel, and showing a claim scrolls its sentence
+into view. Re-showing a claim of the same height repaints these lines only (no
+layout pass).
 """
 
 from __future__ import annotations
+
+import re
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,6 +21,8 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...facts import claim_facts
+from ...models import Coverage
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
 
@@ -24,8 +30,71 @@ from .. import text as txt
 CONTEXT_CHARS = 1200
 
 
-def context_text(ctx: ClaimContext) -> Text:
-    """Document line, then the paragraph with the claim's sentence highlighted."""
+SENTENCE_STYLE = Style(bold=True, reverse=True)
+"""The claim's sentence; the panel finds its line by this style to keep it in view."""
+
+#: How each coverage group is marked after a fact in the sentence, and named in words.
+FACT_MARKS: tuple[tuple[str, str, str, str], ...] = (
+    ("corroborated", "✓", "corroborated", "bold green"),
+    ("contradicted", "✗", "contradicted", "bold red"),
+    ("not_found", "?", "not found", "bold yellow"),
+    ("related_only", "~", "only in related passages", "bold"),
+)
+
+_SPACES = re.compile(r"\s+")
+
+
+def _flat(text: str) -> str:
+    """``txt.one_line`` for a piece of a sentence: the pieces' edges keep their single spaces."""
+    return _SPACES.sub(" ", txt.clean(text))
+
+
+def marked_sentence(sentence: str, claim_text: str, coverage: Coverage | None) -> Text:
+    """``sentence`` highlighted, with the claim's facts underlined and marked by coverage."""
+    out = Text(style=SENTENCE_STYLE)
+    groups = {}
+    if coverage is not None:
+        groups = {label: group for group, *_ in FACT_MARKS for label in getattr(coverage, group)}
+    offset = sentence.find(claim_text) if claim_text else -1
+    spans = []
+    if groups and offset >= 0:
+        spans = sorted((f.start + offset, f.end + offset, groups[f.label])
+                       for f in claim_facts(claim_text) if f.label in groups)
+    pos = 0
+    for start, end, group in spans:
+        if start < pos:
+            continue  # overlapping facts: the first one keeps its mark
+        mark, _, style = next((m, w, st) for g, m, w, st in FACT_MARKS if g == group)
+        out.append(_flat(sentence[pos:start]))
+        out.append(_flat(sentence[start:end]), "underline")
+        out.append(mark, style)
+        pos = end
+    out.append(_flat(sentence[pos:]))
+    out.rstrip()
+    text = out.plain
+    lead = len(text) - len(text.lstrip())
+    return out[lead:] if lead else out
+
+
+def coverage_line(coverage: Coverage | None) -> Text | None:
+    """The facts in words on one line ("✓ corroborated: a · b   ? not found: c"); None when none."""
+    if coverage is None:
+        return None
+    out = Text()
+    for group, mark, words, style in FACT_MARKS:
+        labels = getattr(coverage, group)
+        if not labels:
+            continue
+        if out.plain:
+            out.append("   ")
+        out.append(mark, style)
+        out.append(f" {words}: ", "bold")
+        out.append(" · ".join(txt.one_line(label) for label in labels))
+    return out if out.plain else None
+
+
+def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
+    """Document line, then the paragraph with the claim's sentence highlighted and its facts marked."""
     claim, doc = ctx.claim, ctx.document
     out = Text()
     out.append(txt.one_line(doc.title if doc and doc.title else claim.doc_name)[:200], "bold")
@@ -36,7 +105,6 @@ def context_text(ctx: ClaimContext) -> Text:
     if claim.origin != "extracted":
         out.append(f" ({claim.origin})", "dim")
     out.append("\n")
-    sentence_style = "bold reverse"
     if ctx.paragraph and any(p.id == claim.passage_id for p in ctx.paragraph):
         before, after = [], []
         target = ""
@@ -56,10 +124,13 @@ def context_text(ctx: ClaimContext) -> Text:
         if len(post) > room:
             post = post[:room] + "…"
         out.append(pre + (" " if pre else ""))
-        out.append(txt.one_line(target), sentence_style)
+        out.append_text(marked_sentence(target, claim.text, coverage))
         out.append((" " if post else "") + post)
     else:
-        out.append(txt.one_line(claim.text), sentence_style)
+        out.append_text(marked_sentence(claim.text, claim.text, coverage))
+    if (line := coverage_line(coverage)) is not None:
+        out.append("\nfacts: ", "bold")
+        out.append_text(line)
     if claim.reasons:
         out.append("\nwhy check-worthy: " + ", ".join(txt.one_line(r) for r in claim.reasons), "dim")
     return out
@@ -85,18 +156,26 @@ def verdict_text(ctx: ClaimContext, *, unsaved: bool = False) -> Text:
     return out
 
 
-EMPTY = Text("No claims match. Press f to change the filter or / to search.", "dim")
+def empty_text(filter_key: str = "f", search_key: str = "/") -> Text:
+    return Text(f"No claims match. Press {filter_key} to change the filter or {search_key} to search.", "dim")
+
+
+#: The panel's height: as tall as its text, at most this share of the detail column (the
+#: candidates get the rest), and never fewer rows than ``MIN_ROWS``.
+MAX_SHARE_SMALL = 0.4  # below ``SMALL_ROWS`` rows of detail column: candidates need the room
+MAX_SHARE = 0.5
+SMALL_ROWS = 30
+MIN_ROWS = 4
 
 
 class ClaimView(Widget, can_focus=False):
-    """Verdict block (shaded) over the claim's context; a fixed-height region."""
+    """Verdict block (shaded) over the claim's context."""
 
     COMPONENT_CLASSES = {"claim-view--verdict", "claim-view--more"}
 
     DEFAULT_CSS = """
     ClaimView {
-        height: 45%;
-        max-height: 15;  /* tall terminals: the rest goes to the candidates */
+        height: 10;
         padding: 0 1;
         & > .claim-view--verdict { background: $boost; }
         & > .claim-view--more { color: $text-muted; text-style: italic; }
@@ -105,31 +184,75 @@ class ClaimView(Widget, can_focus=False):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._blocks: tuple[Text, ...] = (EMPTY,)
+        self._blocks: tuple[Text, ...] = (empty_text(),)
         """What is shown: the verdict block, then the context (or the empty-list message)."""
         self._lines: list[tuple[Strip, bool]] = []
         """Wrapped lines for the current width, each with whether it belongs to the verdict block."""
+        self._sentence_line = 0
+        """The first wrapped line of the claim's sentence (kept in view)."""
         self._width = -1
         self._top = 0
-        """First line shown (mouse-wheel scrolling)."""
+        """First line shown (scrolled by keys or the mouse wheel)."""
         self._painted: dict[int, Strip] = {}
         self._painted_for: tuple | None = None
+        self._ctx: ClaimContext | None = None
+        self._unsaved = False
+        self._coverage: Coverage | None = None
+        self.empty = empty_text()
+        """Shown when no claim matches (the screen words it with the keys in use)."""
+        self.scroll_hint = "J/K"
+        """Keys named on the "more lines" row (the screen sets the ones in use)."""
 
-    def show(self, ctx: ClaimContext | None, *, unsaved: bool = False) -> None:
-        """Show ``ctx`` (or the empty-list message): repaints this region, never a layout.
+    def show(self, ctx: ClaimContext | None, *, unsaved: bool = False, coverage: Coverage | None = None) -> None:
+        """Show ``ctx`` (or the empty-list message), scrolled to the claim's sentence.
 
         ``unsaved``: the verdict, note or links shown include changes not yet written.
+        ``coverage``: how the evidence bears out the claim's facts (marked in the sentence).
         """
-        self._blocks = (EMPTY,) if ctx is None else (verdict_text(ctx, unsaved=unsaved), context_text(ctx))
+        self._ctx, self._unsaved, self._coverage = ctx, unsaved, coverage
+        self._build()
+        self._top = -1  # on the next wrap: scroll the sentence into view
+        self.fit()
+
+    def set_coverage(self, coverage: Coverage | None) -> None:
+        """Mark the facts once the evidence is judged, keeping the scroll position."""
+        if coverage == self._coverage:
+            return
+        self._coverage = coverage
+        self._build()
+        self.fit()
+
+    def _build(self) -> None:
+        ctx = self._ctx
+        self._blocks = ((self.empty,) if ctx is None else
+                        (verdict_text(ctx, unsaved=self._unsaved), context_text(ctx, self._coverage)))
         self._width = -1  # re-wrap on the next paint, at the width the panel has then
-        self._top = 0
         self.refresh()
+
+    def fit(self) -> None:
+        """Make the panel as tall as its lines, up to its share of the detail column."""
+        parent = self.parent
+        if parent is None or not self.content_region.width:
+            return  # not laid out yet: on_resize or the screen fits it
+        self._wrap()
+        available = parent.size.height
+        share = MAX_SHARE_SMALL if available < SMALL_ROWS else MAX_SHARE
+        rows = max(MIN_ROWS, min(len(self._lines), int(available * share)))
+        if self.styles.height is None or self.styles.height.value != rows:
+            self.styles.height = rows  # a layout pass only when the height really changes
 
     @property
     def plain_lines(self) -> list[str]:
         """Every wrapped line as plain text, scrolled out of view or not (tests)."""
         self._wrap()
         return ["".join(s.text for s in strip if isinstance(s, Segment)).rstrip() for strip, _ in self._lines]
+
+    @property
+    def visible_lines(self) -> list[str]:
+        """The lines on screen now, as plain text (tests)."""
+        self._wrap()
+        height = self.content_region.height or self.size.height
+        return self.plain_lines[max(self._top, 0):max(self._top, 0) + height]
 
     def _wrap(self) -> None:
         width = self.content_region.width or self.size.width
@@ -139,13 +262,22 @@ class ClaimView(Widget, can_focus=False):
         console = self.app.console
         shaded = len(self._blocks) == 2
         lines: list[tuple[Strip, bool]] = []
+        self._sentence_line = 0
+        found = False
         for n, block in enumerate(self._blocks):
             for line in block.wrap(console, max(1, width), overflow="fold"):
                 line.rstrip()  # a highlighted sentence must not carry a shaded space past its end
                 line.end = ""
+                if not found and any(span.style == SENTENCE_STYLE for span in line.spans):
+                    self._sentence_line, found = len(lines), True
                 lines.append((Strip(line.render(console)), shaded and n == 0))
         self._lines = lines
         self._painted.clear()
+        height = self.content_region.height or self.size.height
+        if self._top < 0 or not self._top <= self._sentence_line < self._top + max(1, height - 1):
+            # Keep the sentence in view: from the top if it fits there, else a line of context above it.
+            self._top = 0 if self._sentence_line < height - 1 else self._sentence_line - 1
+        self._top = max(0, min(self._top, len(lines) - height))
 
     def render_line(self, y: int) -> Strip:
         self._wrap()
@@ -154,7 +286,8 @@ class ClaimView(Widget, can_focus=False):
         height = self.content_region.height or self.size.height
         hidden = len(self._lines) - self._top - height
         if hidden > 0 and y == height - 1:
-            more = Text(f"↓ {hidden + 1} more line(s): scroll with the mouse wheel", no_wrap=True,
+            above = f"↑ {self._top} above · " if self._top else ""
+            more = Text(f"{above}↓ {hidden + 1} more line(s): {self.scroll_hint} scroll", no_wrap=True,
                         overflow="ellipsis", end="")
             more.truncate(width, overflow="ellipsis")
             style = base + self.get_component_rich_style("claim-view--more")
@@ -173,7 +306,8 @@ class ClaimView(Widget, can_focus=False):
             painted = self._painted[index] = strip.apply_style(style).adjust_cell_length(width, style)
         return painted
 
-    def _scroll(self, delta: int) -> None:
+    def scroll_lines(self, delta: int) -> None:
+        """Scroll by ``delta`` lines (the screen's keys and the mouse wheel)."""
         self._wrap()
         height = self.content_region.height or self.size.height
         top = max(0, min(self._top + delta, len(self._lines) - height))
@@ -183,11 +317,12 @@ class ClaimView(Widget, can_focus=False):
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
-        self._scroll(3)
+        self.scroll_lines(3)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()
-        self._scroll(-3)
+        self.scroll_lines(-3)
 
     def on_resize(self) -> None:
         self._width = -1
+        self.fit()
