@@ -411,3 +411,13 @@ def test_a_denial_in_the_claim_must_be_stated():
     assert j.stance != "supports"
     # "able" is no action word: the demand and the join are what the passage must state.
     assert "able" not in {f.label for f in claim_facts(claim) if f.kind == "action"}
+
+
+def test_a_megabyte_claim_or_passage_is_judged_quickly():
+    import time
+
+    huge = "Lavrov said 5 soldiers did not die on Monday " * 40_000  # ~1.8 MB, many negations
+    start = time.perf_counter()
+    judgement.assess(huge, (cand(huge, 2, "A"), cand("Lavrov said 5 soldiers died on Monday.", 3, "B")))
+    # Unbounded, the negation windows alone are quadratic in the text (minutes); bounded ~0.1 s.
+    assert time.perf_counter() - start < 20

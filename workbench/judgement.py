@@ -207,7 +207,12 @@ def _name_stated(fact: Fact, p: _Passage) -> bool:
     return found > 0 and 2 * found >= len(keys)
 
 
-@lru_cache(maxsize=8192)
+#: A claim or passage is judged on at most this many characters: they are sentences, and a
+#: hostile megabyte-long "sentence" must not make every judgement (or the screen) slow.
+MAX_CLAIM_CHARS = 2_000
+MAX_PASSAGE_CHARS = 5_000
+
+
 def stance(claim: str, passage: str, similarity: float | None = None) -> Judgement:
     """How ``passage`` bears on ``claim``, with the reasons a reader can check.
 
@@ -215,6 +220,11 @@ def stance(claim: str, passage: str, similarity: float | None = None) -> Judgeme
     model is installed (``judge_candidates`` computes it); without it the judgement is
     purely lexical.
     """
+    return _stance(claim[:MAX_CLAIM_CHARS], passage[:MAX_PASSAGE_CHARS], similarity)
+
+
+@lru_cache(maxsize=8192)
+def _stance(claim: str, passage: str, similarity: float | None) -> Judgement:
     facts = claim_facts(claim)
     p = _passage(passage)
     c = _passage(claim)
@@ -555,6 +565,7 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
     otherwise *unsupported* (``LinkResult.related_only`` says whether related
     passages exist). Never applied by itself.
     """
+    claim = claim[:MAX_CLAIM_CHARS]
     if not judged:
         candidates = judge_candidates(claim, candidates)
     own = (own_source or "").strip().lower()
