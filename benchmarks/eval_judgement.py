@@ -41,10 +41,22 @@ SEEDS = REPO / "seeds"
 CLAIMS = Path(__file__).resolve().parent / "judgement_claims.jsonl"
 VERDICTS = ("sourced", "contested", "unsupported")
 STANCES = ("supports", "contradicts", "related")
-FABRICATED_KINDS = ("invented_event", "swapped_entity", "changed_figure", "changed_date",
-                    "changed_weekday", "reversed_action", "negated_action", "swapped_attribution")
-CLAIM_LABEL = {"SUPPORTS": "sourced", "REFUTES": "contested", "DISPUTED": "contested",
-               "NOT_ENOUGH_INFO": "unsupported"}
+FABRICATED_KINDS = (
+    "invented_event",
+    "swapped_entity",
+    "changed_figure",
+    "changed_date",
+    "changed_weekday",
+    "reversed_action",
+    "negated_action",
+    "swapped_attribution",
+)
+CLAIM_LABEL = {
+    "SUPPORTS": "sourced",
+    "REFUTES": "contested",
+    "DISPUTED": "contested",
+    "NOT_ENOUGH_INFO": "unsupported",
+}
 EVIDENCE_LABEL = {"SUPPORTS": "supports", "REFUTES": "contradicts", "NOT_ENOUGH_INFO": "related"}
 
 # Today's rule, frozen (linking.summarise before #10).
@@ -153,11 +165,15 @@ def run_seeds(claims: list[dict], set_name: str, verbose: bool) -> None:
         elapsed = time.perf_counter() - t0
         db.close()
 
-    print(f"\n== Seeds: {len(claims)} hand-written claims ({set_name}), own article left out;"
-          f" {1000 * elapsed / len(claims):.1f} ms / claim")
+    print(
+        f"\n== Seeds: {len(claims)} hand-written claims ({set_name}), own article left out;"
+        f" {1000 * elapsed / len(claims):.1f} ms / claim"
+    )
     kinds = [*FABRICATED_KINDS, "real"]
-    print(f"  {'kind':<20} {'n':>3}  {'new: src/con/uns':>17}  {'old: src/con/uns':>17}"
-          f"  {'new = expected':>14}  {'old = expected':>14}")
+    print(
+        f"  {'kind':<20} {'n':>3}  {'new: src/con/uns':>17}  {'old: src/con/uns':>17}"
+        f"  {'new = expected':>14}  {'old = expected':>14}"
+    )
     for kind in kinds:
         rows = [r for r in results if r[0]["kind"] == kind]
         if not rows:
@@ -166,21 +182,31 @@ def run_seeds(claims: list[dict], set_name: str, verbose: bool) -> None:
         old = Counter(r[3] for r in rows)
         new_ok = sum(r[2] == r[0]["expected"] for r in rows)
         old_ok = sum(r[3] == r[0]["expected"] for r in rows)
-        print(f"  {kind:<20} {len(rows):>3}  {new['sourced']:>7}/{new['contested']:>3}/{new['unsupported']:>3}"
-              f"     {old['sourced']:>5}/{old['contested']:>3}/{old['unsupported']:>3}"
-              f"  {new_ok:>9}/{len(rows):<4}  {old_ok:>9}/{len(rows):<4}")
+        print(
+            f"  {kind:<20} {len(rows):>3}  {new['sourced']:>7}/{new['contested']:>3}/{new['unsupported']:>3}"
+            f"     {old['sourced']:>5}/{old['contested']:>3}/{old['unsupported']:>3}"
+            f"  {new_ok:>9}/{len(rows):<4}  {old_ok:>9}/{len(rows):<4}"
+        )
 
     fab = [r for r in results if r[0]["kind"] != "real"]
     real = [r for r in results if r[0]["kind"] == "real"]
     print("\n  headline                                         new     old   aim")
-    print(f"  fabricated suggested sourced                  {pct(sum(r[2] == 'sourced' for r in fab), len(fab))}"
-          f"  {pct(sum(r[3] == 'sourced' for r in fab), len(fab))}  <= 5%")
-    print(f"  real suggested sourced or contested           {pct(sum(r[2] != 'unsupported' for r in real), len(real))}"
-          f"  {pct(sum(r[3] != 'unsupported' for r in real), len(real))}  >= 90%")
-    print(f"  fabricated with the ideal verdict             {pct(sum(r[2] == r[0]['expected'] for r in fab), len(fab))}"
-          f"  {pct(sum(r[3] == r[0]['expected'] for r in fab), len(fab))}")
-    print(f"  real with the expected verdict                {pct(sum(r[2] == r[0]['expected'] for r in real), len(real))}"
-          f"  {pct(sum(r[3] == r[0]['expected'] for r in real), len(real))}")
+    print(
+        f"  fabricated suggested sourced                  {pct(sum(r[2] == 'sourced' for r in fab), len(fab))}"
+        f"  {pct(sum(r[3] == 'sourced' for r in fab), len(fab))}  <= 5%"
+    )
+    print(
+        f"  real suggested sourced or contested           {pct(sum(r[2] != 'unsupported' for r in real), len(real))}"
+        f"  {pct(sum(r[3] != 'unsupported' for r in real), len(real))}  >= 90%"
+    )
+    print(
+        f"  fabricated with the ideal verdict             {pct(sum(r[2] == r[0]['expected'] for r in fab), len(fab))}"
+        f"  {pct(sum(r[3] == r[0]['expected'] for r in fab), len(fab))}"
+    )
+    print(
+        f"  real with the expected verdict                {pct(sum(r[2] == r[0]['expected'] for r in real), len(real))}"
+        f"  {pct(sum(r[3] == r[0]['expected'] for r in real), len(real))}"
+    )
     coverage_summary(results)
     if verbose:
         print("\n  per claim (new / old / expected):")
@@ -198,8 +224,10 @@ def coverage_summary(results) -> None:
         print("\n  (no claim coverage on LinkResult yet: skipped)")
     else:
         print("\n  coverage: claims with some fact contradicted / not found in any evidence")
-        for label, rows in (("fabricated", [r for r in results if r[0]["kind"] != "real"]),
-                            ("real", [r for r in results if r[0]["kind"] == "real"])):
+        for label, rows in (
+            ("fabricated", [r for r in results if r[0]["kind"] != "real"]),
+            ("real", [r for r in results if r[0]["kind"] == "real"]),
+        ):
             contra = sum(bool(field(field(res, "coverage"), "contradicted")) for _, res, _, _ in rows)
             nf = sum(bool(field(field(res, "coverage"), "not_found")) for _, res, _, _ in rows)
             print(f"  {label:<11} {contra:>3} / {nf:>3} of {len(rows)}")
@@ -207,11 +235,17 @@ def coverage_summary(results) -> None:
         print("  (no candidate stance yet: skipped)")
         return
     print("  stance of the best candidate (supports / contradicts / related):")
-    for label, rows in (("fabricated", [r for r in results if r[0]["kind"] != "real"]),
-                        ("real", [r for r in results if r[0]["kind"] == "real"])):
-        top = Counter(field(res.candidates[0], "stance") if res.candidates else "none" for _, res, _, _ in rows)
-        print(f"  {label:<11} {top['supports']:>3} / {top['contradicts']:>3} / {top['related']:>3}"
-              f" of {len(rows)}")
+    for label, rows in (
+        ("fabricated", [r for r in results if r[0]["kind"] != "real"]),
+        ("real", [r for r in results if r[0]["kind"] == "real"]),
+    ):
+        top = Counter(
+            field(res.candidates[0], "stance") if res.candidates else "none" for _, res, _, _ in rows
+        )
+        print(
+            f"  {label:<11} {top['supports']:>3} / {top['contradicts']:>3} / {top['related']:>3}"
+            f" of {len(rows)}"
+        )
 
 
 # ---------------------------------------------------------------- part 2: Climate-FEVER
@@ -246,15 +280,19 @@ def run_fever(eval_dir: Path) -> None:
         db.close()
 
     base = ["sourced"] * len(claims)
-    print(f"\n== Climate-FEVER public half: {len(claims)} claims, {len(names)} passages"
-          f" (index {build:.1f} s); {1000 * elapsed / len(claims):.1f} ms / claim")
+    print(
+        f"\n== Climate-FEVER public half: {len(claims)} claims, {len(names)} passages"
+        f" (index {build:.1f} s); {1000 * elapsed / len(claims):.1f} ms / claim"
+    )
     print(f"  gold: {dict(Counter(gold))}")
     nei = [i for i, g in enumerate(gold) if g == "unsupported"]
     print(f"  {'suggestion':<22} {'macro-F1':>9} {'NEI -> sourced':>15} {'accuracy':>9}")
     for label, pred in (("new (summarise)", new), ("old rule", old), ("always sourced", base)):
         acc = sum(g == p for g, p in zip(gold, pred)) / len(gold)
-        print(f"  {label:<22} {macro_f1(gold, pred, VERDICTS):9.3f}"
-              f" {pct(sum(pred[i] == 'sourced' for i in nei), len(nei)):>15} {acc:9.3f}")
+        print(
+            f"  {label:<22} {macro_f1(gold, pred, VERDICTS):9.3f}"
+            f" {pct(sum(pred[i] == 'sourced' for i in nei), len(nei)):>15} {acc:9.3f}"
+        )
     print("  aims: macro-F1 >= 0.45; NOT_ENOUGH_INFO suggested sourced <= 35%")
     for label, pred in (("new (summarise)", new), ("old rule", old), ("always sourced", base)):
         confusion(gold, pred, VERDICTS, label)
@@ -282,8 +320,10 @@ def run_stance(claims: list[dict]) -> None:
     elapsed = time.perf_counter() - t0
     majority = Counter(gold).most_common(1)[0][0]
     base = [majority] * len(gold)
-    print(f"\n  stance on {len(gold)} labelled (claim, evidence sentence) pairs"
-          f" ({1000 * elapsed / len(gold):.2f} ms / pair); gold: {dict(Counter(gold))}")
+    print(
+        f"\n  stance on {len(gold)} labelled (claim, evidence sentence) pairs"
+        f" ({1000 * elapsed / len(gold):.2f} ms / pair); gold: {dict(Counter(gold))}"
+    )
     print(f"  {'method':<32} {'accuracy':>9} {'macro-F1':>9}")
     for label, p in (("judgement.stance", pred), (f"majority class ({majority})", base)):
         acc = sum(g == q for g, q in zip(gold, p)) / len(gold)
@@ -305,10 +345,15 @@ def main() -> None:
         sys.exit(f"no Climate-FEVER data under {args.eval_dir} (use --eval-dir or --only seeds)")
     if args.no_embeddings:
         disable_embeddings()
-    model = "off (--no-embeddings)" if args.no_embeddings else (
-        "on" if embeddings.get() is not None else "off (wordllama not installed)")
-    print(f"eval_judgement: embeddings {model}; {platform.processor() or platform.machine()},"
-          f" Python {platform.python_version()}")
+    model = (
+        "off (--no-embeddings)"
+        if args.no_embeddings
+        else ("on" if embeddings.get() is not None else "off (wordllama not installed)")
+    )
+    print(
+        f"eval_judgement: embeddings {model}; {platform.processor() or platform.machine()},"
+        f" Python {platform.python_version()}"
+    )
     if args.only != "fever":
         run_seeds(claims, args.claims.name, args.verbose)
     if args.only != "seeds":

@@ -50,7 +50,10 @@ def corpus_jsonl(eval_dir: Path, tmp: Path) -> Path:
     with out.open("w", encoding="utf-8") as f:
         for line in (eval_dir / "climate_fever" / "passages.jsonl").open(encoding="utf-8"):
             p = json.loads(line)
-            f.write(json.dumps({"id": p["id"], "title": p["article"], "text": p["text"]}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps({"id": p["id"], "title": p["article"], "text": p["text"]}, ensure_ascii=False)
+                + "\n"
+            )
     return out
 
 
@@ -62,7 +65,10 @@ def build_db(eval_dir: Path, path: Path):
     build = time.perf_counter() - t0
     if report.errors:
         print("ingest errors:", report.errors[:3], file=sys.stderr)
-    names = {r[0]: r[1] for r in db.execute("SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.document_id")}
+    names = {
+        r[0]: r[1]
+        for r in db.execute("SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.document_id")
+    }
     return db, names, build
 
 
@@ -78,7 +84,10 @@ def metrics(ranked_lists, scored, times):
     n = len(scored)
     times = sorted(times)
     return {
-        "R@1": r1 / n, "R@5": r5 / n, "R@10": r10 / n, "MRR": mrr / n,
+        "R@1": r1 / n,
+        "R@5": r5 / n,
+        "R@10": r10 / n,
+        "MRR": mrr / n,
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
     }
@@ -113,8 +122,9 @@ def run_token_set(db, names, scored):
     out, times = [], []
     for text, _ in scored:
         t0 = time.perf_counter()
-        hits = process.extract(default_process(text), choices, scorer=fuzz.token_set_ratio,
-                               limit=10, processor=None)
+        hits = process.extract(
+            default_process(text), choices, scorer=fuzz.token_set_ratio, limit=10, processor=None
+        )
         times.append(time.perf_counter() - t0)
         # process.extract keeps choice order among equal scores (stable), i.e. file order.
         out.append([names[ids[i]] for _, _, i in hits])
@@ -132,18 +142,24 @@ def main() -> None:
         scored = scored[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         db, names, build = build_db(args.eval_dir, Path(tmp) / "eval.db")
-        print(f"{len(scored)} scored claims, {len(names)} passages; index build {build:.2f} s;"
-              f" {platform.processor() or platform.machine()}, {platform.python_version()}")
+        print(
+            f"{len(scored)} scored claims, {len(names)} passages; index build {build:.2f} s;"
+            f" {platform.processor() or platform.machine()}, {platform.python_version()}"
+        )
         runs = [("workbench linker", run_linker)]
         if not args.only_linker:
-            runs += [("FTS5 bm25, all words OR-ed (baseline)", run_fts_all_words),
-                     ("rapidfuzz token_set_ratio, all passages (baseline)", run_token_set)]
+            runs += [
+                ("FTS5 bm25, all words OR-ed (baseline)", run_fts_all_words),
+                ("rapidfuzz token_set_ratio, all passages (baseline)", run_token_set),
+            ]
         print(f"{'method':<52} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR':>6} {'med ms':>7} {'p95 ms':>7}")
         for label, fn in runs:
             ranked, times = fn(db, names, scored)
             m = metrics(ranked, scored, times)
-            print(f"{label:<52} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['R@10']:6.3f} {m['MRR']:6.3f}"
-                  f" {m['median_ms']:7.2f} {m['p95_ms']:7.2f}")
+            print(
+                f"{label:<52} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['R@10']:6.3f} {m['MRR']:6.3f}"
+                f" {m['median_ms']:7.2f} {m['p95_ms']:7.2f}"
+            )
 
 
 if __name__ == "__main__":

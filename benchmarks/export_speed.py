@@ -49,46 +49,124 @@ def synthetic_export(n_claims: int, seed: int = 5) -> dict:
         text, passages, offset = "", [], 0
         for i, sentence in enumerate(chosen):
             pid += 1
-            passages.append({"id": pid, "ordinal": i, "paragraph": i // 4, "start": offset,
-                             "end": offset + len(sentence), "text": sentence})
+            passages.append(
+                {
+                    "id": pid,
+                    "ordinal": i,
+                    "paragraph": i // 4,
+                    "start": offset,
+                    "end": offset + len(sentence),
+                    "text": sentence,
+                }
+            )
             text += sentence + ("\n" if i % 4 == 3 else " ")
             offset = len(text)
         text += f"Document {d}."
-        documents.append({
-            "id": d, "name": f"doc{d}.txt", "title": chosen[0][:80], "source": f"outlet{d % 40}",
-            "url": None, "published": None, "content_hash": hashlib.sha256(text.encode()).hexdigest(),
-            "ingested_at": T0, "text": text, "passages": passages,
-        })
+        documents.append(
+            {
+                "id": d,
+                "name": f"doc{d}.txt",
+                "title": chosen[0][:80],
+                "source": f"outlet{d % 40}",
+                "url": None,
+                "published": None,
+                "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+                "ingested_at": T0,
+                "text": text,
+                "passages": passages,
+            }
+        )
         for p in passages:
             cid += 1
             r = rng.random()
-            verdict = None if r > 0.3 else ("sourced" if r < 0.15 else "contested" if r < 0.22 else "unsupported")
+            verdict = (
+                None if r > 0.3 else ("sourced" if r < 0.15 else "contested" if r < 0.22 else "unsupported")
+            )
             history, links, suggestions = [], [], []
             if verdict:
                 hid += 1
-                history.append({"id": hid, "kind": "status", "passage_id": None, "old": None,
-                                "new": verdict, "reviewer": "ana", "at": T0, "undoes": None})
+                history.append(
+                    {
+                        "id": hid,
+                        "kind": "status",
+                        "passage_id": None,
+                        "old": None,
+                        "new": verdict,
+                        "reviewer": "ana",
+                        "at": T0,
+                        "undoes": None,
+                    }
+                )
             other = rng.randint(1, pid)
             if rng.random() < 0.1:
-                links.append({"passage_id": other, "relation": "supports", "reviewer": "ana",
-                              "created_at": T0, "span": [0, 0], "span_origin": "computed", "flags": []})
+                links.append(
+                    {
+                        "passage_id": other,
+                        "relation": "supports",
+                        "reviewer": "ana",
+                        "created_at": T0,
+                        "span": [0, 0],
+                        "span_origin": "computed",
+                        "flags": [],
+                    }
+                )
                 hid += 1
-                history.append({"id": hid, "kind": "link", "passage_id": other, "old": None,
-                                "new": "supports", "reviewer": "ana", "at": T0, "undoes": None})
+                history.append(
+                    {
+                        "id": hid,
+                        "kind": "link",
+                        "passage_id": other,
+                        "old": None,
+                        "new": "supports",
+                        "reviewer": "ana",
+                        "at": T0,
+                        "undoes": None,
+                    }
+                )
             if rng.random() < 0.2:
-                suggestions = [{"rank": k, "passage_id": rng.randint(1, pid), "score": 50.0 - k,
-                                "span": [0, 10], "flags": ["number-mismatch"] if k == 0 and rng.random() < 0.3 else []}
-                               for k in range(3)]
-            claims.append({
-                "id": cid, "document_id": d, "document": f"doc{d}.txt", "passage_id": p["id"],
-                "text": p["text"], "start": p["start"], "end": p["end"], "score": 0.5,
-                "reasons": ["number"], "origin": "extracted", "created_at": T0, "verdict": verdict,
-                "note": "checked" if verdict else "", "reviewer": "ana" if verdict else None,
-                "updated_at": T0 if verdict else None, "context": {"before": "", "after": ""},
-                "flags": [], "links": links, "suggestions": suggestions, "history": history,
-            })
-    return {"format": "workbench-review", "format_version": 1, "exported_at": T0, "filters": {},
-            "summary": {}, "documents": documents, "claims": claims}
+                suggestions = [
+                    {
+                        "rank": k,
+                        "passage_id": rng.randint(1, pid),
+                        "score": 50.0 - k,
+                        "span": [0, 10],
+                        "flags": ["number-mismatch"] if k == 0 and rng.random() < 0.3 else [],
+                    }
+                    for k in range(3)
+                ]
+            claims.append(
+                {
+                    "id": cid,
+                    "document_id": d,
+                    "document": f"doc{d}.txt",
+                    "passage_id": p["id"],
+                    "text": p["text"],
+                    "start": p["start"],
+                    "end": p["end"],
+                    "score": 0.5,
+                    "reasons": ["number"],
+                    "origin": "extracted",
+                    "created_at": T0,
+                    "verdict": verdict,
+                    "note": "checked" if verdict else "",
+                    "reviewer": "ana" if verdict else None,
+                    "updated_at": T0 if verdict else None,
+                    "context": {"before": "", "after": ""},
+                    "flags": [],
+                    "links": links,
+                    "suggestions": suggestions,
+                    "history": history,
+                }
+            )
+    return {
+        "format": "workbench-review",
+        "format_version": 1,
+        "exported_at": T0,
+        "filters": {},
+        "summary": {},
+        "documents": documents,
+        "claims": claims,
+    }
 
 
 def build(db_path: str, n_claims: int) -> dict:
@@ -137,7 +215,9 @@ def run_baseline(db_path: str, fmt: str, out: str) -> dict:
 
 
 def child(args: list[str]) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=False
+    )
     if out.returncode:
         raise SystemExit(out.stderr)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -161,12 +241,18 @@ def main() -> None:
     db_path = str(folder / "bench.db")
     if not Path(db_path).exists():
         built = child(["build", db_path, str(a.claims)])
-        print(f"built {built['claims']:,} claims via import in {built['import_s']:.1f} s "
-              f"(peak RSS {built['rss_mb']:.0f} MB)")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time suffers when busy;"
-          " CPU seconds in brackets)")
-    print(f"{'format':<6} {'workbench s':>16} {'claims/s':>10} {'RSS MB':>7} {'MB out':>7}"
-          f" {'baseline s':>15} {'ratio':>6}  target")
+        print(
+            f"built {built['claims']:,} claims via import in {built['import_s']:.1f} s "
+            f"(peak RSS {built['rss_mb']:.0f} MB)"
+        )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time suffers when busy;"
+        " CPU seconds in brackets)"
+    )
+    print(
+        f"{'format':<6} {'workbench s':>16} {'claims/s':>10} {'RSS MB':>7} {'MB out':>7}"
+        f" {'baseline s':>15} {'ratio':>6}  target"
+    )
     for fmt in ("json", "csv", "md", "html"):
         out = str(folder / f"out.{fmt}")
         wb = child(["workbench", db_path, fmt, out])

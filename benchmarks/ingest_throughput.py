@@ -34,8 +34,12 @@ def run_workbench(corpus: str, db_path: str) -> dict:
     t0 = time.perf_counter()
     report = ingestion.ingest_paths(db, [corpus])
     elapsed = time.perf_counter() - t0
-    return {"seconds": elapsed, "passages": report.passages, "claims": report.claims,
-            "documents": report.added}
+    return {
+        "seconds": elapsed,
+        "passages": report.passages,
+        "claims": report.claims,
+        "documents": report.added,
+    }
 
 
 def run_baseline(corpus: str, db_path: str) -> dict:
@@ -66,8 +70,12 @@ def child(kind: str, corpus: str, db_path: str) -> None:
 
 def measure(kind: str, corpus: Path, tmp: Path) -> dict:
     db_path = tmp / f"{kind}-{corpus.stem}.db"
-    out = subprocess.run([sys.executable, __file__, "--child", kind, str(corpus), str(db_path)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(corpus), str(db_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -83,19 +91,25 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        corpora = [corpus_gen.write_jsonl(tmp / "feed.jsonl", args.mb),
-                   corpus_gen.write_text(tmp / "big.txt", args.mb)]
-        print(f"{'corpus':<12} {'run':<10} {'MB':>6} {'s':>7} {'MB/s':>7} {'passages/s':>11}"
-              f" {'claims':>8} {'peak RSS MB':>12} {'time vs baseline':>17}")
+        corpora = [
+            corpus_gen.write_jsonl(tmp / "feed.jsonl", args.mb),
+            corpus_gen.write_text(tmp / "big.txt", args.mb),
+        ]
+        print(
+            f"{'corpus':<12} {'run':<10} {'MB':>6} {'s':>7} {'MB/s':>7} {'passages/s':>11}"
+            f" {'claims':>8} {'peak RSS MB':>12} {'time vs baseline':>17}"
+        )
         for corpus in corpora:
             size_mb = corpus.stat().st_size / 1e6
             base = measure("baseline", corpus, tmp)
             ours = measure("workbench", corpus, tmp)
             for name, r in (("baseline", base), ("workbench", ours)):
-                print(f"{corpus.name:<12} {name:<10} {size_mb:6.1f} {r['seconds']:7.2f}"
-                      f" {size_mb / r['seconds']:7.2f} {r['passages'] / r['seconds']:11.0f}"
-                      f" {r['claims']:8d} {r['peak_rss_mb']:12.0f}"
-                      f" {r['seconds'] / base['seconds']:16.1f}x")
+                print(
+                    f"{corpus.name:<12} {name:<10} {size_mb:6.1f} {r['seconds']:7.2f}"
+                    f" {size_mb / r['seconds']:7.2f} {r['passages'] / r['seconds']:11.0f}"
+                    f" {r['claims']:8d} {r['peak_rss_mb']:12.0f}"
+                    f" {r['seconds'] / base['seconds']:16.1f}x"
+                )
 
 
 if __name__ == "__main__":

@@ -45,24 +45,66 @@ PER_DOC = 1000  # passages per synthetic document: one transaction each
 
 # Clause boundaries: a phrase ends after , ; : and before these words, so a passage is
 # built from clauses of several different sentences rather than two long halves.
-_BREAK_BEFORE = frozenset("and but which while that because after when whereas although who where"
-                          " as with in on to for from by during since".split())
+_BREAK_BEFORE = frozenset(
+    "and but which while that because after when whereas although who where"
+    " as with in on to for from by during since".split()
+)
 _CORE = re.compile(r"^([^\w]*)([\w’'.-]*?\w)([^\w]*)$")
 _FIGURE = re.compile(r"^\d[\d,.]*$")
 # Hand-written synonyms for the paraphrased queries (news and climate wording, both ways).
 SYNONYMS = {
-    "said": "stated", "talks": "discussions", "troops": "soldiers", "meeting": "talks",
-    "increase": "rise", "rise": "increase", "warming": "heating", "global": "worldwide",
-    "large": "big", "big": "large", "began": "started", "started": "began", "show": "indicate",
-    "shows": "indicates", "support": "backing", "expressed": "voiced", "countries": "nations",
-    "country": "nation", "president": "leader", "minister": "official", "government": "administration",
-    "temperature": "heat", "temperatures": "heat", "levels": "amounts", "level": "amount",
-    "caused": "led to", "cause": "lead to", "reduce": "cut", "reduced": "cut", "major": "main",
-    "important": "key", "almost": "nearly", "nearly": "almost", "about": "around", "around": "about",
-    "because": "since", "however": "but", "announced": "declared", "agreed": "consented",
-    "scientists": "researchers", "researchers": "scientists", "study": "research", "years": "decades",
-    "recent": "latest", "people": "persons", "war": "conflict", "conflict": "war", "attack": "assault",
-    "significant": "considerable", "emissions": "discharges", "weather": "climate", "world": "globe",
+    "said": "stated",
+    "talks": "discussions",
+    "troops": "soldiers",
+    "meeting": "talks",
+    "increase": "rise",
+    "rise": "increase",
+    "warming": "heating",
+    "global": "worldwide",
+    "large": "big",
+    "big": "large",
+    "began": "started",
+    "started": "began",
+    "show": "indicate",
+    "shows": "indicates",
+    "support": "backing",
+    "expressed": "voiced",
+    "countries": "nations",
+    "country": "nation",
+    "president": "leader",
+    "minister": "official",
+    "government": "administration",
+    "temperature": "heat",
+    "temperatures": "heat",
+    "levels": "amounts",
+    "level": "amount",
+    "caused": "led to",
+    "cause": "lead to",
+    "reduce": "cut",
+    "reduced": "cut",
+    "major": "main",
+    "important": "key",
+    "almost": "nearly",
+    "nearly": "almost",
+    "about": "around",
+    "around": "about",
+    "because": "since",
+    "however": "but",
+    "announced": "declared",
+    "agreed": "consented",
+    "scientists": "researchers",
+    "researchers": "scientists",
+    "study": "research",
+    "years": "decades",
+    "recent": "latest",
+    "people": "persons",
+    "war": "conflict",
+    "conflict": "war",
+    "attack": "assault",
+    "significant": "considerable",
+    "emissions": "discharges",
+    "weather": "climate",
+    "world": "globe",
 }
 
 
@@ -104,7 +146,7 @@ def _name_parts(name: str) -> tuple[str, str] | None:
     if not m or len(name) < 4:
         return None
     head = m.group(1)
-    tail = re.search(r"[aeiouy]+[^aeiouy]*$", name[len(head):] or name[-3:], re.I)
+    tail = re.search(r"[aeiouy]+[^aeiouy]*$", name[len(head) :] or name[-3:], re.I)
     return head, tail.group() if tail else name[-3:]
 
 
@@ -138,9 +180,11 @@ def names_lexicon(rng: random.Random, sentences: list[str], blended: int) -> lis
 #: without it each of the ~17k source clauses recurs ~60 times at 100k and ~180 times at 1M
 #: passages, so passages differ only in which clauses they combine — unlike news.
 WORD_SWAP = 0.25
-_FUNCTION_WORDS = frozenset("that with from this have were which their there been would could should"
-                            " about into than they them when what while where these those also other"
-                            " some such only over more most very just said".split())
+_FUNCTION_WORDS = frozenset(
+    "that with from this have were which their there been would could should"
+    " about into than they them when what while where these those also other"
+    " some such only over more most very just said".split()
+)
 
 
 class Generator:
@@ -203,7 +247,7 @@ class Generator:
             out += [self.name(), self.name(), "said"]
         text = " ".join(out).rstrip(",;: ")
         text = text[:1].upper() + text[1:]
-        return text if text[-1] in ".!?\"”" else text + "."
+        return text if text[-1] in '.!?"”' else text + "."
 
 
 def build(size: int, path: Path) -> dict:
@@ -225,8 +269,9 @@ def build(size: int, path: Path) -> dict:
             drafts.append(PassageDraft(i, i, pos, pos + len(t), t))
             pos += len(t) + 1
         body = "\n".join(texts)
-        doc = RawDocument(name=f"synthetic-{size}-{made}", text=body, title=None,
-                          source=f"outlet-{made // PER_DOC % 50}")
+        doc = RawDocument(
+            name=f"synthetic-{size}-{made}", text=body, title=None, source=f"outlet-{made // PER_DOC % 50}"
+        )
         t0 = time.perf_counter()
         corpus.add_document(db, doc, f"{size}-{made}", drafts)
         build_s += time.perf_counter() - t0
@@ -235,8 +280,14 @@ def build(size: int, path: Path) -> dict:
     db.conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, passages_fts, row)")
     terms, rare = db.conn.execute("SELECT count(*), sum(doc <= 10) FROM temp.v").fetchone()
     db.close()
-    return {"build_s": build_s, "phrases": len(gen.phrases), "names": len(gen.names),
-            "duplicates": duplicates, "terms": terms, "terms_df_le_10": rare}
+    return {
+        "build_s": build_s,
+        "phrases": len(gen.phrases),
+        "names": len(gen.names),
+        "duplicates": duplicates,
+        "terms": terms,
+        "terms_df_le_10": rare,
+    }
 
 
 def paraphrase(rng: random.Random, text: str) -> str:
@@ -280,9 +331,12 @@ def measure(size: int, queries: int, brute_queries: int) -> dict:
         meta.write_text(json.dumps(stats))
     stats = json.loads(meta.read_text())
     build_s = stats["build_s"]
-    print(f"  corpus {size:,}: {stats['phrases']:,} source phrases, {stats['names']:,} names,"
-          f" {stats['duplicates']:,} duplicate passages, {stats['terms']:,} distinct terms"
-          f" ({stats['terms_df_le_10']:,} in at most 10 passages)", flush=True)
+    print(
+        f"  corpus {size:,}: {stats['phrases']:,} source phrases, {stats['names']:,} names,"
+        f" {stats['duplicates']:,} duplicate passages, {stats['terms']:,} distinct terms"
+        f" ({stats['terms_df_le_10']:,} in at most 10 passages)",
+        flush=True,
+    )
     db = connect(path)
     rng = random.Random(7)
     max_id = db.execute("SELECT max(id) FROM passages").fetchone()[0]
@@ -314,25 +368,38 @@ def measure(size: int, queries: int, brute_queries: int) -> dict:
     brute_times, brute_hits = [], 0
     for pid, text in targets[:brute_queries]:
         t0 = time.perf_counter()
-        hits = process.extract(default_process(text), choices, scorer=fuzz.token_set_ratio,
-                               limit=10, processor=None)
+        hits = process.extract(
+            default_process(text), choices, scorer=fuzz.token_set_ratio, limit=10, processor=None
+        )
         brute_times.append(time.perf_counter() - t0)
         brute_hits += any(ids[i] == pid for _, _, i in hits)
     rss_all = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size_mb = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists()) / 2**20
-    linked_recall_same = sum(  # linker recall on the brute-force subset, for a like-for-like figure
-        any(c.passage_id == pid for c in linking.link_text(db, text, top=10).candidates)
-        for pid, text in targets[:brute_queries]
-    ) / len(brute_times)
+    linked_recall_same = (
+        sum(  # linker recall on the brute-force subset, for a like-for-like figure
+            any(c.passage_id == pid for c in linking.link_text(db, text, top=10).candidates)
+            for pid, text in targets[:brute_queries]
+        )
+        / len(brute_times)
+    )
     db.close()
     return {
-        "size": size, "build_s": build_s, "db_mb": size_mb,
-        "link_med": statistics.median(link_times) * 1000, "link_p95": pct(link_times, 0.95) * 1000,
-        "plain_med": statistics.median(plain_times) * 1000, "plain_p95": pct(plain_times, 0.95) * 1000,
-        "brute_med": statistics.median(brute_times) * 1000, "brute_p95": pct(brute_times, 0.95) * 1000,
-        "link_r10": link_hits / len(targets), "link_r10_same": linked_recall_same,
-        "brute_r10": brute_hits / len(brute_times), "queries": len(targets), "brute_queries": len(brute_times),
-        "rss_link_mb": rss_link, "rss_brute_mb": rss_all,
+        "size": size,
+        "build_s": build_s,
+        "db_mb": size_mb,
+        "link_med": statistics.median(link_times) * 1000,
+        "link_p95": pct(link_times, 0.95) * 1000,
+        "plain_med": statistics.median(plain_times) * 1000,
+        "plain_p95": pct(plain_times, 0.95) * 1000,
+        "brute_med": statistics.median(brute_times) * 1000,
+        "brute_p95": pct(brute_times, 0.95) * 1000,
+        "link_r10": link_hits / len(targets),
+        "link_r10_same": linked_recall_same,
+        "brute_r10": brute_hits / len(brute_times),
+        "queries": len(targets),
+        "brute_queries": len(brute_times),
+        "rss_link_mb": rss_link,
+        "rss_brute_mb": rss_all,
     }
 
 
@@ -340,24 +407,38 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--queries", type=int, default=200, help="linker queries per size")
-    ap.add_argument("--brute-queries", type=int, default=0,
-                    help="brute-force queries per size (default: 200 / 100 / 50 at 10k / 100k / 1M)")
+    ap.add_argument(
+        "--brute-queries",
+        type=int,
+        default=0,
+        help="brute-force queries per size (default: 200 / 100 / 50 at 10k / 100k / 1M)",
+    )
     args = ap.parse_args()
-    print(f"{'passages':>9} {'build s':>8} {'DB MB':>7} {'link med':>9} {'link p95':>9} {'brute med':>10}"
-          f" {'brute p95':>10} {'speed-up':>9} {'R@10 link':>10} {'R@10 brute':>11} {'RSS link':>9} {'RSS +brute':>11}")
+    print(
+        f"{'passages':>9} {'build s':>8} {'DB MB':>7} {'link med':>9} {'link p95':>9} {'brute med':>10}"
+        f" {'brute p95':>10} {'speed-up':>9} {'R@10 link':>10} {'R@10 brute':>11} {'RSS link':>9} {'RSS +brute':>11}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         brute_q = args.brute_queries or (200 if size <= 10_000 else 100 if size <= 100_000 else 50)
         m = measure(size, args.queries, min(brute_q, args.queries))
-        print(f"{m['size']:>9} {m['build_s']:8.1f} {m['db_mb']:7.1f} {m['link_med']:8.2f}ms {m['link_p95']:8.2f}ms"
-              f" {m['brute_med']:9.1f}ms {m['brute_p95']:9.1f}ms {m['brute_med'] / m['link_med']:8.0f}x"
-              f" {m['link_r10']:10.3f} {m['brute_r10']:6.3f}/{m['link_r10_same']:.3f}"
-              f" {m['rss_link_mb']:8.0f}M {m['rss_brute_mb']:10.0f}M", flush=True)
-        print(f"{'':>9} judgement (#10): median {m['link_med']:.2f} ms vs {m['plain_med']:.2f} ms ranking only"
-              f" ({m['link_med'] / m['plain_med']:.2f}x), p95 {m['link_p95']:.2f} vs {m['plain_p95']:.2f} ms"
-              f" ({m['link_p95'] / m['plain_p95']:.2f}x)", flush=True)
+        print(
+            f"{m['size']:>9} {m['build_s']:8.1f} {m['db_mb']:7.1f} {m['link_med']:8.2f}ms {m['link_p95']:8.2f}ms"
+            f" {m['brute_med']:9.1f}ms {m['brute_p95']:9.1f}ms {m['brute_med'] / m['link_med']:8.0f}x"
+            f" {m['link_r10']:10.3f} {m['brute_r10']:6.3f}/{m['link_r10_same']:.3f}"
+            f" {m['rss_link_mb']:8.0f}M {m['rss_brute_mb']:10.0f}M",
+            flush=True,
+        )
+        print(
+            f"{'':>9} judgement (#10): median {m['link_med']:.2f} ms vs {m['plain_med']:.2f} ms ranking only"
+            f" ({m['link_med'] / m['plain_med']:.2f}x), p95 {m['link_p95']:.2f} vs {m['plain_p95']:.2f} ms"
+            f" ({m['link_p95'] / m['plain_p95']:.2f}x)",
+            flush=True,
+        )
     print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared with other jobs)")
-    print("R@10 brute shown as brute/linker on the same brute-force query subset;"
-          " RSS is the process peak (build runs in a child process).")
+    print(
+        "R@10 brute shown as brute/linker on the same brute-force query subset;"
+        " RSS is the process peak (build runs in a child process)."
+    )
 
 
 if __name__ == "__main__":

@@ -155,7 +155,6 @@ async def drive(path: Path, presses: int) -> dict[str, float]:
         loop = asyncio.get_running_loop()
         rng = random.Random(3)
 
-
         async def press_and_time(key: str, step: int) -> float:
             target = claims.row(claims.cursor + step)
             waiting.update(future=loop.create_future(), marker=f"claim #{target.id}")
@@ -242,8 +241,10 @@ def main() -> None:
     figures["first_claim_terminal_s_max_of_3"] = max(starts)
     for key, value in figures.items():
         print(f"{key:<26} {value:10.2f}")
-    print(f"{'j_cost_over_baseline_ms':<26} {figures['press_j_median_ms'] - figures['press_unbound_median_ms']:10.2f}"
-          f"   (ratio {figures['press_j_median_ms'] / figures['press_unbound_median_ms']:.2f})")
+    print(
+        f"{'j_cost_over_baseline_ms':<26} {figures['press_j_median_ms'] - figures['press_unbound_median_ms']:10.2f}"
+        f"   (ratio {figures['press_j_median_ms'] / figures['press_unbound_median_ms']:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,19 @@ def test_stats_counts_verdicts(seed_db_path):
 
 
 def test_verdict_command_records_history_note_and_links(seed_db_path):
-    result = run("--db", seed_db_path, "verdict", 12, "contested", "--note", "[b]115k vs 100k",
-                 "--link", 30, "--reviewer", "ana")
+    result = run(
+        "--db",
+        seed_db_path,
+        "verdict",
+        12,
+        "contested",
+        "--note",
+        "[b]115k vs 100k",
+        "--link",
+        30,
+        "--reviewer",
+        "ana",
+    )
     assert result.exit_code == 0, result.output
     db = connect(seed_db_path)
     v = review.get_verdict(db, 12)
@@ -50,6 +61,7 @@ def test_verdict_with_unknown_ids_writes_nothing(seed_db_path):
 
 def test_newer_database_gives_one_line_and_non_zero_exit(tmp_path):
     import sqlite3
+
     path = tmp_path / "n.db"
     connect(path).close()
     conn = sqlite3.connect(path)

@@ -15,8 +15,11 @@ def run(*args):
 def test_ingest_places_new_claims_once_claims_are_clustered(seed_db_path, tmp_path):
     assert run("--db", seed_db_path, "clusters", "--recluster").exit_code == 0
     doc = tmp_path / "copy.txt"
-    doc.write_text("Echo Daily\nChina affirmed its support for Russia's position on the indivisibility of"
-                   " security, Wang Yi told his Russian counterpart.\n", encoding="utf-8")
+    doc.write_text(
+        "Echo Daily\nChina affirmed its support for Russia's position on the indivisibility of"
+        " security, Wang Yi told his Russian counterpart.\n",
+        encoding="utf-8",
+    )
     result = run("--db", seed_db_path, "ingest", "--no-link", doc)
     assert result.exit_code == 0, result.output
     assert "new claims placed in clusters" in result.output
@@ -46,8 +49,12 @@ def test_exports_carry_the_cluster_of_each_claim(seed_db_path, tmp_path):
     data = json.loads(run("--db", seed_db_path, "export", "--format", "json", "-o", "-").output)
     by_id = {c["id"]: c for c in data["claims"]}
     assert by_id[copy]["cluster_id"] == by_id[first.id]["cluster_id"] is not None
-    rows = {r["id"]: r for r in csv.DictReader(run("--db", seed_db_path, "export", "--format", "csv",
-                                                       "-o", "-").output.splitlines())}
+    rows = {
+        r["id"]: r
+        for r in csv.DictReader(
+            run("--db", seed_db_path, "export", "--format", "csv", "-o", "-").output.splitlines()
+        )
+    }
     assert rows[str(copy)]["cluster"] == rows[str(first.id)]["cluster"] != ""
     md = run("--db", seed_db_path, "export", "--format", "md", "-o", "-").output
     assert "stated by 1 other claim too" in md

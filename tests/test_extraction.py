@@ -21,9 +21,16 @@ CHECK_WORTHY = [
 ]
 
 BOILERPLATE = [
-    "Share This Article", "SHARE THIS ARTICLE", "2 Min Read", "By Dénes Albert", "All news",
-    "Follow Skai.gr on Google News", "and be the first to know all the news",
-    "News   /   China   /   Russia", "www.presstv.co.uk", "Press TV News Roku",
+    "Share This Article",
+    "SHARE THIS ARTICLE",
+    "2 Min Read",
+    "By Dénes Albert",
+    "All news",
+    "Follow Skai.gr on Google News",
+    "and be the first to know all the news",
+    "News   /   China   /   Russia",
+    "www.presstv.co.uk",
+    "Press TV News Roku",
     "Press TV’s website can also be accessed at the following alternate addresses:",
     "Chinese Foreign Minister Wang Yi (R) and Russian Foreign Minister Sergey Lavrov meet ahead of a G20"
     " event in Bali in July, 2022. (Photo by EPA)",
@@ -47,8 +54,10 @@ def test_boilerplate_is_never_a_claim(line, seed_db):
 
 
 def test_reasons_name_what_makes_a_sentence_check_worthy():
-    draft = score_passage('"We highly appreciate the stance of our Chinese friends," Lavrov said on Monday'
-                          ' at a meeting with 300 delegates.')
+    draft = score_passage(
+        '"We highly appreciate the stance of our Chinese friends," Lavrov said on Monday'
+        " at a meeting with 300 delegates."
+    )
     text = "; ".join(draft.reasons)
     for reason in ("number or quantity", "Lavrov", "attribution", "direct quote", "date or weekday"):
         assert reason in text
@@ -67,4 +76,8 @@ def test_most_seed_sentences_are_claims(seed_db):
 
 def test_named_entities_split_on_punctuation():
     assert named_entities("Russia, China discuss Ukraine, Afghanistan") == [
-        "Russia", "China", "Ukraine", "Afghanistan"]
+        "Russia",
+        "China",
+        "Ukraine",
+        "Afghanistan",
+    ]

@@ -44,8 +44,9 @@ def run(*args: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProces
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limit, **kwargs)
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, timeout=timeout, preexec_fn=limit, **kwargs
+    )
 
 
 def one_error_line(result, *needles: str) -> str:
@@ -66,8 +67,10 @@ def cli_run(*args: str):
 def counts(db_path: Path) -> tuple[int, ...]:
     db = connect(db_path)
     try:
-        return tuple(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("documents", "passages", "claims", "verdicts", "history"))
+        return tuple(
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("documents", "passages", "claims", "verdicts", "history")
+        )
     finally:
         db.close()
 
@@ -86,10 +89,12 @@ def write_json(path: Path, data: dict) -> Path:
 
 # --- 3. terminal escapes in plain output ----------------------------------------
 
+
 def test_claims_plain_output_shows_escapes_instead_of_sending_them(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text(json.dumps({"id": f"doc{HOSTILE}", "text": f"{SENTENCE} {HOSTILE}"}) + "\n",
-                    encoding="utf-8")
+    feed.write_text(
+        json.dumps({"id": f"doc{HOSTILE}", "text": f"{SENTENCE} {HOSTILE}"}) + "\n", encoding="utf-8"
+    )
     db = str(tmp_path / "x.db")
     assert cli_run("--db", db, "ingest", str(feed)).exit_code == 0
     result = cli_run("--db", db, "claims")
@@ -102,8 +107,9 @@ def test_claims_plain_output_shows_escapes_instead_of_sending_them(tmp_path):
 
 def test_claims_json_stays_exact_and_carries_no_raw_controls(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text(json.dumps({"id": f"doc{HOSTILE}", "text": f"{SENTENCE} {HOSTILE}"}) + "\n",
-                    encoding="utf-8")
+    feed.write_text(
+        json.dumps({"id": f"doc{HOSTILE}", "text": f"{SENTENCE} {HOSTILE}"}) + "\n", encoding="utf-8"
+    )
     db = str(tmp_path / "x.db")
     cli_run("--db", db, "ingest", str(feed))
     result = cli_run("--db", db, "claims", "--json")
@@ -125,6 +131,7 @@ def test_ingest_error_line_shows_escapes_in_the_file_name(tmp_path):
 
 
 # --- 5. unbounded reads ----------------------------------------------------------
+
 
 def test_import_of_dev_zero_is_refused_by_name(tmp_path):
     (tmp_path / "x.json").symlink_to("/dev/zero")
@@ -154,22 +161,36 @@ def test_ingest_of_dev_zero_is_refused_by_name(tmp_path, name):
 def test_ingest_of_a_fifo_is_refused_not_waited_on(tmp_path):
     os.mkfifo(tmp_path / "f.jsonl")
     os.mkfifo(tmp_path / "f.txt")
-    result = run("--db", str(tmp_path / "x.db"), "ingest", str(tmp_path / "f.jsonl"),
-                 str(tmp_path / "f.txt"), timeout=30)
+    result = run(
+        "--db",
+        str(tmp_path / "x.db"),
+        "ingest",
+        str(tmp_path / "f.jsonl"),
+        str(tmp_path / "f.txt"),
+        timeout=30,
+    )
     assert result.returncode == 2
     assert result.stderr.count("FIFO") == 2 and "Traceback" not in result.stderr
 
 
 def test_config_pointing_at_dev_zero_or_a_fifo_is_one_problem_line(tmp_path):
     os.mkfifo(tmp_path / "fifo.toml")
-    code = ("import sys; from pathlib import Path; from workbench.keymap import load_config;"
-            " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]")
+    code = (
+        "import sys; from pathlib import Path; from workbench.keymap import load_config;"
+        " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]"
+    )
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    out = subprocess.run([sys.executable, "-c", code, "/dev/zero", str(tmp_path / "fifo.toml")],
-                         capture_output=True, text=True, timeout=30, preexec_fn=limit, cwd=REPO)
+    out = subprocess.run(
+        [sys.executable, "-c", code, "/dev/zero", str(tmp_path / "fifo.toml")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=limit,
+        cwd=REPO,
+    )
     assert out.returncode == 0, out.stderr
     zero, fifo = out.stdout.splitlines()
     assert "/dev/zero: is a character device" in zero and "using the default keys" in zero
@@ -208,8 +229,11 @@ def test_oversized_text_document_is_refused_and_the_others_go_in(tmp_path, monke
 def test_jsonl_is_streamed_and_an_over_long_line_is_skipped(tmp_path, monkeypatch):
     monkeypatch.setattr(ingestion, "MAX_JSONL_LINE_BYTES", 2_000)
     feed = tmp_path / "feed.jsonl"
-    lines = [{"id": "a", "text": SENTENCE}, {"id": "huge", "text": SENTENCE * 200},
-             {"id": "c", "text": SENTENCE.replace("5", "7")}]
+    lines = [
+        {"id": "a", "text": SENTENCE},
+        {"id": "huge", "text": SENTENCE * 200},
+        {"id": "c", "text": SENTENCE.replace("5", "7")},
+    ]
     feed.write_text("".join(json.dumps(obj) + "\n" for obj in lines), encoding="utf-8")
     result = cli_run("--db", str(tmp_path / "x.db"), "ingest", str(feed))
     assert result.exit_code == 1
@@ -251,17 +275,25 @@ DEEP = "[" * 100_000 + "]" * 100_000
 
 def test_deeply_nested_jsonl_line_is_that_lines_error_and_the_rest_go_in(tmp_path):
     feed = tmp_path / "feed.jsonl"
-    feed.write_text("\n".join([
-        json.dumps({"id": "a", "text": SENTENCE}),
-        DEEP,
-        '{"id": "b", "text": "x", "extra": ' + DEEP + "}",
-        json.dumps({"id": "c", "text": SENTENCE.replace("5", "9")}),
-    ]) + "\n", encoding="utf-8")
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": SENTENCE}),
+                DEEP,
+                '{"id": "b", "text": "x", "extra": ' + DEEP + "}",
+                json.dumps({"id": "c", "text": SENTENCE.replace("5", "9")}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = cli_run("--db", str(tmp_path / "x.db"), "ingest", str(feed))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [f"error: {feed}:2: JSON nested too deeply",
-                                          f"error: {feed}:3: JSON nested too deeply"]
+    assert result.stderr.splitlines() == [
+        f"error: {feed}:2: JSON nested too deeply",
+        f"error: {feed}:3: JSON nested too deeply",
+    ]
     assert result.stdout.startswith("2 documents added")
 
 
@@ -326,11 +358,13 @@ def test_parallel_ingest_workers_ignore_ctrl_c_and_this_process_does_not():
 
 # --- 7. import trusts content_hash ---------------------------------------------------
 
+
 def test_import_with_another_texts_hash_is_refused_and_the_genuine_text_still_ingests(export, tmp_path):
     genuine = tmp_path / "genuine.txt"
     genuine.write_text(SENTENCE, encoding="utf-8")
-    forged = dict(export, documents=[dict(export["documents"][0],
-                                          content_hash=ingestion.content_hash(SENTENCE))])
+    forged = dict(
+        export, documents=[dict(export["documents"][0], content_hash=ingestion.content_hash(SENTENCE))]
+    )
     forged["claims"] = [c for c in export["claims"] if c["document_id"] == forged["documents"][0]["id"]]
     path = write_json(tmp_path / "forged.json", forged)
     db = str(tmp_path / "x.db")
@@ -365,6 +399,7 @@ def test_a_genuine_export_still_imports(export, tmp_path):
 
 # --- 12. HTML support missing a piece ------------------------------------------------
 
+
 def test_missing_html_extractor_is_one_line_per_file_and_the_rest_go_in(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` now fails
     (tmp_path / "a.html").write_text(f"<html><body><p>{SENTENCE}</p></body></html>", encoding="utf-8")
@@ -387,6 +422,7 @@ def test_the_html_cleaner_trafilatura_imports_is_a_declared_dependency():
 
 # --- 13 (the commands of this file): reading commands work on a read-only database ----
 
+
 def test_claims_and_stats_read_a_read_only_database(seed_db_path):
     seed_db_path.chmod(0o444)
     try:
@@ -407,13 +443,17 @@ def test_lxml_without_its_html_cleaner_is_named_in_one_line(tmp_path, monkeypatc
 
     def without_cleaner(name, *args, **kwargs):
         if name in ("trafilatura", "lxml_html_clean") or name.startswith("lxml.html.clean"):
-            raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\n"
-                              "Install lxml[html-clean] or lxml_html_clean directly.")
+            raise ImportError(
+                "lxml.html.clean module is now a separate project lxml_html_clean.\n"
+                "Install lxml[html-clean] or lxml_html_clean directly."
+            )
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", without_cleaner)
     page = tmp_path / "a.html"
     page.write_text(f"<html><body><p>{SENTENCE}</p></body></html>", encoding="utf-8")
     (error,) = list(ingestion.parse_file(page))
-    assert str(error) == (f"{page}: HTML support is incomplete (cannot import lxml_html_clean);"
-                          " reinstall the workbench so its dependencies are installed")
+    assert str(error) == (
+        f"{page}: HTML support is incomplete (cannot import lxml_html_clean);"
+        " reinstall the workbench so its dependencies are installed"
+    )

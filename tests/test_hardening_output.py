@@ -82,8 +82,10 @@ def hostile_db(seed_db_path) -> Path:
 def hostile_doc_db(tmp_path) -> Path:
     """A database whose only document carries escape sequences and a bidi override."""
     doc = tmp_path / f"evil{ESCAPES}.txt"
-    doc.write_text(f"Officials said 115,000 troops {HOSTILE} were deployed near the border on Monday.\n",
-                   encoding="utf-8")
+    doc.write_text(
+        f"Officials said 115,000 troops {HOSTILE} were deployed near the border on Monday.\n",
+        encoding="utf-8",
+    )
     path = tmp_path / "hostile.db"
     result = run("--db", path, "ingest", doc)
     assert result.exit_code == 0, result.output
@@ -92,14 +94,27 @@ def hostile_doc_db(tmp_path) -> Path:
 
 # --- 1. export -o onto the database --------------------------------------------------
 
-@pytest.mark.parametrize("target", ["{db}", "{db}-wal", "{db}-shm", "{db}-journal", "./{name}",
-                                    "{dir}/../{dirname}/{name}", "hard.db", "link.db"])
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "{db}",
+        "{db}-wal",
+        "{db}-shm",
+        "{db}-journal",
+        "./{name}",
+        "{dir}/../{dirname}/{name}",
+        "hard.db",
+        "link.db",
+    ],
+)
 def test_export_onto_the_database_or_its_side_files_is_refused(seed_db_path, target):
     before = seed_db_path.read_bytes()
     os.link(seed_db_path, seed_db_path.parent / "hard.db")
     (seed_db_path.parent / "link.db").symlink_to(seed_db_path)
-    out = target.format(db=seed_db_path, name=seed_db_path.name, dir=seed_db_path.parent,
-                        dirname=seed_db_path.parent.name)
+    out = target.format(
+        db=seed_db_path, name=seed_db_path.name, dir=seed_db_path.parent, dirname=seed_db_path.parent.name
+    )
     cwd = os.getcwd()
     os.chdir(seed_db_path.parent)
     try:
@@ -121,6 +136,7 @@ def test_export_to_refuses_the_database_for_every_caller(seed_db):
 
 # --- 3. terminal escapes in plain CLI output ---------------------------------------------
 
+
 def test_link_plain_output_shows_controls_instead_of_sending_them(hostile_doc_db):
     result = run("--db", hostile_doc_db, "link", "troops deployed near the border")
     assert result.exit_code == 0, result.output
@@ -138,8 +154,9 @@ def test_link_json_is_exact_and_inert(hostile_doc_db):
 
 def test_link_batch_output_and_error_lines_are_inert(hostile_doc_db, tmp_path):
     claims = tmp_path / f"c{ESCAPES}.jsonl"
-    claims.write_text(json.dumps({"id": HOSTILE, "text": "troops near the border"}) + "\nnot json\n",
-                      encoding="utf-8")
+    claims.write_text(
+        json.dumps({"id": HOSTILE, "text": "troops near the border"}) + "\nnot json\n", encoding="utf-8"
+    )
     result = run("--db", hostile_doc_db, "link", "--claims", claims)
     assert result.exit_code == 1
     assert_inert(result.output)
@@ -183,16 +200,30 @@ def test_json_exports_keep_the_exact_text(hostile_db):
     (claim,) = [c for c in data["claims"] if c["origin"] == "manual"]
     assert HOSTILE in claim["text"] and SCRIPT_BREAK in claim["note"]
     assert claim["reviewer"] == f"ana{ESCAPES}"
-    fever = [json.loads(line) for line in run("--db", hostile_db, "export", "--format", "fever",
-                                                "-o", "-").stdout.splitlines()]
+    fever = [
+        json.loads(line)
+        for line in run("--db", hostile_db, "export", "--format", "fever", "-o", "-").stdout.splitlines()
+    ]
     assert any(HOSTILE in r["claim"] for r in fever)
 
 
 # --- 4. ClaimReview JSON-LD -------------------------------------------------------------
 
+
 def test_claimreview_cannot_close_its_script_tag(hostile_db):
-    result = run("--db", hostile_db, "export", "--format", "claimreview", "-o", "-", "--org", "Desk",
-                 "--base-url", "https://example.org/c/")
+    result = run(
+        "--db",
+        hostile_db,
+        "export",
+        "--format",
+        "claimreview",
+        "-o",
+        "-",
+        "--org",
+        "Desk",
+        "--base-url",
+        "https://example.org/c/",
+    )
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "<" not in text and ">" not in text and "&" not in text
@@ -215,12 +246,21 @@ def test_only_http_urls_reach_a_report(hostile_db):
     assert urls[1] is None and urls[2] == "https://example.org/a"
 
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://example.org/x?a=1", True), ("HTTP://example.org", True), ("javascript:alert(1)", False),
-    ("data:text/html,<script>", False), ("//example.org", False), ("ftp://example.org", False),
-    ("https://example.org/\u202egnp", False), ("https://exa mple.org", False), ("http:///x", False),
-    ("https://[::1", False),
-])
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://example.org/x?a=1", True),
+        ("HTTP://example.org", True),
+        ("javascript:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("//example.org", False),
+        ("ftp://example.org", False),
+        ("https://example.org/\u202egnp", False),
+        ("https://exa mple.org", False),
+        ("http:///x", False),
+        ("https://[::1", False),
+    ],
+)
 def test_web_url(url, kept):
     from workbench.reports.model import web_url
 
@@ -234,9 +274,26 @@ def test_claimreview_skips_a_config_that_is_a_fifo(seed_db_path, tmp_path):
     os.mkfifo(fifo)
     env = {**os.environ, "WORKBENCH_CONFIG": str(fifo)}
     env.pop("WORKBENCH_ORG", None)
-    proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "export", "--format", "claimreview",
-                           "-o", "-", "--base-url", "https://example.org/c/"],
-                          capture_output=True, text=True, timeout=60, cwd=REPO, env=env, check=False)
+    proc = subprocess.run(
+        [
+            *WORKBENCH,
+            "--db",
+            str(seed_db_path),
+            "export",
+            "--format",
+            "claimreview",
+            "-o",
+            "-",
+            "--base-url",
+            "https://example.org/c/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)[0]["author"] == {"@type": "Person", "name": "ana"}
 
@@ -250,8 +307,17 @@ def test_usage_errors_show_controls_in_the_argument(seed_db_path):
 def test_claimreview_author_is_the_reviewer_without_an_org(seed_db_path, monkeypatch):
     monkeypatch.delenv("WORKBENCH_ORG", raising=False)
     review.set_status(connect(seed_db_path), 1, "sourced", reviewer="ana")
-    result = run("--db", seed_db_path, "export", "--format", "claimreview", "-o", "-",
-                 "--base-url", "https://example.org/c/")
+    result = run(
+        "--db",
+        seed_db_path,
+        "export",
+        "--format",
+        "claimreview",
+        "-o",
+        "-",
+        "--base-url",
+        "https://example.org/c/",
+    )
     (item,) = json.loads(result.stdout)
     assert item["author"] == {"@type": "Person", "name": "ana"}
     assert "reviewer (a Person)" in result.stderr
@@ -259,10 +325,16 @@ def test_claimreview_author_is_the_reviewer_without_an_org(seed_db_path, monkeyp
 
 # --- 6. tracebacks instead of one line ------------------------------------------------------
 
-@pytest.mark.parametrize("args", [["99999999999999999999999", "sourced"],
-                                  ["--", "-99999999999999999999999", "sourced"],
-                                  ["1", "sourced", "--link", "99999999999999999999999"],
-                                  ["1", "sourced", "--unlink", "18446744073709551616"]])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["99999999999999999999999", "sourced"],
+        ["--", "-99999999999999999999999", "sourced"],
+        ["1", "sourced", "--link", "99999999999999999999999"],
+        ["1", "sourced", "--unlink", "18446744073709551616"],
+    ],
+)
 def test_verdict_with_an_id_beyond_64_bits_is_one_line(seed_db_path, args):
     line = one_error_line(run("--db", seed_db_path, "verdict", *args))
     assert "no claim with id" in line or "no passage with id" in line
@@ -286,17 +358,30 @@ def test_full_disk_during_export_is_one_line_and_leaves_nothing(seed_db_path, tm
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 def test_full_disk_on_standard_output_is_one_line(seed_db_path):
     with open("/dev/full", "w") as full:
-        proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "export",
-                               "--format", "json", "-o", "-"], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=120, cwd=REPO, check=False)
+        proc = subprocess.run(
+            [*WORKBENCH, "--db", str(seed_db_path), "export", "--format", "json", "-o", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+            check=False,
+        )
     assert proc.returncode != 0
     assert proc.stderr.strip() == "error: standard output: cannot write (No space left on device)"
 
 
 def test_closed_standard_output_is_one_line(seed_db_path):
-    proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "export", "-o", "-"], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, timeout=120, cwd=REPO, check=False,
-                          preexec_fn=lambda: os.close(1))
+    proc = subprocess.run(
+        [*WORKBENCH, "--db", str(seed_db_path), "export", "-o", "-"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        check=False,
+        preexec_fn=lambda: os.close(1),
+    )
     assert proc.returncode == 2 and proc.stderr.strip() == "error: standard output is closed; give -o FILE"
 
 
@@ -318,15 +403,24 @@ def test_link_batch_deep_json_is_one_line_and_the_rest_is_linked(seed_db_path, t
 def test_link_batch_refuses_a_fifo_and_a_device_by_name(seed_db_path, tmp_path):
     fifo = tmp_path / "claims.fifo"
     os.mkfifo(fifo)
-    proc = subprocess.run([*WORKBENCH, "--db", str(seed_db_path), "link",
-                           "--claims", str(fifo)], capture_output=True, text=True, timeout=60, cwd=REPO,
-                          check=False)  # before: waited for a writer forever
-    assert proc.returncode != 0 and proc.stderr.strip() == f"error: {fifo}: is a FIFO (named pipe), not a regular file"
+    proc = subprocess.run(
+        [*WORKBENCH, "--db", str(seed_db_path), "link", "--claims", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        check=False,
+    )  # before: waited for a writer forever
+    assert (
+        proc.returncode != 0
+        and proc.stderr.strip() == f"error: {fifo}: is a FIFO (named pipe), not a regular file"
+    )
     line = one_error_line(run("--db", seed_db_path, "link", "--claims", "/dev/zero"))
     assert "/dev/zero: is a character device, not a regular file" in line
 
 
 # --- 8. -o keeps the mode, refuses a read-only target ------------------------------------------
+
 
 def test_export_keeps_an_existing_files_mode(seed_db_path, tmp_path):
     out = tmp_path / "private.md"
@@ -382,9 +476,25 @@ def test_signal_during_export_removes_the_temp_file(seed_db_path, tmp_path, sign
     out = tmp_path / "r.html"
     out.write_text("previous", encoding="utf-8")
     marker = tmp_path / "marker"
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_EXPORT, "--db", str(seed_db_path), "export",
-                             "--format", "html", "-o", str(out), str(marker)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _SLOW_EXPORT,
+            "--db",
+            str(seed_db_path),
+            "export",
+            "--format",
+            "html",
+            "-o",
+            str(out),
+            str(marker),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     try:
         deadline = time.monotonic() + 60
         while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -429,6 +539,7 @@ def test_stale_temp_files_of_dead_exports_are_removed(seed_db_path, tmp_path):
 
 # --- 11. bidi and zero-width characters in the HTML report -----------------------------------------
 
+
 def test_html_shows_bidi_and_invisible_characters(hostile_db):
     html = run("--db", hostile_db, "export", "--format", "html", "-o", "-").stdout
     assert "\u202e" not in html and "\u200b" not in html
@@ -437,6 +548,7 @@ def test_html_shows_bidi_and_invisible_characters(hostile_db):
 
 
 # --- 13. a read-only database still serves the commands that only read ----------------------------
+
 
 @pytest.fixture
 def read_only_db(seed_db_path):
@@ -498,6 +610,5 @@ def test_atomic_write_refuses_protected_paths_without_touching_them(tmp_path):
     db_file = tmp_path / "x.db"
     db_file.write_bytes(b"precious")
     with pytest.raises(InputError, match="the database's wal file"):
-        writer.atomic_write(tmp_path / "x.db-wal", iter(["x"]),
-                            protected=writer.database_side_files(db_file))
+        writer.atomic_write(tmp_path / "x.db-wal", iter(["x"]), protected=writer.database_side_files(db_file))
     assert db_file.read_bytes() == b"precious" and not (tmp_path / "x.db-wal").exists()

@@ -7,9 +7,18 @@ gets loaded, including imports made while modules initialise.
 import subprocess
 import sys
 
-CORE = ["workbench.storage", "workbench.ingestion", "workbench.extraction", "workbench.segment",
-        "workbench.linking", "workbench.judgement", "workbench.facts", "workbench.suggesting",
-        "workbench.reports", "workbench.cli"]
+CORE = [
+    "workbench.storage",
+    "workbench.ingestion",
+    "workbench.extraction",
+    "workbench.segment",
+    "workbench.linking",
+    "workbench.judgement",
+    "workbench.facts",
+    "workbench.suggesting",
+    "workbench.reports",
+    "workbench.cli",
+]
 
 
 def test_core_modules_do_not_import_textual():

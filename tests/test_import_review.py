@@ -19,8 +19,10 @@ def without_timestamp(text: str) -> str:
 
 
 def table_counts(db) -> dict[str, int]:
-    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("documents", "passages", "claims", "verdicts", "evidence_links", "history", "suggestions")}
+    return {
+        t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("documents", "passages", "claims", "verdicts", "evidence_links", "history", "suggestions")
+    }
 
 
 def test_round_trip_gives_the_same_json(reviewed, tmp_path):  # noqa: F811
@@ -28,7 +30,9 @@ def test_round_trip_gives_the_same_json(reviewed, tmp_path):  # noqa: F811
     first = reports.export_to(db, "json", tmp_path / "a.json")
     fresh = connect(tmp_path / "fresh.db")
     stats = reports.import_file(fresh, first)
-    assert stats.documents_added == len(corpus.documents(db)) and stats.claims_added == corpus.count_claims(db)
+    assert stats.documents_added == len(corpus.documents(db)) and stats.claims_added == corpus.count_claims(
+        db
+    )
     second = reports.export_to(fresh, "json", tmp_path / "b.json")
     a, b = first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")
     assert a != b  # the export timestamps differ...
@@ -75,13 +79,16 @@ def _broken(data: dict) -> dict:
     return data
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda d: {**d, "format_version": 2}, "format version 2 is not supported"),
-    (lambda d: {**d, "format": "something-else"}, "not a workbench review export"),
-    (_broken, "verdict is 'maybe'"),
-    (lambda d: {**d, "claims": [{**d["claims"][0], "document_id": 999}]}, "document 999"),
-    (lambda d: {k: v for k, v in d.items() if k != "documents"}, "documents is missing"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: {**d, "format_version": 2}, "format version 2 is not supported"),
+        (lambda d: {**d, "format": "something-else"}, "not a workbench review export"),
+        (_broken, "verdict is 'maybe'"),
+        (lambda d: {**d, "claims": [{**d["claims"][0], "document_id": 999}]}, "document 999"),
+        (lambda d: {k: v for k, v in d.items() if k != "documents"}, "documents is missing"),
+    ],
+)
 def test_bad_files_are_refused_and_nothing_is_written(reviewed, tmp_path, mutate, message):  # noqa: F811
     db, _ = reviewed
     data = json.loads(reports.export_to(db, "json", tmp_path / "a.json").read_text(encoding="utf-8"))

@@ -31,7 +31,8 @@ def test_passage_offsets_are_exact(seed_db):
     for doc in corpus.documents(seed_db):
         text = corpus.document_text(seed_db, doc.id)
         rows = seed_db.execute(
-            'SELECT start, "end", text FROM passages WHERE document_id = ? ORDER BY ordinal', [doc.id])
+            'SELECT start, "end", text FROM passages WHERE document_id = ? ORDER BY ordinal', [doc.id]
+        )
         for start, end, passage in rows:
             assert text[start:end] == passage
             assert passage == passage.strip() and passage
@@ -52,16 +53,25 @@ def test_title_skips_navigation(seed_db):
 
 def test_boilerplate_is_not_a_passage(seed_db):
     texts = {r[0] for r in seed_db.execute("SELECT text FROM passages")}
-    for line in ("Share This Article", "2 Min Read", "By Dénes Albert", "www.presstv.co.uk",
-                 "Follow Skai.gr on Google News", "SHARE THIS ARTICLE"):
+    for line in (
+        "Share This Article",
+        "2 Min Read",
+        "By Dénes Albert",
+        "www.presstv.co.uk",
+        "Follow Skai.gr on Google News",
+        "SHARE THIS ARTICLE",
+    ):
         assert line not in texts
 
 
 def test_markdown_front_matter_and_paragraphs(tmp_path, db):
     md = tmp_path / "a.md"
-    md.write_text("---\ntitle: Talks\nsource: Example Wire\nurl: https://example.org/a\n---\n"
-                  "# Talks in Beijing\n\nLavrov met Wang Yi in Beijing on Thursday,\nthe ministry said."
-                  " Both sides agreed.\n", encoding="utf-8")
+    md.write_text(
+        "---\ntitle: Talks\nsource: Example Wire\nurl: https://example.org/a\n---\n"
+        "# Talks in Beijing\n\nLavrov met Wang Yi in Beijing on Thursday,\nthe ministry said."
+        " Both sides agreed.\n",
+        encoding="utf-8",
+    )
     report = ingestion.ingest_paths(db, [md])
     assert report.added == 1 and not report.errors
     (doc,) = corpus.documents(db)
@@ -79,7 +89,9 @@ def test_html_keeps_article_text_and_drops_scripts_and_navigation(tmp_path, db):
         f"<article><h1>Talks in Beijing</h1><p>{body}</p>"
         "<p>China expressed understanding and support for Russia's position, according to a statement"
         " released by the Chinese Foreign Ministry after the talks.</p></article>"
-        "<footer>Copyright 2022</footer></body></html>", encoding="utf-8")
+        "<footer>Copyright 2022</footer></body></html>",
+        encoding="utf-8",
+    )
     report = ingestion.ingest_paths(db, [page])
     assert report.added == 1, report.errors
     text = corpus.document_text(db, corpus.documents(db)[0].id)
@@ -89,9 +101,17 @@ def test_html_keeps_article_text_and_drops_scripts_and_navigation(tmp_path, db):
 
 def test_jsonl_documents_with_fields(tmp_path, db):
     feed = tmp_path / "feed.jsonl"
-    rows = [{"id": "a1", "text": "Russia has deployed 115,000 troops near the border, Ukraine said.",
-             "title": "T", "source": "Wire", "url": "u", "published": "2022-01-27"},
-            {"id": "a2", "text": "NATO said on Monday that 100,000 soldiers are near the border."}]
+    rows = [
+        {
+            "id": "a1",
+            "text": "Russia has deployed 115,000 troops near the border, Ukraine said.",
+            "title": "T",
+            "source": "Wire",
+            "url": "u",
+            "published": "2022-01-27",
+        },
+        {"id": "a2", "text": "NATO said on Monday that 100,000 soldiers are near the border."},
+    ]
     feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     report = ingestion.ingest_paths(db, [feed])
     assert report.added == 2 and not report.errors
@@ -101,6 +121,7 @@ def test_jsonl_documents_with_fields(tmp_path, db):
 
 # --- bad input: one line naming the file, non-zero exit, others still go in --------
 
+
 def bad_input_cases(tmp_path):
     binary = tmp_path / "junk.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
@@ -109,8 +130,11 @@ def bad_input_cases(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n\n", encoding="utf-8")
     bad_jsonl = tmp_path / "bad.jsonl"
-    bad_jsonl.write_text('{"id": "ok", "text": "Lavrov met Wang Yi in Beijing on Thursday, officials said."}\n'
-                         '{"id": "broken", "text": \n', encoding="utf-8")
+    bad_jsonl.write_text(
+        '{"id": "ok", "text": "Lavrov met Wang Yi in Beijing on Thursday, officials said."}\n'
+        '{"id": "broken", "text": \n',
+        encoding="utf-8",
+    )
     empty_dir = tmp_path / "nothing"
     empty_dir.mkdir()
     (empty_dir / "notes.pdf").write_bytes(b"%PDF")
@@ -136,6 +160,7 @@ def test_bad_input_is_one_clear_line_and_good_files_still_go_in(tmp_path, case):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and message in errors[0] and path.name in errors[0]
     from workbench.storage import connect
+
     names = {d.name for d in corpus.documents(connect(db_path))}
     assert "good.txt" in names
     assert not names - {"good.txt", "ok"}  # nothing of the bad file, bar the good JSONL line
@@ -176,10 +201,13 @@ def test_jsonl_lone_surrogate_is_a_clear_error(tmp_path, db):
 
 
 def _dump(db):
-    return (db.execute('SELECT name, text FROM documents ORDER BY id').fetchall(),
-            db.execute('SELECT document_id, ordinal, paragraph, start, "end", text FROM passages'
-                       ' ORDER BY id').fetchall(),
-            db.execute("SELECT passage_id, text, score, reasons FROM claims ORDER BY id").fetchall())
+    return (
+        db.execute("SELECT name, text FROM documents ORDER BY id").fetchall(),
+        db.execute(
+            'SELECT document_id, ordinal, paragraph, start, "end", text FROM passages ORDER BY id'
+        ).fetchall(),
+        db.execute("SELECT passage_id, text, score, reasons FROM claims ORDER BY id").fetchall(),
+    )
 
 
 def test_parallel_ingest_stores_exactly_what_serial_ingest_stores(tmp_path, monkeypatch):
@@ -188,8 +216,9 @@ def test_parallel_ingest_stores_exactly_what_serial_ingest_stores(tmp_path, monk
 
     monkeypatch.setattr(passages, "CHUNK_CHARS", 700)  # several slices per document
     big = tmp_path / "big.txt"
-    big.write_text("\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))),
-                   encoding="utf-8")
+    big.write_text(
+        "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))), encoding="utf-8"
+    )
     serial, parallel = connect(tmp_path / "s.db"), connect(tmp_path / "p.db")
     a = ingestion.ingest_paths(serial, [SEEDS, big], parallel=False)
     b = ingestion.ingest_paths(parallel, [SEEDS, big], parallel=True)

@@ -18,17 +18,29 @@ A003 = "003_784a5150701920cd.txt"
 
 # (claim, its article, a passage of ANOTHER article that corroborates it), written by hand.
 GOLD = [
-    ("China expressed “understanding and support” for Russia’s security stance on its relations "
-     "with the United States and NATO, according to a statement.", A001,
-     "China understands and supports this position"),
-    ("Ukraine says Russia has deployed 115,000 troops near its borders, raising fears of a looming attack.",
-     A001, "amassed 100,000 soldiers"),
-    ("Russian Foreign Minister Sergey Lavrov and his Chinese counterpart Wang Yi discussed the situation "
-     "in various regions in the world during talks that took place on Thursday.", A000,
-     "The Chinese Foreign Minister Wang Yi had talks with his Russian counterpart"),
-    ("Lavrov’s meeting with his Chinese counterpart acted as a precursor for an encounter between Russian "
-     "President Vladimir Putin and Chinese President Xi Jinping.", A001,
-     "Vladimir Putin himself had been warmly received by his Chinese counterpart Xi Jinping"),
+    (
+        "China expressed “understanding and support” for Russia’s security stance on its relations "
+        "with the United States and NATO, according to a statement.",
+        A001,
+        "China understands and supports this position",
+    ),
+    (
+        "Ukraine says Russia has deployed 115,000 troops near its borders, raising fears of a looming attack.",
+        A001,
+        "amassed 100,000 soldiers",
+    ),
+    (
+        "Russian Foreign Minister Sergey Lavrov and his Chinese counterpart Wang Yi discussed the situation "
+        "in various regions in the world during talks that took place on Thursday.",
+        A000,
+        "The Chinese Foreign Minister Wang Yi had talks with his Russian counterpart",
+    ),
+    (
+        "Lavrov’s meeting with his Chinese counterpart acted as a precursor for an encounter between Russian "
+        "President Vladimir Putin and Chinese President Xi Jinping.",
+        A001,
+        "Vladimir Putin himself had been warmly received by his Chinese counterpart Xi Jinping",
+    ),
     ("China expressed understanding and support", A001, "China understands and supports this position"),
 ]
 
@@ -56,10 +68,14 @@ def test_troop_numbers_flagged_as_mismatch(seed_db):
 
 
 def test_duration_and_weekday_mismatches(seed_db):
-    result = linking.link_text(seed_db, "Wang Yi and Lavrov met in Anhui ahead of a three-day summit on Afghanistan", top=5)
+    result = linking.link_text(
+        seed_db, "Wang Yi and Lavrov met in Anhui ahead of a three-day summit on Afghanistan", top=5
+    )
     hit = next(c for c in result.candidates if "two-day summit" in c.text)
     assert "number-mismatch" in hit.flags
-    result = linking.link_text(seed_db, "Wang will meet with Russian Foreign Minister Sergei Lavrov on Friday.", top=3)
+    result = linking.link_text(
+        seed_db, "Wang will meet with Russian Foreign Minister Sergei Lavrov on Friday.", top=3
+    )
     hit = next(c for c in result.candidates if "on Wednesday" in c.text)
     assert "weekday-mismatch" in hit.flags
 
@@ -80,14 +96,37 @@ def test_candidates_sorted_with_valid_spans(seed_db):
         assert 0 <= start < end <= len(c.text)
         assert 0 <= c.score <= 100
     best = result.candidates[0]
-    assert "Lavrov" in best.text[best.span[0]:best.span[1]] or "China" in best.text[best.span[0]:best.span[1]]
+    assert (
+        "Lavrov" in best.text[best.span[0] : best.span[1]]
+        or "China" in best.text[best.span[0] : best.span[1]]
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "!!!", "?!.,;:", '"', '""""', "*", "NEAR(", "NEAR(a b)", "AND", "OR NOT", "a AND b OR c",
-    "'; DROP TABLE passages; --", "passages_fts MATCH '*'", "^troops", "col:troops", "\x00\x01", "🙂🙂",
-    "the of and", "\u200b",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "!!!",
+        "?!.,;:",
+        '"',
+        '""""',
+        "*",
+        "NEAR(",
+        "NEAR(a b)",
+        "AND",
+        "OR NOT",
+        "a AND b OR c",
+        "'; DROP TABLE passages; --",
+        "passages_fts MATCH '*'",
+        "^troops",
+        "col:troops",
+        "\x00\x01",
+        "🙂🙂",
+        "the of and",
+        "\u200b",
+    ],
+)
 def test_hostile_input_never_errors(seed_db, text):
     before = corpus.stats(seed_db)
     result = linking.link_text(seed_db, text, top=5)
@@ -172,8 +211,9 @@ def test_store_and_load_roundtrip_and_staleness(seed_db):
 
 
 def test_flagged_filter_sees_stored_flags(seed_db):
-    claim_id = corpus.add_claim(seed_db, _doc_id(seed_db, A001),
-                                "Ukraine says Russia has deployed 115,000 troops near its borders")
+    claim_id = corpus.add_claim(
+        seed_db, _doc_id(seed_db, A001), "Ukraine says Russia has deployed 115,000 troops near its borders"
+    )
     suggestions.store(seed_db, claim_id, linking.link_claim(seed_db, claim_id))
     flagged = [c.id for c in corpus.list_claims(seed_db, status="flagged")]
     assert claim_id in flagged

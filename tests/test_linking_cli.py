@@ -24,8 +24,18 @@ def test_link_json_keys_and_order(seed_db_path):
     assert set(result["coverage"]) == {"corroborated", "contradicted", "not_found", "related_only"}
     data = result["candidates"]
     assert 1 <= len(data) <= 3
-    assert set(data[0]) == {"passage_id", "doc", "title", "source", "text", "score", "span", "flags",
-                            "stance", "reasons"}
+    assert set(data[0]) == {
+        "passage_id",
+        "doc",
+        "title",
+        "source",
+        "text",
+        "score",
+        "span",
+        "flags",
+        "stance",
+        "reasons",
+    }
     assert all(d["stance"] in ("supports", "contradicts", "related") for d in data)
     assert [d["score"] for d in data] == sorted((d["score"] for d in data), reverse=True)
     start, end = data[0]["span"]
@@ -34,7 +44,9 @@ def test_link_json_keys_and_order(seed_db_path):
 
 def test_link_plain_output_prints_markup_literally(seed_db_path, tmp_path):
     article = tmp_path / "markup.txt"
-    article.write_text("Zanzibar officials said [bold]Zorblax[/bold] <b>deployed</b> 7 drones.\n", encoding="utf-8")
+    article.write_text(
+        "Zanzibar officials said [bold]Zorblax[/bold] <b>deployed</b> 7 drones.\n", encoding="utf-8"
+    )
     assert run(seed_db_path, "ingest", str(article)).exit_code == 0
     res = run(seed_db_path, "link", "Zorblax deployed drones in Zanzibar", "--top", "2")
     assert res.exit_code == 0 and "suggested:" in res.output
@@ -57,7 +69,9 @@ def test_link_needs_a_claim(seed_db_path):
 
 def test_link_batch(seed_db_path, tmp_path):
     path = tmp_path / "claims.jsonl"
-    path.write_text('{"id": "a", "text": "troops near the border"}\n\n{"id": 7, "text": ""}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "text": "troops near the border"}\n\n{"id": 7, "text": ""}\n', encoding="utf-8"
+    )
     res = run(seed_db_path, "link", "--claims", str(path), "--top", "2")
     assert res.exit_code == 0, res.output
     lines = [json.loads(x) for x in res.output.splitlines()]

@@ -8,8 +8,9 @@ from workbench import embeddings, ingestion, linking
 from workbench.models import RawDocument
 from workbench.storage import connect, search
 
-needs_model = pytest.mark.skipif(embeddings.model_paths() is None,
-                                 reason="wordllama not installed (or WORKBENCH_EMBEDDINGS=off)")
+needs_model = pytest.mark.skipif(
+    embeddings.model_paths() is None, reason="wordllama not installed (or WORKBENCH_EMBEDDINGS=off)"
+)
 
 
 @needs_model
@@ -22,13 +23,15 @@ def test_model_loads_from_the_package_without_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     model = embeddings.load(embeddings.model_paths())
-    vectors = model.embed([
-        "China expressed understanding and support",
-        "China understands and supports this position",
-        "The weather in Paris was rainy",
-        "",
-        "!!!",
-    ])
+    vectors = model.embed(
+        [
+            "China expressed understanding and support",
+            "China understands and supports this position",
+            "The weather in Paris was rainy",
+            "",
+            "!!!",
+        ]
+    )
     assert vectors.shape == (5, model.dim)
     sims = vectors @ vectors[0]
     assert sims[0] == pytest.approx(1.0, abs=1e-5)
@@ -45,12 +48,26 @@ def test_embedding_ignores_figures_and_is_stable_across_the_cache():
     assert float(first[0] @ again[0]) == pytest.approx(1.0, abs=1e-5)
 
 
-
 @needs_model
 def test_batched_tokenizing_gives_each_word_its_own_tokens(monkeypatch):
     model = embeddings.get()
-    words = ["understanding", "Russia", "’s", "naïve", "東京", "İstanbul", "ﬁre", "x", "I",
-             "Lavington", "Stacinort", "treatment", "Previously", "ß", "CO2"]
+    words = [
+        "understanding",
+        "Russia",
+        "’s",
+        "naïve",
+        "東京",
+        "İstanbul",
+        "ﬁre",
+        "x",
+        "I",
+        "Lavington",
+        "Stacinort",
+        "treatment",
+        "Previously",
+        "ß",
+        "CO2",
+    ]
     alone = [model._tok.encode(w, add_special_tokens=False).ids for w in words]
     assert model._encode_words(words) == alone
     # Offsets that cannot be cut back into words fall back to one encode() per word.
@@ -80,8 +97,11 @@ def test_segment_sums_match_a_plain_sum():
 def test_stem_map_covers_the_words_and_agrees_with_stems(db, monkeypatch):
     words = {"glaciers", "melting", "quickly"}
     view = search.stem_map(db, words)
-    assert {w: view[w] for w in words} == search.stems(db, words) == {
-        "glaciers": "glacier", "melting": "melt", "quickly": "quickli"}
+    assert (
+        {w: view[w] for w in words}
+        == search.stems(db, words)
+        == {"glaciers": "glacier", "melting": "melt", "quickly": "quickli"}
+    )
     # A full cache is replaced, not cleared: the old view still answers, the new one keeps
     # the words asked for.
     monkeypatch.setattr(search, "_STEM_CACHE_MAX", 0)
@@ -138,21 +158,27 @@ def test_at_least_two_query_needs_two_of_the_words_and_stays_plain_text(tmp_path
     }
     for name, text in texts.items():
         ingestion.ingest_document(db, RawDocument(name=name, text=text))
-    names = {r[0]: r[1] for r in db.execute(
-        "SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.document_id")}
+    names = {
+        r[0]: r[1]
+        for r in db.execute("SELECT p.id, d.name FROM passages p JOIN documents d ON d.id = p.document_id")
+    }
     hits = search.bm25_candidates(db, ["glacier", "tundra", "permafrost"], 10, at_least_two=True)
     assert {names[pid] for pid, _ in hits} == {"two", "three"}
     assert names[hits[0][0]] == "three"  # more of the words ranks first
     # FTS5 syntax in the words is matched as the words it spells, never parsed
-    weird = search.bm25_candidates(db, ['NEAR(quoted', 'AND', '"tundra'], 10, at_least_two=True)
+    weird = search.bm25_candidates(db, ["NEAR(quoted", "AND", '"tundra'], 10, at_least_two=True)
     assert names[weird[0][0]] == "other"  # near, quoted, and, tundra: the only one with all
     assert {names[pid] for pid, _ in weird} == {"other", "two", "three"}  # "and" + "tundra"
 
 
 def test_stems_match_the_index_tokenizer_one_row_or_word_by_word(db):
     plain = ["running", "supports", "understanding", "happiness"]
-    assert search.stems(db, plain) == {"running": "run", "supports": "support",
-                                       "understanding": "understand", "happiness": "happi"}
+    assert search.stems(db, plain) == {
+        "running": "run",
+        "supports": "support",
+        "understanding": "understand",
+        "happiness": "happi",
+    }
     # A word the tokenizer splits (a letter to Python, a separator to unicode61) forces the
     # word-by-word path, which keeps that word's first piece and still stems the others right.
     split = "ab\u19b0cd"

@@ -36,7 +36,7 @@ def reviewed(seed_db):
     review.set_status(db, c2, "contested", reviewer="bob")
     review.set_note(db, c2, f"{XSS} & the date is wrong", reviewer="bob")
     review.set_status(db, c3, "unsupported", reviewer="alice", session_id=s)
-    review.set_note(db, c3, "=HYPERLINK(\"http://evil\") and -5% wrong", reviewer="alice", session_id=s)
+    review.set_note(db, c3, '=HYPERLINK("http://evil") and -5% wrong', reviewer="alice", session_id=s)
     review.set_status(db, c4, "sourced", reviewer="alice", session_id=s)
     review.undo_last(db, s, reviewer="alice")  # c4 back to unreviewed
     c_xss = corpus.add_claim(db, 1, f"{XSS} =SUM(A1) claim", origin="manual")
@@ -45,11 +45,23 @@ def reviewed(seed_db):
     review.set_link(db, c2, other, "contradicts", reviewer="bob")
     # A stored linker suggestion with a flag and a span for claim 2's linked passage.
     text = corpus.get_passage(db, other).text
-    suggestions.store(db, c2, LinkResult(
-        (Candidate(other, "d", None, None, text, 80.0, (0, 5), ("number-mismatch",)),), 1, "contested",
-    ))
-    return db, {"sourced": c1, "contested": c2, "unsupported": c3, "undone": c4, "xss": c_xss,
-                "linked": other}
+    suggestions.store(
+        db,
+        c2,
+        LinkResult(
+            (Candidate(other, "d", None, None, text, 80.0, (0, 5), ("number-mismatch",)),),
+            1,
+            "contested",
+        ),
+    )
+    return db, {
+        "sourced": c1,
+        "contested": c2,
+        "unsupported": c3,
+        "undone": c4,
+        "xss": c_xss,
+        "linked": other,
+    }
 
 
 def claims_of(db, **filters) -> list[model.ReportClaim]:
@@ -97,13 +109,16 @@ def test_matched_span_finds_the_claim_inside_a_passage():
     assert matched_span("", passage) == (0, 0)
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"statuses": ["contested"]}, lambda c: c.verdict == "contested"),
-    ({"statuses": ["sourced", "unsupported"]}, lambda c: c.verdict in ("sourced", "unsupported")),
-    ({"statuses": ["unreviewed"]}, lambda c: c.verdict is None),
-    ({"statuses": ["flagged"]}, lambda c: bool(c.flags)),
-    ({"reviewed_only": True}, lambda c: c.verdict is not None),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"statuses": ["contested"]}, lambda c: c.verdict == "contested"),
+        ({"statuses": ["sourced", "unsupported"]}, lambda c: c.verdict in ("sourced", "unsupported")),
+        ({"statuses": ["unreviewed"]}, lambda c: c.verdict is None),
+        ({"statuses": ["flagged"]}, lambda c: bool(c.flags)),
+        ({"reviewed_only": True}, lambda c: c.verdict is not None),
+    ],
+)
 def test_status_filters_export_exactly_the_subset(reviewed, filters, expected):
     db, _ = reviewed
     everything = claims_of(db)
@@ -175,9 +190,16 @@ def test_csv_one_row_per_claim_with_formula_guard(reviewed, tmp_path):
     xss = next(r for r in rows if r["id"] == str(ids["xss"]))
     assert xss["claim"] == f"{XSS} =SUM(A1) claim"  # not at the start: left alone
     note = next(r for r in rows if r["id"] == str(ids["unsupported"]))["note"]
-    assert note == "'=HYPERLINK(\"http://evil\") and -5% wrong"
+    assert note == '\'=HYPERLINK("http://evil") and -5% wrong'
     assert [csv_format.guard(v) for v in ("=1+2", "+1", "-1", "@x", "\tx", "\rx", "ok")] == [
-        "'=1+2", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok"]
+        "'=1+2",
+        "'+1",
+        "'-1",
+        "'@x",
+        "'\tx",
+        "'\rx",
+        "ok",
+    ]
     for r in rows:  # no cell of the file can start a formula
         assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in r.values())
 
@@ -186,7 +208,15 @@ def test_json_has_version_and_documented_fields(reviewed, tmp_path):
     db, ids = reviewed
     data = json.loads(reports.export_to(db, "json", tmp_path / "r.json").read_text(encoding="utf-8"))
     assert (data["format"], data["format_version"]) == ("workbench-review", 1)
-    assert list(data) == ["format", "format_version", "exported_at", "filters", "summary", "documents", "claims"]
+    assert list(data) == [
+        "format",
+        "format_version",
+        "exported_at",
+        "filters",
+        "summary",
+        "documents",
+        "claims",
+    ]
     doc = reports.json_format.__doc__
     claim = next(c for c in data["claims"] if c["id"] == ids["contested"])
     for key in (*data, *data["summary"], *data["documents"][0], *claim):
@@ -199,8 +229,9 @@ def test_json_has_version_and_documented_fields(reviewed, tmp_path):
 def test_claimreview_shape_and_missing_url_warning(reviewed, tmp_path):
     db, ids = reviewed
     warnings: list[str] = []
-    path = reports.export_to(db, "claimreview", tmp_path / "cr.jsonld", org="Daily Check",
-                             on_warning=warnings.append)
+    path = reports.export_to(
+        db, "claimreview", tmp_path / "cr.jsonld", org="Daily Check", on_warning=warnings.append
+    )
     items = json.loads(path.read_text(encoding="utf-8"))
     assert len(items) == 4  # reviewed claims only
     assert any("--base-url" in w for w in warnings)
@@ -214,8 +245,14 @@ def test_claimreview_shape_and_missing_url_warning(reviewed, tmp_path):
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", i["datePublished"])
         assert "url" not in i
     warnings.clear()
-    path = reports.export_to(db, "claimreview", tmp_path / "cr2.jsonld", org="X",
-                             base_url="https://example.org/checks/", on_warning=warnings.append)
+    path = reports.export_to(
+        db,
+        "claimreview",
+        tmp_path / "cr2.jsonld",
+        org="X",
+        base_url="https://example.org/checks/",
+        on_warning=warnings.append,
+    )
     urls = [i["url"] for i in json.loads(path.read_text(encoding="utf-8"))]
     assert f"https://example.org/checks/claim-{ids['sourced']}" in urls and not warnings
     with pytest.raises(InputError):
@@ -230,7 +267,9 @@ def test_fever_labels_and_evidence(reviewed, tmp_path):
     assert set(recs) == {ids["sourced"], ids["contested"], ids["unsupported"]}
     assert recs[ids["sourced"]]["label"] == "SUPPORTS"
     own = corpus.get_passage(db, corpus.get_claim(db, ids["sourced"]).passage_id)
-    assert recs[ids["sourced"]]["evidence"] == [[[None, own.id, corpus.get_document(db, own.document_id).name, own.ordinal]]]
+    assert recs[ids["sourced"]]["evidence"] == [
+        [[None, own.id, corpus.get_document(db, own.document_id).name, own.ordinal]]
+    ]
     assert recs[ids["contested"]]["label"] == "REFUTES" and len(recs[ids["contested"]]["evidence"]) == 1
     unsupported = recs[ids["unsupported"]]
     assert (unsupported["label"], unsupported["verifiable"]) == ("NOT ENOUGH INFO", "NOT VERIFIABLE")

@@ -50,12 +50,15 @@ def test_claimreview_without_base_url_warns(seed_db_path, tmp_path):
     assert len(json.loads(out.read_text(encoding="utf-8"))) == 1
 
 
-@pytest.mark.parametrize("args, message", [
-    (["export", "--doc", "nope.txt"], "no document named 'nope.txt'"),
-    (["export", "--format", "claimreview", "--base-url", "ftp://x"], "must start with http"),
-    (["export", "-o", "/no/such/folder/r.md"], "does not exist"),
-    (["import", "/no/such/file.json"], "no such file"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["export", "--doc", "nope.txt"], "no document named 'nope.txt'"),
+        (["export", "--format", "claimreview", "--base-url", "ftp://x"], "must start with http"),
+        (["export", "-o", "/no/such/folder/r.md"], "does not exist"),
+        (["import", "/no/such/file.json"], "no such file"),
+    ],
+)
 def test_bad_input_is_one_line_error(seed_db_path, args, message):
     result = run("--db", seed_db_path, *args)
     assert result.exit_code != 0
@@ -88,14 +91,30 @@ def test_html_renders_in_headless_chromium_without_running_script(seed_db_path, 
     page = tmp_path / "r.html"
     assert run("--db", seed_db_path, "export", "--format", "html", "-o", page).exit_code == 0
     with tempfile.TemporaryDirectory() as profile:
-        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 f"--user-data-dir={profile}"]
-        dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()],
-                             capture_output=True, text=True, timeout=60, check=False).stdout
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+        ]
+        dom = subprocess.run(
+            [CHROMIUM, *flags, "--dump-dom", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        ).stdout
         shot = tmp_path / "r.png"
-        subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600",
-                        page.as_uri()], capture_output=True, timeout=60, check=False)
+        subprocess.run(
+            [CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,1600", page.as_uri()],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
     assert "<title>Verdict report</title>" in dom  # the script did not rename the page
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt; injected" in dom
     assert "&lt;img src=x onerror=alert(1)&gt;" in dom
@@ -108,8 +127,17 @@ def test_claimreview_author_from_config(seed_db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_CONFIG", str(config))
     monkeypatch.delenv("WORKBENCH_ORG", raising=False)
     review.set_status(connect(seed_db_path), 1, "unsupported")
-    result = run("--db", seed_db_path, "export", "--format", "claimreview", "-o", "-",
-                 "--base-url", "https://example.org/check/{id}.html")
+    result = run(
+        "--db",
+        seed_db_path,
+        "export",
+        "--format",
+        "claimreview",
+        "-o",
+        "-",
+        "--base-url",
+        "https://example.org/check/{id}.html",
+    )
     assert result.exit_code == 0, result.output
     (item,) = json.loads(result.output)
     assert item["author"] == {"@type": "Organization", "name": "Config Desk"}

@@ -9,8 +9,18 @@ from workbench.storage import connect, schema
 def test_fresh_database_has_schema_and_pragmas(tmp_path):
     db = connect(tmp_path / "a.db")
     tables = set(db.table_names())
-    assert {"documents", "passages", "claims", "verdicts", "evidence_links", "history",
-            "review_sessions", "suggestions", "state", "passages_fts"} <= tables
+    assert {
+        "documents",
+        "passages",
+        "claims",
+        "verdicts",
+        "evidence_links",
+        "history",
+        "review_sessions",
+        "suggestions",
+        "state",
+        "passages_fts",
+    } <= tables
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
@@ -40,8 +50,7 @@ def test_newer_database_is_refused_and_left_untouched(tmp_path):
 def test_newer_migration_name_is_refused(tmp_path):
     path = tmp_path / "new.db"
     db = connect(path)
-    db["_sqlite_migrations"].insert(
-        {"migration_set": "workbench", "name": "m999_future", "applied_at": "x"})
+    db["_sqlite_migrations"].insert({"migration_set": "workbench", "name": "m999_future", "applied_at": "x"})
     db.close()
     with pytest.raises(NewerDatabaseError):
         connect(path)

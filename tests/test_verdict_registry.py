@@ -10,11 +10,11 @@ from workbench.storage import corpus, export
 
 
 def test_registry_is_consistent():
-    assert VERDICTS == tuple(v.name for v in VERDICT_SPECS)
+    assert tuple(v.name for v in VERDICT_SPECS) == VERDICTS
     assert set(VERDICT) == set(VERDICTS)
     assert len({v.key for v in VERDICT_SPECS}) == len(VERDICT_SPECS)  # one key each
     assert len({v.claimreview_rating for v in VERDICT_SPECS}) == len(VERDICT_SPECS)
-    assert STATUSES == (*VERDICTS, UNREVIEWED)
+    assert (*VERDICTS, UNREVIEWED) == STATUSES
 
 
 def test_every_report_format_maps_every_verdict():

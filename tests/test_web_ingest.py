@@ -393,6 +393,7 @@ def test_a_bad_url_file_is_one_line_and_no_database(tmp_path):
 
 # --- reports cite their sources (item 4 of the issue) -------------------------------
 
+
 def test_reports_cite_the_page_its_fetch_and_archived_copy_and_json_round_trips(tmp_path, site):
     db_path = tmp_path / "w.db"
     run(db_path, "--allow-private", site.url("/moved"), site.url("/other"))
@@ -404,25 +405,59 @@ def test_reports_cite_the_page_its_fetch_and_archived_copy_and_json_round_trips(
     site.pages["/news/troops"] = Reply(body=V2)  # a second version: the link moves to it
     run(db_path, "--allow-private", site.url("/news/troops"))
     new = documents(db_path)[-1]
-    _, _, url, fetched_url, fetched_at, _status, digest, warc_file, offset, record_id, _version, previous, _ = new
-    export = lambda fmt, db=db_path: CliRunner().invoke(
-        cli, ["--db", str(db), "export", "--format", fmt, "-o", "-"]).output
+    (
+        _,
+        _,
+        url,
+        fetched_url,
+        fetched_at,
+        _status,
+        digest,
+        warc_file,
+        offset,
+        record_id,
+        _version,
+        previous,
+        _,
+    ) = new
+    export = lambda fmt, db=db_path: (
+        CliRunner().invoke(cli, ["--db", str(db), "export", "--format", fmt, "-o", "-"]).output
+    )
 
     data = json.loads(export("json"))
     (claim,) = [c for c in data["claims"] if c["id"] == wheat]
-    assert claim["links"][0]["cite"] == {"url": url, "fetched_at": fetched_at, "content_hash": digest,
-                                         "warc_file": warc_file, "warc_offset": offset, "warc_record_id": record_id}
+    assert claim["links"][0]["cite"] == {
+        "url": url,
+        "fetched_at": fetched_at,
+        "content_hash": digest,
+        "warc_file": warc_file,
+        "warc_offset": offset,
+        "warc_record_id": record_id,
+    }
     (doc,) = [d for d in data["documents"] if d["id"] == new[0]]
-    assert doc["capture"] == {"fetched_url": fetched_url, "fetched_at": fetched_at, "http_status": 200,
-                              "warc_file": warc_file, "warc_offset": offset, "warc_record_id": record_id,
-                              "version": 2, "previous_id": previous, "superseded_by": None}
+    assert doc["capture"] == {
+        "fetched_url": fetched_url,
+        "fetched_at": fetched_at,
+        "http_status": 200,
+        "warc_file": warc_file,
+        "warc_offset": offset,
+        "warc_record_id": record_id,
+        "version": 2,
+        "previous_id": previous,
+        "superseded_by": None,
+    }
     assert {d["capture"] is None for d in data["documents"]} == {False}
     html = export("html")
     assert f'<a href="{url}" rel="noopener noreferrer nofollow">' in html
     assert f"archived copy {warc_file} record {record_id.replace('<', '&lt;').replace('>', '&gt;')}" in html
     assert digest in html and fetched_at in html
     md = export("md")
-    assert "Source: " in md and digest in md and fetched_at in md and warc_file.replace("-", "-") in md.replace("\\", "")
+    assert (
+        "Source: " in md
+        and digest in md
+        and fetched_at in md
+        and warc_file.replace("-", "-") in md.replace("\\", "")
+    )
 
     # Import into a new database: the captures and the version chain come back, and
     # exporting again gives the same documents and citations.
@@ -435,15 +470,20 @@ def test_reports_cite_the_page_its_fetch_and_archived_copy_and_json_round_trips(
     (claim_again,) = [c for c in again["claims"] if c["text"] == claim["text"]]
     assert claim_again["links"][0]["cite"] == claim["links"][0]["cite"]
     db = connect(other)
-    old_passages = db.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'soldiers'").fetchone()[0]
+    old_passages = db.execute(
+        "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH 'soldiers'"
+    ).fetchone()[0]
     assert old_passages == 1  # the superseded version stays out of search after an import too
     db.close()
 
 
 def test_an_imported_capture_naming_a_path_is_refused(tmp_path, site):
     run(tmp_path / "w.db", "--allow-private", site.url("/other"))
-    data = json.loads(CliRunner().invoke(cli, ["--db", str(tmp_path / "w.db"), "export", "--format", "json",
-                                               "-o", "-"]).output)
+    data = json.loads(
+        CliRunner()
+        .invoke(cli, ["--db", str(tmp_path / "w.db"), "export", "--format", "json", "-o", "-"])
+        .output
+    )
     data["documents"][0]["capture"]["warc_file"] = "../../etc/passwd"
     (tmp_path / "bad.json").write_text(json.dumps(data))
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "new.db"), "import", str(tmp_path / "bad.json")])

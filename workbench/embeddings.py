@@ -123,8 +123,9 @@ class Embedder:
         encoded = self._encode_words(missing)
         flat = [i for word_ids in encoded for i in word_ids]
         # A word without tokens gets the zero vector (an empty segment of the sum).
-        self._rows[self._used: self._used + len(missing)] = _segment_sums(
-            self._table, flat, [len(word_ids) for word_ids in encoded])
+        self._rows[self._used : self._used + len(missing)] = _segment_sums(
+            self._table, flat, [len(word_ids) for word_ids in encoded]
+        )
         for k, w in enumerate(missing):
             self._index[w] = self._used + k
         self._used += len(missing)

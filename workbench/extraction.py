@@ -39,7 +39,9 @@ _BOILERPLATE_START = re.compile(
 )
 # ... and anywhere in the line.
 _BOILERPLATE_ANYWHERE = (
-    "can also be accessed at the following alternate address", "news roku", "app store",
+    "can also be accessed at the following alternate address",
+    "news roku",
+    "app store",
     "google play",
 )
 _PHOTO_CREDIT = re.compile(r"\((?:photo|image|picture)s?(?: by|:)[^)]*\)\s*$", re.IGNORECASE)
@@ -71,8 +73,11 @@ _ORG_WORDS = frozenset(
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _MARKDOWN_HEADING = re.compile(r"#{1,6}(?:\s|$)")
-_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:[mb]n?|million|billion|trillion)?\s?"
-                    r"(?:dollars|euros|pounds|yuan|roubles|rubles|usd|eur|gbp)\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:[mb]n?|million|billion|trillion)?\s?"
+    r"(?:dollars|euros|pounds|yuan|roubles|rubles|usd|eur|gbp)\b",
+    re.IGNORECASE,
+)
 _PLEDGE_WORDS = frozenset(
     """pledged pledges promised promises vowed allocated granted donated committed earmarked approved
     budgeted raised""".split()

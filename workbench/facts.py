@@ -48,9 +48,7 @@ FILLER = frozenset(
     following ahead able""".split()
 )
 #: Negation words are the claim's polarity, checked as such, not something that happened.
-NEGATIONS = frozenset(
-    """never neither none nothing nobody cannot""".split()
-)
+NEGATIONS = frozenset("""never neither none nothing nobody cannot""".split())
 #: Words naming a position, not who holds it ("Foreign Minister" Lavrov).
 TITLES = frozenset(
     """mr mrs ms dr president prime minister ministers ministry foreign deputy secretary general
@@ -60,34 +58,92 @@ TITLES = frozenset(
 )
 #: A people's adjective names its country: "Chinese" is stated by "China".
 DEMONYMS = {
-    "russian": "russia", "chinese": "china", "american": "us", "ukrainian": "ukraine",
-    "british": "britain", "french": "france", "german": "germany", "japanese": "japan",
-    "indian": "india", "iranian": "iran", "afghan": "afghanistan", "pakistani": "pakistan",
-    "korean": "korea", "european": "europe", "western": "west", "soviet": "ussr", "turkish": "turkey",
-    "israeli": "israel", "palestinian": "palestine", "syrian": "syria", "italian": "italy",
-    "hungarian": "hungary", "polish": "poland", "canadian": "canada", "australian": "australia",
-    "mexican": "mexico", "brazilian": "brazil", "african": "africa", "asian": "asia",
+    "russian": "russia",
+    "chinese": "china",
+    "american": "us",
+    "ukrainian": "ukraine",
+    "british": "britain",
+    "french": "france",
+    "german": "germany",
+    "japanese": "japan",
+    "indian": "india",
+    "iranian": "iran",
+    "afghan": "afghanistan",
+    "pakistani": "pakistan",
+    "korean": "korea",
+    "european": "europe",
+    "western": "west",
+    "soviet": "ussr",
+    "turkish": "turkey",
+    "israeli": "israel",
+    "palestinian": "palestine",
+    "syrian": "syria",
+    "italian": "italy",
+    "hungarian": "hungary",
+    "polish": "poland",
+    "canadian": "canada",
+    "australian": "australia",
+    "mexican": "mexico",
+    "brazilian": "brazil",
+    "african": "africa",
+    "asian": "asia",
 }
 #: News names a country by its capital or seat of power ("Moscow denies", "Beijing backs").
 METONYMS = {
-    "moscow": "russia", "kremlin": "russia", "beijing": "china", "washington": "us", "kyiv": "ukraine",
-    "kiev": "ukraine", "london": "britain", "paris": "france", "berlin": "germany", "tokyo": "japan",
-    "tehran": "iran", "kabul": "afghanistan", "islamabad": "pakistan", "delhi": "india",
-    "ankara": "turkey", "brussels": "eu",
+    "moscow": "russia",
+    "kremlin": "russia",
+    "beijing": "china",
+    "washington": "us",
+    "kyiv": "ukraine",
+    "kiev": "ukraine",
+    "london": "britain",
+    "paris": "france",
+    "berlin": "germany",
+    "tokyo": "japan",
+    "tehran": "iran",
+    "kabul": "afghanistan",
+    "islamabad": "pakistan",
+    "delhi": "india",
+    "ankara": "turkey",
+    "brussels": "eu",
 }
 _ALIASES = {"usa": "us", "uk": "britain", **METONYMS}
 #: Names of more than one word with a short form: "the United States" is "the US", "Washington".
-PHRASE_ALIASES = {"united states": "us", "united kingdom": "britain", "european union": "eu",
-                  "united nations": "un", "soviet union": "ussr", "great britain": "britain"}
+PHRASE_ALIASES = {
+    "united states": "us",
+    "united kingdom": "britain",
+    "european union": "eu",
+    "united nations": "un",
+    "soviet union": "ussr",
+    "great britain": "britain",
+}
 
 
 def phrase_alias_keys(text: str) -> frozenset[str]:
     """The short forms of the long names in ``text`` ("United States" -> "us")."""
     lower = text.lower()
     return frozenset(stem(short) for long, short in PHRASE_ALIASES.items() if long in lower)
+
+
 #: Names that may open a sentence on their own: countries, capitals, blocs.
-_KNOWN_NAMES = frozenset([*DEMONYMS, *DEMONYMS.values(), *METONYMS, "us", "nato", "eu", "un", "brics",
-                          "britain", "america", "europe", "taiwan", "xinjiang", "hong"])
+_KNOWN_NAMES = frozenset(
+    [
+        *DEMONYMS,
+        *DEMONYMS.values(),
+        *METONYMS,
+        "us",
+        "nato",
+        "eu",
+        "un",
+        "brics",
+        "britain",
+        "america",
+        "europe",
+        "taiwan",
+        "xinjiang",
+        "hong",
+    ]
+)
 #: Endings of ordinary words, not names, for a lone capitalised word opening a sentence.
 _WORD_ENDINGS = ("ing", "ed", "ern", "ly", "tion", "ment", "ness", "ous", "ive", "ity", "ism")
 _PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b", re.IGNORECASE)
@@ -144,7 +200,7 @@ def claim_facts(claim: str) -> tuple[Fact, ...]:
     for q in numbers.quantities(claim):
         if q.is_year:
             continue  # a year is a time fact, below
-        raw = claim[q.start:q.end]
+        raw = claim[q.start : q.end]
         label = raw.strip()
         start = q.start + len(raw) - len(raw.lstrip())
         facts.append(Fact("figure", label, start, start + len(label)))
@@ -155,8 +211,9 @@ def claim_facts(claim: str) -> tuple[Fact, ...]:
             taken.append((s, e))
     for s, e, label in _names(claim):
         if free(s, e):
-            keys = frozenset(stem(w) for _, _, w in words(label) if w.lower() not in TITLES
-                             and w.lower() not in STOPWORDS)
+            keys = frozenset(
+                stem(w) for _, _, w in words(label) if w.lower() not in TITLES and w.lower() not in STOPWORDS
+            )
             if aliases := phrase_alias_keys(label):
                 keys = aliases  # "United States" is named by "US" or "Washington" too
             if keys:
@@ -173,12 +230,12 @@ def _times(text: str) -> list[tuple[int, int, str]]:
         end = m.end()
         if part := _PART_OF_DAY.match(text, end):
             end = part.end()
-        found.append((m.start(), end, text[m.start():end]))
+        found.append((m.start(), end, text[m.start() : end]))
     for m in numbers.DATE_RE.finditer(text):
         found.append((m.start(), m.end(), m.group()))
     for q in numbers.quantities(text):
         if q.is_year:
-            digits = re.search(r"\d{4}", text[q.start:q.end])
+            digits = re.search(r"\d{4}", text[q.start : q.end])
             if digits:
                 s = q.start + digits.start()
                 found.append((s, s + 4, digits.group()))
@@ -212,8 +269,11 @@ def _names(text: str) -> tuple[tuple[int, int, str], ...]:
                     out.append((at + s, at + e, w))
             continue
         first = name.split()[0].lower()
-        if at == _first_word_start(text) and " " not in name and (
-                first in COMMON_STARTERS or (first not in _KNOWN_NAMES and first.endswith(_WORD_ENDINGS))):
+        if (
+            at == _first_word_start(text)
+            and " " not in name
+            and (first in COMMON_STARTERS or (first not in _KNOWN_NAMES and first.endswith(_WORD_ENDINGS)))
+        ):
             continue  # "However", "Both", "Melting", "Southern" opening a sentence name nobody
         out.append((at, at + len(name), name))
     return tuple(out)
@@ -238,8 +298,14 @@ def _actions(text: str, taken: list[tuple[int, int]]) -> list[Fact]:
     for s, e, w in words(text):
         lower = w.lower()
         inside = any(ts <= s < te for ts, te in taken)
-        if (inside or lower in STOPWORDS or lower in ATTRIBUTION or lower in FILLER or lower in NEGATIONS
-                or w.isdigit()):
+        if (
+            inside
+            or lower in STOPWORDS
+            or lower in ATTRIBUTION
+            or lower in FILLER
+            or lower in NEGATIONS
+            or w.isdigit()
+        ):
             flush()
             continue
         if lower in TITLES and not run:

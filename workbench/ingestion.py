@@ -42,15 +42,17 @@ class IngestReport:
     passages: int = 0
     claims: int = 0
     errors: list[str] = field(default_factory=list)
-    versions: int = 0       # of the documents added, how many are a page's new version
-    changed: int = 0        # claims and links whose sentence changed in a new version
-    gone: int = 0           # ... or is no longer there
+    versions: int = 0  # of the documents added, how many are a page's new version
+    changed: int = 0  # claims and links whose sentence changed in a new version
+    gone: int = 0  # ... or is no longer there
 
     def summary(self) -> str:
         versions = ""
         if self.versions:
-            versions = (f", {self.versions} new versions of pages already stored"
-                        f" ({self.changed} claims or links changed, {self.gone} gone: see `workbench stale`)")
+            versions = (
+                f", {self.versions} new versions of pages already stored"
+                f" ({self.changed} claims or links changed, {self.gone} gone: see `workbench stale`)"
+            )
         return (
             f"{self.added} documents added, {self.skipped} skipped (already stored), "
             f"{self.passages} passages, {self.claims} claims"
@@ -60,6 +62,7 @@ class IngestReport:
 
 
 # --- finding and reading files -------------------------------------------------
+
 
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     """Supported files under ``paths`` (folders recursively), plus errors for bad paths."""
@@ -72,9 +75,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
             if not found:
-                errors.append(
-                    f"{path}: no supported files (expected {', '.join(sorted(SUPPORTED))})"
-                )
+                errors.append(f"{path}: no supported files (expected {', '.join(sorted(SUPPORTED))})")
             files.extend(found)
         elif path.suffix.lower() not in SUPPORTED:
             errors.append(f"{path}: unsupported file type {path.suffix or '(none)'!r}")
@@ -121,6 +122,7 @@ def decode(data: bytes, label: str) -> str:
 
 # --- parsing one file into documents -------------------------------------------
 
+
 def parse_text(path: Path, text: str) -> RawDocument:
     return RawDocument(name=path.name, text=text, title=guess_title(text[:20_000].splitlines()))
 
@@ -146,14 +148,17 @@ def parse_markdown(path: Path, text: str) -> RawDocument:
             key, sep, value = line.partition(":")
             if sep:
                 meta[key.strip().lower()] = value.strip().strip("\"'")
-        body = text[m.end():]
+        body = text[m.end() :]
     heading = re.search(r"^#\s+(.+)$", body, re.MULTILINE)
     title = meta.get("title") or (
         heading.group(1).strip() if heading else guess_title(body[:20_000].splitlines())
     )
     return RawDocument(
-        name=path.name, text=body, title=title,
-        source=meta.get("source") or meta.get("outlet"), url=meta.get("url"),
+        name=path.name,
+        text=body,
+        title=title,
+        source=meta.get("source") or meta.get("outlet"),
+        url=meta.get("url"),
         published=meta.get("published") or meta.get("date"),
     )
 
@@ -191,8 +196,12 @@ def extract_html(label: str, name: str, text: str) -> RawDocument:
         return str(value) if value else None
 
     return RawDocument(
-        name=name, text=body, title=meta("title"), source=meta("sitename"),
-        url=meta("url"), published=meta("date"),
+        name=name,
+        text=body,
+        title=meta("title"),
+        source=meta("sitename"),
+        url=meta("url"),
+        published=meta("date"),
     )
 
 
@@ -260,13 +269,16 @@ def _jsonl_document(raw: bytes, where: str) -> RawDocument | InputError:
         return InputError(f"{where}: expected a JSON object")
     doc_id, body = obj.get("id"), obj.get("text")
     if doc_id is None or not isinstance(body, str) or not body.strip():
-        return InputError(f"{where}: needs an \"id\" and a non-empty \"text\"")
+        return InputError(f'{where}: needs an "id" and a non-empty "text"')
     try:
         # JSON escapes can smuggle in lone surrogates that SQLite cannot store.
         json.dumps(obj, ensure_ascii=False).encode("utf-8")
         return RawDocument(
-            name=str(doc_id), text=body, title=_optional(obj, "title"),
-            source=_optional(obj, "source"), url=_optional(obj, "url"),
+            name=str(doc_id),
+            text=body,
+            title=_optional(obj, "title"),
+            source=_optional(obj, "source"),
+            url=_optional(obj, "url"),
             published=_optional(obj, "published"),
         )
     except UnicodeEncodeError:
@@ -534,9 +546,13 @@ def ingest_urls(
                     else:
                         final = records[-1]
                         web = corpus.WebSource(
-                            fetched_url=url, fetched_at=page.final.fetched_at,
-                            http_status=page.final.status, warc_file=final.file,
-                            warc_offset=final.offset, warc_record_id=final.record_id)
+                            fetched_url=url,
+                            fetched_at=page.final.fetched_at,
+                            http_status=page.final.status,
+                            warc_file=final.file,
+                            warc_offset=final.offset,
+                            warc_record_id=final.record_id,
+                        )
                         store_version(db, doc, web, report)
                         sharer.after_commit()
                 if on_progress:
@@ -601,7 +617,9 @@ def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> 
         previous = corpus.current_version(db, doc.url)
         result = None
         if previous is None or previous.content_hash != digest:
-            result = corpus.add_document(db, doc, digest, split_passages(doc.text), web=web, previous=previous)
+            result = corpus.add_document(
+                db, doc, digest, split_passages(doc.text), web=web, previous=previous
+            )
         if result is None:
             report.skipped += 1
             return

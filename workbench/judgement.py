@@ -104,16 +104,49 @@ for _line in _SYNONYM_SETS:
         _SYNONYMS[_w] = _SYNONYMS.get(_w, frozenset()) | _group
 #: Opposite actions: saying one where the claim says the other reverses it.
 _ANTONYM_PAIRS = [
-    ("support", "oppose"), ("support", "condemn"), ("back", "oppose"), ("back", "condemn"),
-    ("praise", "condemn"), ("praise", "criticise"), ("welcome", "condemn"), ("applaud", "condemn"),
-    ("applaud", "criticise"), ("accept", "reject"), ("approve", "reject"), ("confirm", "deny"),
-    ("admit", "deny"), ("agree", "disagree"), ("agree", "reject"), ("increase", "decrease"),
-    ("rise", "fall"), ("rose", "fell"), ("raise", "cut"), ("grow", "shrink"), ("win", "lose"),
-    ("won", "lost"), ("deploy", "withdraw"), ("send", "withdraw"), ("join", "leave"),
-    ("allow", "ban"), ("lift", "impose"), ("open", "close"), ("arrive", "depart"), ("strengthen", "weaken"),
-    ("ally", "rival"), ("ratify", "reject"), ("sign", "reject"), ("expand", "reduce"), ("improve", "worsen"),
-    ("unite", "divide"), ("endorse", "oppose"), ("favour", "oppose"), ("favor", "oppose"), ("boost", "cut"),
-    ("accelerate", "decelerate"), ("overestimate", "underestimate"), ("warming", "cooling"),
+    ("support", "oppose"),
+    ("support", "condemn"),
+    ("back", "oppose"),
+    ("back", "condemn"),
+    ("praise", "condemn"),
+    ("praise", "criticise"),
+    ("welcome", "condemn"),
+    ("applaud", "condemn"),
+    ("applaud", "criticise"),
+    ("accept", "reject"),
+    ("approve", "reject"),
+    ("confirm", "deny"),
+    ("admit", "deny"),
+    ("agree", "disagree"),
+    ("agree", "reject"),
+    ("increase", "decrease"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("raise", "cut"),
+    ("grow", "shrink"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("deploy", "withdraw"),
+    ("send", "withdraw"),
+    ("join", "leave"),
+    ("allow", "ban"),
+    ("lift", "impose"),
+    ("open", "close"),
+    ("arrive", "depart"),
+    ("strengthen", "weaken"),
+    ("ally", "rival"),
+    ("ratify", "reject"),
+    ("sign", "reject"),
+    ("expand", "reduce"),
+    ("improve", "worsen"),
+    ("unite", "divide"),
+    ("endorse", "oppose"),
+    ("favour", "oppose"),
+    ("favor", "oppose"),
+    ("boost", "cut"),
+    ("accelerate", "decelerate"),
+    ("overestimate", "underestimate"),
+    ("warming", "cooling"),
 ]
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _ANTONYM_PAIRS:
@@ -123,13 +156,17 @@ _NEGATION = re.compile(r"\b(?:not|never|no longer|neither|nor|without|n't|cannot
 #: Polarity: a claim that says something is *not* so ("there is no evidence that ...", "sea
 #: level rise is not going to happen") is never supported by a passage that negates nothing:
 #: that passage states only the words the claim denies.
-_POLARITY = re.compile(r"\b(?:not|no|never|neither|nor|none|nothing|nobody|without|cannot|n't)\b|n't\b",
-                       re.IGNORECASE)
+_POLARITY = re.compile(
+    r"\b(?:not|no|never|neither|nor|none|nothing|nobody|without|cannot|n't)\b|n't\b", re.IGNORECASE
+)
 #: Verbs that deny or exclude: "ban Ukraine from joining" says "never able to join". One in
 #: the claim must be in the passage too: "denied demanding" is not stated by "demanded".
-_NEGATIVE_VERBS = frozenset(stem(w) for w in """deny denies denied refuse refused reject rejected ban banned
+_NEGATIVE_VERBS = frozenset(
+    stem(w)
+    for w in """deny denies denied refuse refused reject rejected ban banned
                             bar barred prohibit prohibited exclude excluded rule fail failed lack decline
-                            declined dismiss dismissed""".split())
+                            declined dismiss dismissed""".split()
+)
 NEGATION_WINDOW = 3  # words before an action word in which a "not" negates it
 #: A negated action disagrees only where the passage states this share of its words:
 #: half of "making natural disasters worse" is the topic, not what is negated.
@@ -148,7 +185,9 @@ class FactCheck:
 @dataclass(frozen=True)
 class Judgement:
     stance: str  # "supports" | "contradicts" | "related"
-    reasons: tuple[str, ...]  # one glance: "states: Lavrov · Thursday", "differs: 115,000 troops → 100,000 soldiers"
+    reasons: tuple[
+        str, ...
+    ]  # one glance: "states: Lavrov · Thursday", "differs: 115,000 troops → 100,000 soldiers"
     checks: tuple[FactCheck, ...]
     flags: tuple[str, ...]  # disagreement flags ("number-mismatch", ...) of a contradiction
 
@@ -170,11 +209,22 @@ class _Passage:
 def _passage(text: str) -> _Passage:
     ws = words(text)
     order = tuple(stem(w) for _, _, w in ws)
-    keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS) | phrase_alias_keys(text)
+    keys = frozenset(k for (_, _, w), k in zip(ws, order) if w.lower() not in STOPWORDS) | phrase_alias_keys(
+        text
+    )
     qs, years, dates, weekdays = numbers.analyse(text)
     negative = bool(_POLARITY.search(text)) or bool(keys & _NEGATIVE_VERBS)
-    return _Passage(keys, order, _negated_positions(text, ws), tuple(q for q in qs if not q.is_year),
-                    years, dates, weekdays, text, negative)
+    return _Passage(
+        keys,
+        order,
+        _negated_positions(text, ws),
+        tuple(q for q in qs if not q.is_year),
+        years,
+        dates,
+        weekdays,
+        text,
+        negative,
+    )
 
 
 def _negated_positions(text: str, ws: list[tuple[int, int, str]]) -> frozenset[int]:
@@ -202,8 +252,11 @@ def _name_stated(fact: Fact, p: _Passage) -> bool:
     ("Lavrov" for "Sergey Lavrov"; one of "Volcanoes Melting West Antarctic Glaciers" is
     no name stated), spelling variants allowed ("Sergey"/"Sergei", "Kyiv"/"Kiev")."""
     keys = fact.keys - _COUNTRY_KEYS if len(fact.keys - _COUNTRY_KEYS) >= 1 else fact.keys
-    found = sum(1 for k in keys if k in p.keys or (len(k) >= 5 and any(
-        fuzz.ratio(k, pk) >= 80 for pk in p.keys if pk[:1] == k[:1])))
+    found = sum(
+        1
+        for k in keys
+        if k in p.keys or (len(k) >= 5 and any(fuzz.ratio(k, pk) >= 80 for pk in p.keys if pk[:1] == k[:1]))
+    )
     return found > 0 and 2 * found >= len(keys)
 
 
@@ -255,12 +308,21 @@ def _stance(claim: str, passage: str, similarity: float | None) -> Judgement:
     hard_missing = [ch for ch in checks if ch.status != "stated" and ch.fact.kind in ("figure", "name")]
     action_share = action_hits / action_words if action_words else 1.0
     says_it = action_share >= SUPPORT_MIN_ACTION or (
-        similarity is not None and similarity >= PARAPHRASE_SIMILARITY and action_share >= PARAPHRASE_MIN_ACTION)
+        similarity is not None
+        and similarity >= PARAPHRASE_SIMILARITY
+        and action_share >= PARAPHRASE_MIN_ACTION
+    )
     if flags:
         verdict = "contradicts"
-    elif (not hard_missing and not differs and overlap >= SUPPORT_MIN_OVERLAP and says_it
-          and (not c.negative or p.negative) and _predicate_stated(claim, expanded)
-          and c.keys & _NEGATIVE_VERBS <= expanded):
+    elif (
+        not hard_missing
+        and not differs
+        and overlap >= SUPPORT_MIN_OVERLAP
+        and says_it
+        and (not c.negative or p.negative)
+        and _predicate_stated(claim, expanded)
+        and c.keys & _NEGATIVE_VERBS <= expanded
+    ):
         verdict = "supports"
     else:
         verdict = "related"
@@ -280,7 +342,7 @@ def _predicate(claim: str) -> str | None:
     for i, (_, _, w) in enumerate(ws):
         if w.lower() not in _COPULA:
             continue
-        for _, _, nxt in ws[i + 1:]:
+        for _, _, nxt in ws[i + 1 :]:
             lower = nxt.lower()
             if lower in _DEGREE or lower in STOPWORDS or lower.endswith("ly") or _POLARITY.fullmatch(lower):
                 continue
@@ -298,17 +360,19 @@ def _predicate_stated(claim: str, expanded: frozenset[str]) -> bool:
     return predicate is None or predicate in expanded
 
 
-def _check_figure(claim: str, fact: Fact, q: numbers.Quantity | None, p: _Passage,
-                  overlap: float) -> tuple[FactCheck, str | None]:
+def _check_figure(
+    claim: str, fact: Fact, q: numbers.Quantity | None, p: _Passage, overlap: float
+) -> tuple[FactCheck, str | None]:
     if q is None:
         return FactCheck(fact, "missing"), None
     rivals = [b for b in p.quantities if numbers.comparable(q, b)]
     if any(q.consistent_with(b) for b in rivals):
         return FactCheck(fact, "stated"), None
     if rivals:
-        other = p.text[rivals[0].start:rivals[0].end].strip()
+        other = p.text[rivals[0].start : rivals[0].end].strip()
         return FactCheck(fact, "differs", other), (
-            "number-mismatch" if any(_same_measure(claim, q, p, b, overlap) for b in rivals) else None)
+            "number-mismatch" if any(_same_measure(claim, q, p, b, overlap) for b in rivals) else None
+        )
     if any(b.value == q.value for b in p.quantities):
         return FactCheck(fact, "stated"), None
     return FactCheck(fact, "missing"), None
@@ -317,12 +381,45 @@ def _check_figure(claim: str, fact: Fact, q: numbers.Quantity | None, p: _Passag
 #: Units that measure rather than count: two figures in years, per cent or degrees are
 #: about the same thing only when the words around them say so ("35 years" of reef loss
 #: against "every 4-7 years" of El Niño are not); a counted noun ("troops") says it itself.
-MEASURES = frozenset({"year", "day", "week", "month", "hour", "minute", "second", "decade", "century",
-                      "%", "usd", "eur", "gbp", "metre", "kilometre", "centimetre", "mile", "kilogram",
-                      "tonne", "degree", "ppm", "part", "time", "foot", "feet", "inch", "km", "cm", "mm"})
+MEASURES = frozenset(
+    {
+        "year",
+        "day",
+        "week",
+        "month",
+        "hour",
+        "minute",
+        "second",
+        "decade",
+        "century",
+        "%",
+        "usd",
+        "eur",
+        "gbp",
+        "metre",
+        "kilometre",
+        "centimetre",
+        "mile",
+        "kilogram",
+        "tonne",
+        "degree",
+        "ppm",
+        "part",
+        "time",
+        "foot",
+        "feet",
+        "inch",
+        "km",
+        "cm",
+        "mm",
+    }
+)
 #: Words next to a figure that only name its scale or unit: no context of their own.
-_SCALE_WORDS = frozenset(stem(w) for w in """per cent percent fahrenheit celsius kelvin million billion
-                         thousand hundred trillion""".split())
+_SCALE_WORDS = frozenset(
+    stem(w)
+    for w in """per cent percent fahrenheit celsius kelvin million billion
+                         thousand hundred trillion""".split()
+)
 FIGURE_CONTEXT = 4  # content words either side of a figure that say what it measures
 
 
@@ -343,12 +440,19 @@ def _same_measure(claim: str, q: numbers.Quantity, p: _Passage, b: numbers.Quant
 
 @lru_cache(maxsize=16384)
 def _figure_context(text: str, q: numbers.Quantity) -> frozenset[str]:
-    left = _CLAUSE_BREAK.split(text[:q.start])[-1]
-    right = _CLAUSE_BREAK.split(text[q.end:])[0]
+    left = _CLAUSE_BREAK.split(text[: q.start])[-1]
+    right = _CLAUSE_BREAK.split(text[q.end :])[0]
 
     def keys(segment: str) -> list[str]:
-        return [k for _, _, w in words(segment) if w.lower() not in STOPWORDS and not any(ch.isdigit() for ch in w)
-                and numbers.words_to_number(w) is None and (k := stem(w)) not in _SCALE_WORDS]
+        return [
+            k
+            for _, _, w in words(segment)
+            if w.lower() not in STOPWORDS
+            and not any(ch.isdigit() for ch in w)
+            and numbers.words_to_number(w) is None
+            and (k := stem(w)) not in _SCALE_WORDS
+        ]
+
     return frozenset(keys(left)[-FIGURE_CONTEXT:] + keys(right)[:FIGURE_CONTEXT])
 
 
@@ -360,7 +464,9 @@ def _check_time(claim: str, fact: Fact, p: _Passage, overlap: float) -> tuple[Fa
             return FactCheck(fact, "stated"), None
         if p.weekdays:
             other = next(iter(sorted(p.weekdays))).capitalize()
-            return FactCheck(fact, "differs", other), ("weekday-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+            return FactCheck(fact, "differs", other), (
+                "weekday-mismatch" if overlap >= OTHER_MIN_OVERLAP else None
+            )
         return FactCheck(fact, "missing"), None
     if label.isdigit():  # a year: differs only where it dates the same event
         year = float(label)
@@ -368,13 +474,17 @@ def _check_time(claim: str, fact: Fact, p: _Passage, overlap: float) -> tuple[Fa
             return FactCheck(fact, "stated"), None
         if p.years and _same_event_year(claim, fact, p):
             other = str(int(min(p.years, key=lambda y: abs(y - year))))
-            return FactCheck(fact, "differs", other), ("date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+            return FactCheck(fact, "differs", other), (
+                "date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None
+            )
         return FactCheck(fact, "missing"), None
     dates = numbers.month_days(label)
     if dates & p.dates:
         return FactCheck(fact, "stated"), None
     if dates and p.dates:
-        return FactCheck(fact, "differs", "another date"), ("date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+        return FactCheck(fact, "differs", "another date"), (
+            "date-mismatch" if overlap >= OTHER_MIN_OVERLAP else None
+        )
     return FactCheck(fact, "missing"), None
 
 
@@ -387,6 +497,7 @@ def _same_event_year(claim: str, fact: Fact, p: _Passage) -> bool:
     "founded in 1990" against "founded in 1991" does; "in 2018 ... and talks in 2022"
     about another matter does not: the content words next to each year must meet.
     """
+
     def context(text: str, year_positions: list[int]) -> set[str]:
         out: set[str] = set()
         for at in year_positions:
@@ -394,8 +505,9 @@ def _same_event_year(claim: str, fact: Fact, p: _Passage) -> bool:
             right = _CLAUSE_BREAK.split(text[at:])[0]
             before = [stem(w) for _, _, w in words(left) if w.lower() not in STOPWORDS]
             after = [stem(w) for _, _, w in words(right) if w.lower() not in STOPWORDS]
-            out |= {k for k in before[-YEAR_CONTEXT:] + after[1:YEAR_CONTEXT + 1] if not k.isdigit()}
+            out |= {k for k in before[-YEAR_CONTEXT:] + after[1 : YEAR_CONTEXT + 1] if not k.isdigit()}
         return out
+
     mine = context(claim, [fact.start])
     theirs = context(p.text, [m.start() for m in re.finditer(r"\b(?:1[89]|20)\d\d\b", p.text)])
     return bool(mine & theirs)
@@ -416,12 +528,14 @@ _CLAUSE_BREAK = re.compile(r"[,.;:!?\"“”«»()\[\]—–]")
 def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """The content words just before and after a span (stems) within its clause: stop
     words are skipped, punctuation and other names end the search."""
+
     def nearest(segment: list[tuple[int, int, str]]) -> str | None:
         for _, _, w in segment:
             if w.lower() in STOPWORDS:
                 continue
             return None if w[:1].isupper() else stem(w)
         return None
+
     left = _CLAUSE_BREAK.split(text[:start])[-1]
     right = _CLAUSE_BREAK.split(text[end:])[0]
     return nearest(words(left)[::-1]), nearest(words(right))
@@ -449,27 +563,30 @@ def _same_role_name(claim: str, fact: Fact, p: _Passage) -> str | None:
 
 def _is_speaker(text: str, start: int, end: int) -> bool:
     """Is the name at start:end who says something: "X said", "said X.", "according to X"?"""
-    before = words(text[max(0, start - 40):start])
-    after = words(text[end:end + 40])
+    before = words(text[max(0, start - 40) : start])
+    after = words(text[end : end + 40])
     if after and after[0][2].lower() in ATTRIBUTION:
         return True
     if before and before[-1][2].lower() in ATTRIBUTION:
-        rest = text[end:end + 3].lstrip()
-        return not rest or rest[0] in ".,;\"”"
+        rest = text[end : end + 3].lstrip()
+        return not rest or rest[0] in '.,;"”'
     return False
 
 
 _TITLE_STEMS = frozenset(stem(w) for w in TITLES)
 
 
-def _check_action(claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: frozenset[str],
-                  overlap: float) -> tuple[FactCheck, str | None]:
+def _check_action(
+    claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: frozenset[str], overlap: float
+) -> tuple[FactCheck, str | None]:
     hits = fact.keys & expanded
     for k in fact.keys - expanded:
         opposite = _ANTONYMS.get(k, set()) & p.keys
         if opposite:
             word = _surface(p, next(iter(sorted(opposite))))
-            return FactCheck(fact, "differs", word), ("action-reversed" if overlap >= OTHER_MIN_OVERLAP else None)
+            return FactCheck(fact, "differs", word), (
+                "action-reversed" if overlap >= OTHER_MIN_OVERLAP else None
+            )
     share = len(hits) / len(fact.keys)
     negated_keys = _negated_keys(fact, c)
     if negated_keys and (not negated_keys & hits or share < NEGATION_STATED):
@@ -480,7 +597,8 @@ def _check_action(claim: str, fact: Fact, p: _Passage, c: _Passage, expanded: fr
         negated = _negation_differs(claim, fact, hits, p, c) if share >= NEGATION_STATED else None
         if negated:
             return FactCheck(fact, "differs", negated), (
-                "negation-mismatch" if overlap >= OTHER_MIN_OVERLAP else None)
+                "negation-mismatch" if overlap >= OTHER_MIN_OVERLAP else None
+            )
         return FactCheck(fact, "stated"), None
     return FactCheck(fact, "missing"), None
 
@@ -491,12 +609,14 @@ def _negated_keys(fact: Fact, c: _Passage) -> set[str]:
 
 
 def _negation_differs(claim: str, fact: Fact, hits: frozenset[str], p: _Passage, c: _Passage) -> str | None:
-    """"did not agree" against "agreed" (or the other way round) on a stated action word."""
+    """ "did not agree" against "agreed" (or the other way round) on a stated action word."""
     # Only a negation of a word the passage states counts: "not making disasters worse"
     # is not contradicted by a passage on disasters that never says "worse".
     claim_positions = [i for i, k in enumerate(c.order) if k in hits]
     claim_negated = any(i in c.negated_at for i in claim_positions)
-    passage_positions = [i for i, k in enumerate(p.order) if k in hits or _SYNONYMS.get(k, frozenset()) & hits]
+    passage_positions = [
+        i for i, k in enumerate(p.order) if k in hits or _SYNONYMS.get(k, frozenset()) & hits
+    ]
     if not passage_positions:
         return None
     passage_negated = all(i in p.negated_at for i in passage_positions)
@@ -555,8 +675,9 @@ def judge_candidates(claim: str, candidates: tuple[Candidate, ...]) -> tuple[Can
     return tuple(out)
 
 
-def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | None = None,
-           judged: bool = False) -> LinkResult:
+def assess(
+    claim: str, candidates: tuple[Candidate, ...], *, own_source: str | None = None, judged: bool = False
+) -> LinkResult:
     """Coverage, independent sources and the suggested verdict for judged candidates.
 
     *sourced* only when a passage of another source supports the claim and every
@@ -570,8 +691,11 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
         candidates = judge_candidates(claim, candidates)
     own = (own_source or "").strip().lower()
     facts = claim_facts(claim)
-    supporting = [c for c in candidates if c.stance == "supports"
-                  and (not own or source_key(c.source, c.document_id) != own)]
+    supporting = [
+        c
+        for c in candidates
+        if c.stance == "supports" and (not own or source_key(c.source, c.document_id) != own)
+    ]
     contradicting = [c for c in candidates if c.stance == "contradicts"]
     corroborated: set[Fact] = set()
     contradicted: set[Fact] = set()
@@ -588,7 +712,9 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
         together = _supported_together(claim, facts, candidates, own)
         if together:
             supporting = together
-            corroborated |= {ch.fact for c in together for ch in _checks(claim, c.text) if ch.status == "stated"}
+            corroborated |= {
+                ch.fact for c in together for ch in _checks(claim, c.text) if ch.status == "stated"
+            }
             hard_uncovered = []
             coverage = _coverage(facts, corroborated, contradicted, mentioned)
     sources = len({source_key(c.source, c.document_id) for c in supporting})
@@ -599,19 +725,23 @@ def assess(claim: str, candidates: tuple[Candidate, ...], *, own_source: str | N
     else:
         suggested = "unsupported"
     related = any(c.stance == "related" for c in candidates)
-    return LinkResult(candidates, sources, suggested, coverage, related_only=suggested == "unsupported"
-                      and related)
+    return LinkResult(
+        candidates, sources, suggested, coverage, related_only=suggested == "unsupported" and related
+    )
 
 
-def _coverage(facts: tuple[Fact, ...], corroborated: set[Fact], contradicted: set[Fact],
-              mentioned: set[Fact]) -> Coverage:
+def _coverage(
+    facts: tuple[Fact, ...], corroborated: set[Fact], contradicted: set[Fact], mentioned: set[Fact]
+) -> Coverage:
     return Coverage(
         corroborated=tuple(f.label for f in facts if f in corroborated and f not in contradicted),
         contradicted=tuple(f.label for f in facts if f in contradicted),
-        related_only=tuple(f.label for f in facts
-                           if f in mentioned and f not in corroborated and f not in contradicted),
-        not_found=tuple(f.label for f in facts
-                        if f not in corroborated and f not in contradicted and f not in mentioned),
+        related_only=tuple(
+            f.label for f in facts if f in mentioned and f not in corroborated and f not in contradicted
+        ),
+        not_found=tuple(
+            f.label for f in facts if f not in corroborated and f not in contradicted and f not in mentioned
+        ),
     )
 
 
@@ -630,8 +760,9 @@ def _states_core(claim: str, checks: tuple[FactCheck, ...]) -> bool:
     return total > 0 and stated >= CORE_ACTION * total
 
 
-def _supported_together(claim: str, facts: tuple[Fact, ...], candidates: tuple[Candidate, ...],
-                        own: str) -> list[Candidate]:
+def _supported_together(
+    claim: str, facts: tuple[Fact, ...], candidates: tuple[Candidate, ...], own: str
+) -> list[Candidate]:
     """Passages of other sources that between them state the claim, when none does alone.
 
     Each must state the core of the claim (most of what it says happened, on the same

@@ -80,12 +80,151 @@ POOL_EXTRA = 10
 #: Only the lexical top of the pool gets the (costlier) embedding signal (benchmarks/README.md).
 EMBED_TOP = 30
 
-DISAGREEMENT_FLAGS = ("number-mismatch", "date-mismatch", "weekday-mismatch", "actor-mismatch",
-                      "action-reversed", "negation-mismatch")
+DISAGREEMENT_FLAGS = (
+    "number-mismatch",
+    "date-mismatch",
+    "weekday-mismatch",
+    "actor-mismatch",
+    "action-reversed",
+    "negation-mismatch",
+)
 
 _WORD_RE = re.compile(r"[^\W_]+")
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "say", "according", "told"]
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "according",
+        "told",
+    ]
 )
 
 
@@ -136,8 +275,9 @@ def _prepare(db: Database, text: str) -> tuple[_Query, list[tuple[str, int]]] | 
     return _Query(text, weights, frozenset(names), content_text), ranked
 
 
-def _span(stem_of: dict[str, str], words: list[tuple[int, int, str]], q: _Query,
-          length: int) -> tuple[int, int]:
+def _span(
+    stem_of: dict[str, str], words: list[tuple[int, int, str]], q: _Query, length: int
+) -> tuple[int, int]:
     """From the first to the last word of a passage that matches a claim word."""
     hits = [(s, e) for s, e, w in words if stem_of.get(w) in q.weights]
     if not hits:
@@ -157,8 +297,7 @@ def _bm25(weights: dict[str, float], seq: list, k1: float = BM25_K1, b: float = 
     return score
 
 
-def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
-            top: int) -> list[Candidate]:
+def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict, top: int) -> list[Candidate]:
     pool = [(pid, s) for pid, s in pool if pid in rows]
     if not pool:
         return []
@@ -181,8 +320,10 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     for order, (pid, _) in enumerate(pool):
         row = rows[pid]
         seq = [get(x) for x in words[pid] if x not in STOPWORDS]
-        raw = (w["bm25"] * min(1.0, _bm25(q.weights, seq) / ideal)
-               + w["fuzzy"] * fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100)
+        raw = (
+            w["bm25"] * min(1.0, _bm25(q.weights, seq) / ideal)
+            + w["fuzzy"] * fuzz.token_set_ratio(processed_claim, default_process(row.text)) / 100
+        )
         if row.title:
             raw += w["title"] * min(1.0, _bm25(q.weights, title_stems[row.title]) / ideal)
         lexical.append((raw, order, pid))
@@ -199,7 +340,7 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
         # put the seeds' paraphrase gold pair out of the top 5.
         vectors = model.embed([q.content_text] + [rows[pid].text for _, _, pid in head] + titles_h)
         sims = (vectors[1:] @ vectors[0]).tolist()
-        title_cosine = {t: max(0.0, s) for t, s in zip(titles_h, sims[len(head):])}
+        title_cosine = {t: max(0.0, s) for t, s in zip(titles_h, sims[len(head) :])}
         for i, (raw, order, pid) in enumerate(head):
             raw += w["embedding"] * max(0.0, sims[i])
             title = rows[pid].title
@@ -212,8 +353,12 @@ def _rerank(db: Database, q: _Query, pool: list[tuple[int, float]], rows: dict,
     # Spans only for the candidates we return: the regexes cost more than the scoring itself.
     return [
         Candidate(
-            passage_id=pid, doc=rows[pid].doc, title=rows[pid].title, source=rows[pid].source,
-            text=rows[pid].text, score=round(-neg, 2),
+            passage_id=pid,
+            doc=rows[pid].doc,
+            title=rows[pid].title,
+            source=rows[pid].source,
+            text=rows[pid].text,
+            score=round(-neg, 2),
             span=_span(stem_of, tokens(rows[pid].text), q, len(rows[pid].text)),
             document_id=rows[pid].document_id,
         )
@@ -253,8 +398,9 @@ def _two_of_terms(ranked: list[tuple[str, int]], n: int) -> list[str]:
     return words
 
 
-def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int,
-                wide: bool = False) -> list[tuple[int, float]]:
+def _candidates(
+    db: Database, ranked: list[tuple[str, int]], limit: int, wide: bool = False
+) -> list[tuple[int, float]]:
     """FTS5 candidates, likeliest first (BM25 order within each query, duplicates dropped,
     at most ``limit + POOL_EXTRA``):
 
@@ -302,11 +448,17 @@ def _candidates(db: Database, ranked: list[tuple[str, int]], limit: int,
             if pid not in seen:
                 seen.add(pid)
                 pool.append((pid, score))
-    return pool[:limit + POOL_EXTRA]
+    return pool[: limit + POOL_EXTRA]
 
 
-def link_text(db: Database, text: str, *, top: int = 10,
-              exclude_document_id: int | None = None, own_source: str | None = None) -> LinkResult:
+def link_text(
+    db: Database,
+    text: str,
+    *,
+    top: int = 10,
+    exclude_document_id: int | None = None,
+    own_source: str | None = None,
+) -> LinkResult:
     """Rank passages that bear on ``text``; never raises on odd input (empty, FTS syntax...)."""
     if top <= 0 or not text or not text.strip():
         return EMPTY
@@ -331,8 +483,11 @@ def link_text(db: Database, text: str, *, top: int = 10,
         if extra:
             rows.update(search.passage_rows(db, [pid for pid, _ in extra]))
             if exclude_document_id is not None:
-                extra = [(pid, s) for pid, s in extra
-                         if pid in rows and rows[pid].document_id != exclude_document_id]
+                extra = [
+                    (pid, s)
+                    for pid, s in extra
+                    if pid in rows and rows[pid].document_id != exclude_document_id
+                ]
             ranked_candidates = _rerank(db, q, pool + extra, rows, top)
     return summarise(text, tuple(ranked_candidates), own_source)
 

@@ -26,12 +26,45 @@ class VerdictSpec:
 #: (keys, filters, counts, report legends and order, ClaimReview ratings, FEVER labels); the
 #: schema's CHECK constraint is checked against it by a test.
 VERDICT_SPECS: tuple[VerdictSpec, ...] = (
-    VerdictSpec("sourced", "s", "Sourced", "a linked source supports the claim", "✓", "bold green",
-                ("#1b7a3a", "#e6f4ea"), 2, 3, "SUPPORTS", "supports"),
-    VerdictSpec("contested", "c", "Contested", "sources contradict or disagree with the claim", "!",
-                "bold yellow", ("#b3261e", "#fce8e6"), 0, 1, "REFUTES", "contradicts"),
-    VerdictSpec("unsupported", "u", "Unsupported", "no source in the corpus backs the claim", "✗", "bold red",
-                ("#8a5a00", "#fef3d6"), 1, 2, "NOT ENOUGH INFO", None),
+    VerdictSpec(
+        "sourced",
+        "s",
+        "Sourced",
+        "a linked source supports the claim",
+        "✓",
+        "bold green",
+        ("#1b7a3a", "#e6f4ea"),
+        2,
+        3,
+        "SUPPORTS",
+        "supports",
+    ),
+    VerdictSpec(
+        "contested",
+        "c",
+        "Contested",
+        "sources contradict or disagree with the claim",
+        "!",
+        "bold yellow",
+        ("#b3261e", "#fce8e6"),
+        0,
+        1,
+        "REFUTES",
+        "contradicts",
+    ),
+    VerdictSpec(
+        "unsupported",
+        "u",
+        "Unsupported",
+        "no source in the corpus backs the claim",
+        "✗",
+        "bold red",
+        ("#8a5a00", "#fef3d6"),
+        1,
+        2,
+        "NOT ENOUGH INFO",
+        None,
+    ),
 )
 #: Verdicts a reviewer can give; ``None`` means not reviewed yet.
 VERDICTS: tuple[str, ...] = tuple(v.name for v in VERDICT_SPECS)
@@ -174,19 +207,31 @@ class Coverage:
     related_only: tuple[str, ...] = ()  # only in passages that do not support the claim
 
     def to_json(self) -> dict:
-        return {"corroborated": list(self.corroborated), "contradicted": list(self.contradicted),
-                "not_found": list(self.not_found), "related_only": list(self.related_only)}
+        return {
+            "corroborated": list(self.corroborated),
+            "contradicted": list(self.contradicted),
+            "not_found": list(self.not_found),
+            "related_only": list(self.related_only),
+        }
 
     def lines(self) -> list[str]:
         """One plain-text line per non-empty group: "not found in any evidence: a · b"."""
-        groups = (("corroborated", self.corroborated), ("contradicted", self.contradicted),
-                  ("only in related passages", self.related_only), ("not found in any evidence", self.not_found))
+        groups = (
+            ("corroborated", self.corroborated),
+            ("contradicted", self.contradicted),
+            ("only in related passages", self.related_only),
+            ("not found in any evidence", self.not_found),
+        )
         return [f"{label}: {' · '.join(facts)}" for label, facts in groups if facts]
 
     @classmethod
     def from_json(cls, data: dict) -> Coverage:
-        return cls(*(tuple(str(x) for x in data.get(k) or ()) for k in
-                     ("corroborated", "contradicted", "not_found", "related_only")))
+        return cls(
+            *(
+                tuple(str(x) for x in data.get(k) or ())
+                for k in ("corroborated", "contradicted", "not_found", "related_only")
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -219,7 +264,10 @@ class LinkResult:
     def explanation(self) -> list[str]:
         """The suggestion and the claim's coverage as plain-text lines (CLI, reports)."""
         sources = f"{self.sources} independent source{'' if self.sources == 1 else 's'} supporting"
-        return [f"suggested: {self.suggestion_label} ({sources}; never applied by itself)", *self.coverage.lines()]
+        return [
+            f"suggested: {self.suggestion_label} ({sources}; never applied by itself)",
+            *self.coverage.lines(),
+        ]
 
 
 @dataclass(frozen=True)

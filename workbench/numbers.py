@@ -14,30 +14,99 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _UNITS_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+}
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000}
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH_RE = "|".join(m[:3].capitalize() + f"(?:{m[3:]})?" + r"\.?" for m in MONTHS)
 
 # Counted nouns that mean the same thing: "115,000 troops" vs "100,000 soldiers" is a disagreement.
 _UNIT_SYNONYMS = {
-    "soldier": "troop", "servicemen": "troop", "serviceman": "troop", "personnel": "troop",
-    "people": "person", "persons": "person", "individual": "person",
-    "dollar": "usd", "usd": "usd", "$": "usd", "percent": "%", "per": "%", "pct": "%",
-    "euro": "eur", "eur": "eur", "€": "eur", "pound": "gbp", "gbp": "gbp", "£": "gbp",
-    "yr": "year", "days": "day", "hrs": "hour", "hr": "hour", "km": "kilometre", "kilometer": "kilometre",
-    "metres": "metre", "meter": "metre", "meters": "metre", "m": "metre", "cm": "centimetre",
-    "mile": "mile", "mi": "mile", "kg": "kilogram", "kilo": "kilogram", "tonne": "tonne", "ton": "tonne",
+    "soldier": "troop",
+    "servicemen": "troop",
+    "serviceman": "troop",
+    "personnel": "troop",
+    "people": "person",
+    "persons": "person",
+    "individual": "person",
+    "dollar": "usd",
+    "usd": "usd",
+    "$": "usd",
+    "percent": "%",
+    "per": "%",
+    "pct": "%",
+    "euro": "eur",
+    "eur": "eur",
+    "€": "eur",
+    "pound": "gbp",
+    "gbp": "gbp",
+    "£": "gbp",
+    "yr": "year",
+    "days": "day",
+    "hrs": "hour",
+    "hr": "hour",
+    "km": "kilometre",
+    "kilometer": "kilometre",
+    "metres": "metre",
+    "meter": "metre",
+    "meters": "metre",
+    "m": "metre",
+    "cm": "centimetre",
+    "mile": "mile",
+    "mi": "mile",
+    "kg": "kilogram",
+    "kilo": "kilogram",
+    "tonne": "tonne",
+    "ton": "tonne",
 }
 _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp"}
 # Words that follow a figure without being what it counts ("2,000 were evacuated").
@@ -50,7 +119,7 @@ _NOT_UNITS = frozenset(
 # rose to 11" and "Nine people died" all count deaths; "2,000 were evacuated" does not.
 _EVENTS = {
     "death": "killed killing kills kill dead died die dies deaths death toll fatalities fatality lives"
-             " perished drowned",
+    " perished drowned",
     "injury": "injured injuring wounded wounding hurt injuries injury casualties",
     "evacuation": "evacuated evacuating evacuation evacuations displaced fled homeless",
     "missing": "missing unaccounted",
@@ -68,8 +137,11 @@ _QUALIFIERS = [
         (r"\b(?:at least|no fewer than|no less than|a minimum of|as many as)", 1.0, math.inf),
         (r"\b(?:more than|over|upwards of|in excess of|above|exceeding)", 1.0000001, math.inf),
         (r"\b(?:nearly|almost|close to|just under|approaching)", 0.85, 0.9999999),
-        (r"\b(?:about|around|approximately|roughly|some|an estimated|estimated|circa|nearly about)",
-         0.9, 1.1),
+        (
+            r"\b(?:about|around|approximately|roughly|some|an estimated|estimated|circa|nearly about)",
+            0.9,
+            1.1,
+        ),
         (r"\b(?:up to|at most|no more than|a maximum of)", 0.0, 1.0),
         (r"\b(?:less than|fewer than|under|below)", 0.0, 0.9999999),
     )
@@ -118,8 +190,11 @@ class Quantity:
         if self.low <= other.high and other.low <= self.high:
             return True
         exact = self.low == self.high and other.low == other.high
-        return (exact and self.value.is_integer() != other.value.is_integer()
-                and round(self.value) == round(other.value))
+        return (
+            exact
+            and self.value.is_integer() != other.value.is_integer()
+            and round(self.value) == round(other.value)
+        )
 
 
 def words_to_number(text: str) -> float | None:
@@ -200,19 +275,30 @@ def quantities(text: str) -> list[Quantity]:
         unit = "%" if m.group("pct") else (_CURRENCY.get(m.group("cur") or "") or _unit(unit_word))
         digits = m.group("digits") or ""
         is_year = (
-            digits.isdigit() and len(digits) == 4 and not m.group("suffix") and not m.group("scale")
-            and not m.group("pct") and not m.group("cur") and not _counts_plural(m.group("unit"))
-            and (1800 <= value <= 2100 or (1000 <= value < 1800 and bool(_YEAR_LEAD.search(text[:m.start()]))))
+            digits.isdigit()
+            and len(digits) == 4
+            and not m.group("suffix")
+            and not m.group("scale")
+            and not m.group("pct")
+            and not m.group("cur")
+            and not _counts_plural(m.group("unit"))
+            and (
+                1800 <= value <= 2100 or (1000 <= value < 1800 and bool(_YEAR_LEAD.search(text[: m.start()])))
+            )
         )
         low, high = _qualified(text, m.start(), value)
-        out.append(Quantity(value, unit, m.start(), m.end(), is_year, _event(text, m.start(), m.end()),
-                            low, high))
+        out.append(
+            Quantity(value, unit, m.start(), m.end(), is_year, _event(text, m.start(), m.end()), low, high)
+        )
     return _ranges(text, out)
 
 
 # "in 1675", "the 1635 storm": an older four-digit figure reads as a year after these words.
-_YEAR_LEAD = re.compile(r"\b(?:in|since|from|until|till|by|of|to|and|the|circa|around|year|between|before|after)"
-                        r"\s*$", re.IGNORECASE)
+_YEAR_LEAD = re.compile(
+    r"\b(?:in|since|from|until|till|by|of|to|and|the|circa|around|year|between|before|after)"
+    r"\s*$",
+    re.IGNORECASE,
+)
 _PLURAL_COUNTS = frozenset({"people", "personnel", "police", "staff", "cattle", "children", "men", "women"})
 
 
@@ -226,13 +312,16 @@ def _counts_plural(word: str | None) -> bool:
 
 
 # "97–98%", "4-7 years", "1,000 to 2,000 years", "between 75% and 90%": one range.
-_RANGE_JOIN = re.compile(r"^[^\w]*(?:[A-Za-z%]+\s+)?(?:[-–—]|to|and)\s*[$€£]?\s*$|^\s*(?:%|per\s*cent|percent)?\s*[-–—]\s*$",
-                         re.IGNORECASE)
+_RANGE_JOIN = re.compile(
+    r"^[^\w]*(?:[A-Za-z%]+\s+)?(?:[-–—]|to|and)\s*[$€£]?\s*$|^\s*(?:%|per\s*cent|percent)?\s*[-–—]\s*$",
+    re.IGNORECASE,
+)
 
 
 _LEADING_NUMBER = re.compile(
     rf"\s*[$€£]?\s?(?:\d[\d,.\u00a0\u202f]*\d|\d|(?:{_NUM_WORD})(?:[\s-]+(?:and\s+)?(?:{_NUM_WORD})\b)*)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -244,11 +333,12 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
         if a.is_year or b.is_year or (a.unit and b.unit and a.unit != b.unit):
             continue
         number = _LEADING_NUMBER.match(text, a.start)
-        gap = text[number.end() if number else a.start:b.start]
+        gap = text[number.end() if number else a.start : b.start]
         if len(gap) > 16 or not _RANGE_JOIN.search(gap):
             continue
         if gap.strip().lower().endswith("and") and not re.search(
-                r"\bbetween\s*$", text[max(0, a.start - 12):a.start + 1], re.IGNORECASE):
+            r"\bbetween\s*$", text[max(0, a.start - 12) : a.start + 1], re.IGNORECASE
+        ):
             continue  # "3 ministers and 40 aides" is no range
         if a.value >= b.value:
             continue
@@ -261,7 +351,7 @@ def _ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 def _qualified(text: str, start: int, value: float) -> tuple[float, float]:
     """The range ``value`` stands for, given the qualifier just before it."""
-    before = text[max(0, start - 30):start]
+    before = text[max(0, start - 30) : start]
     for pattern, low, high in _QUALIFIERS:
         if pattern.search(before):
             return value * low, value * high
@@ -273,8 +363,8 @@ _EVENT_WORD = re.compile(r"[a-z]+")
 
 def _event(text: str, start: int, end: int) -> str:
     """What a figure counts, from the nearest event word within EVENT_WINDOW words."""
-    before = _EVENT_WORD.findall(text[max(0, start - 60):start].lower())[-EVENT_WINDOW:]
-    after = _EVENT_WORD.findall(text[end:end + 60].lower())[:EVENT_WINDOW]
+    before = _EVENT_WORD.findall(text[max(0, start - 60) : start].lower())[-EVENT_WINDOW:]
+    after = _EVENT_WORD.findall(text[end : end + 60].lower())[:EVENT_WINDOW]
     # Nearest first, alternating sides; "the death toll rose to 11" finds "death" before.
     for i in range(EVENT_WINDOW):
         for side in (after, before[::-1]):
@@ -318,7 +408,9 @@ def comparable(a: Quantity, b: Quantity) -> bool:
     return ratio <= 2 and min(a.value, b.value) >= 100
 
 
-def figure_conflicts(claim: tuple[Quantity, ...], passage: tuple[Quantity, ...]) -> list[tuple[Quantity, Quantity]]:
+def figure_conflicts(
+    claim: tuple[Quantity, ...], passage: tuple[Quantity, ...]
+) -> list[tuple[Quantity, Quantity]]:
     """Claim figures the passage gives differently: (claim figure, a passage figure for the same thing).
 
     A claim figure conflicts when the passage has figures for the same thing and none
@@ -338,8 +430,12 @@ def analyse(text: str) -> tuple[tuple[Quantity, ...], frozenset, frozenset, froz
     """Figures, years, (month, day) dates and weekdays of one text; cached, as the
     claim side repeats for every candidate."""
     qs = tuple(quantities(text))
-    return (qs, frozenset(q.value for q in qs if q.is_year), frozenset(month_days(text)),
-            frozenset(weekdays(text)))
+    return (
+        qs,
+        frozenset(q.value for q in qs if q.is_year),
+        frozenset(month_days(text)),
+        frozenset(weekdays(text)),
+    )
 
 
 def disagreements(claim: str, passage: str) -> tuple[str, ...]:
@@ -370,4 +466,3 @@ def shares_counted_noun(claim: str, passage: str) -> bool:
     """
     units_c = {q.unit for q in analyse(claim)[0] if q.unit and not q.is_year}
     return bool(units_c) and any(q.unit in units_c for q in analyse(passage)[0] if not q.is_year)
-

@@ -68,8 +68,15 @@ def analyse_chunk(text: str, blank_line_separated: bool = False) -> tuple[list[A
             continue
         for s, e in split_sentences(para):
             claim = claim_for(para[s:e])
-            out.append((number, p_start + s, p_start + e,
-                        claim.score if claim else None, claim.reasons if claim else ()))
+            out.append(
+                (
+                    number,
+                    p_start + s,
+                    p_start + e,
+                    claim.score if claim else None,
+                    claim.reasons if claim else (),
+                )
+            )
     return out, count
 
 
@@ -84,8 +91,11 @@ class _Assembler:
     def add(self, base: int, analysed: list[Analysed], paragraph_count: int) -> Iterator[PassageDraft]:
         for number, start, end, score, reasons in analysed:
             yield PassageDraft(
-                ordinal=self.ordinal, paragraph=self.paragraph_base + number,
-                start=base + start, end=base + end, text=self.text[base + start:base + end],
+                ordinal=self.ordinal,
+                paragraph=self.paragraph_base + number,
+                start=base + start,
+                end=base + end,
+                text=self.text[base + start : base + end],
                 claim=None if score is None else ClaimDraft(score, reasons),
             )
             self.ordinal += 1
@@ -123,15 +133,15 @@ class ParallelSplitter:
     def __init__(self, workers: int = 2, window: int = 6, batch_chars: int = CHUNK_CHARS) -> None:
         # spawn, not fork: the parent may hold an SQLite connection and threads.
         self.pool = ProcessPoolExecutor(
-            workers, mp_context=get_context("spawn"),
-            initializer=_exit_with_parent, initargs=(os.getpid(),),
+            workers,
+            mp_context=get_context("spawn"),
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
         )
         self.window = window
         self.batch_chars = batch_chars
 
-    def run(
-        self, documents: Iterable[tuple[K, str, bool]]
-    ) -> Iterator[tuple[K, Iterator[PassageDraft]]]:
+    def run(self, documents: Iterable[tuple[K, str, bool]]) -> Iterator[tuple[K, Iterator[PassageDraft]]]:
         """For each ``(key, text, blank_line_separated)``, in order: ``(key, passages)``.
 
         Each ``passages`` iterator must be used up (or dropped) before the next

@@ -64,7 +64,7 @@ def _bf_spans(text: str) -> list[tuple[int, int]]:
     for s, e in zip(st, en):
         cpos += len(b[bpos:s].decode("utf-8", "replace"))
         cs = cpos
-        cpos += len(b[s:e + 1].decode("utf-8", "replace"))
+        cpos += len(b[s : e + 1].decode("utf-8", "replace"))
         bpos = e + 1
         res.append((cs, cpos))
     return res
@@ -72,15 +72,81 @@ def _bf_spans(text: str) -> list[tuple[int, int]]:
 
 # Words that end in '.' without ending a sentence (compared lower-cased).
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr", "adm",
-    "sgt", "sen", "rep", "gov", "pres", "st", "mt", "ft", "vol", "pp", "vs", "etc",
-    "approx", "ca", "cf", "viz", "incl", "est", "al", "fig", "dept", "govt", "jr", "sr",
-    "inc", "corp", "ltd", "co", "min", "max", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "cmdr",
+    "adm",
+    "sgt",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+    "st",
+    "mt",
+    "ft",
+    "vol",
+    "pp",
+    "vs",
+    "etc",
+    "approx",
+    "ca",
+    "cf",
+    "viz",
+    "incl",
+    "est",
+    "al",
+    "fig",
+    "dept",
+    "govt",
+    "jr",
+    "sr",
+    "inc",
+    "corp",
+    "ltd",
+    "co",
+    "min",
+    "max",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
 }
 # Titles: always glued to the following (capitalised) name.
-_TITLES = {"mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cmdr",
-           "adm", "sgt", "sen", "rep", "gov", "pres"}
+_TITLES = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "gen",
+    "lt",
+    "col",
+    "maj",
+    "capt",
+    "cmdr",
+    "adm",
+    "sgt",
+    "sen",
+    "rep",
+    "gov",
+    "pres",
+}
 _LAST_WORD = re.compile(r"([A-Za-z]+)\.$")
 # "<lowercase word>. <letter>" inside a span: blingfire keeps e.g. "said no. China",
 # "said so. Mr. Peskov" and the MT debris "its actions. invasion of ..." together.
@@ -125,4 +191,3 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 prev = m.end(2)
         out.append((prev, e))
     return trim_spans(text, out)
-

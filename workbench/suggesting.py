@@ -27,9 +27,14 @@ def stale_claims(db: Database, *, everything: bool = False) -> list[int]:
     return suggestions.all_claim_ids(db) if everything else suggestions.missing_or_stale(db)
 
 
-def refresh(db: Database, claim_ids: Iterable[int], *, top: int = 10,
-            progress: Callable[[int], None] | None = None,
-            cancelled: Callable[[], bool] | None = None) -> Counter:
+def refresh(
+    db: Database,
+    claim_ids: Iterable[int],
+    *,
+    top: int = 10,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Counter:
     """Link, judge and store ``claim_ids``; returns how many got each suggested verdict.
 
     ``progress(n)`` is called after each stored batch with the number stored; a

@@ -39,8 +39,8 @@ def document_complete(db, doc_id: int) -> None:
     """
     text = db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
     stored = db.execute(
-        'SELECT ordinal, paragraph, start, "end", text FROM passages'
-        " WHERE document_id = ? ORDER BY ordinal", [doc_id],
+        'SELECT ordinal, paragraph, start, "end", text FROM passages WHERE document_id = ? ORDER BY ordinal',
+        [doc_id],
     ).fetchall()
     drafts = list(split_passages(text))
     expected = [(p.ordinal, p.paragraph, p.start, p.end, p.text) for p in drafts]
@@ -60,6 +60,7 @@ def documents_complete(db) -> int:
 
 
 # --- review changes ---------------------------------------------------------------
+
 
 def reported_present(db, done: Iterable[Done]) -> int:
     """Every change reported done is in history, exactly as reported."""
@@ -101,7 +102,11 @@ def replayed_history(db) -> dict[tuple, str | None]:
 
 def history_matches_state(db) -> None:
     state, replay = current_state(db), replayed_history(db)
-    diff = {k: (replay.get(k), state.get(k)) for k in state.keys() | replay.keys() if replay.get(k) != state.get(k)}
+    diff = {
+        k: (replay.get(k), state.get(k))
+        for k in state.keys() | replay.keys()
+        if replay.get(k) != state.get(k)
+    }
     assert not diff, f"history disagrees with current state (history, state): {dict(list(diff.items())[:5])}"
     # Each history row's old value must be the previous row's new value for that key.
     prev: dict[tuple, str | None] = {}
@@ -110,7 +115,9 @@ def history_matches_state(db) -> None:
     ):
         key = (claim_id, kind, passage_id)
         expected_old = prev.get(key, "" if kind == "note" else None)
-        assert (old or None) == (expected_old or None), f"history row {hid}: old {old!r}, previous value {expected_old!r}"
+        assert (old or None) == (expected_old or None), (
+            f"history row {hid}: old {old!r}, previous value {expected_old!r}"
+        )
         prev[key] = new
 
 
@@ -125,5 +132,15 @@ def table_digest(db, tables: Iterable[str]) -> dict[str, str]:
     return out
 
 
-ALL_TABLES = ("documents", "passages", "claims", "verdicts", "evidence_links", "review_sessions",
-              "history", "suggestions", "suggestion_summaries", "state")
+ALL_TABLES = (
+    "documents",
+    "passages",
+    "claims",
+    "verdicts",
+    "evidence_links",
+    "review_sessions",
+    "history",
+    "suggestions",
+    "suggestion_summaries",
+    "state",
+)

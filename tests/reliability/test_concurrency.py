@@ -43,9 +43,19 @@ def _targets(db_path: Path, n_claims: int = 10, n_passages: int = 6) -> tuple[li
 def test_two_storage_writers_at_once_lose_nothing(seed_db_path, pause):
     claims, passages = _targets(seed_db_path)  # the same few claims: maximal contention
     started = time.monotonic()
-    writers = [Forked(review_loop, str(seed_db_path), seed=seed, reviewer=who, claims=claims,
-                      passages=passages, ops=300, pause=pause)
-               for seed, who in ((1, "ana"), (2, "ben"))]
+    writers = [
+        Forked(
+            review_loop,
+            str(seed_db_path),
+            seed=seed,
+            reviewer=who,
+            claims=claims,
+            passages=passages,
+            ops=300,
+            pause=pause,
+        )
+        for seed, who in ((1, "ana"), (2, "ben"))
+    ]
     for w in writers:
         assert w.wait() == 0, w.error
     elapsed = time.monotonic() - started
@@ -60,8 +70,10 @@ def test_two_storage_writers_at_once_lose_nothing(seed_db_path, pause):
     switches = sum(a != b for a, b in itertools.pairwise(order))
     checks.integrity(db)
     checks.history_matches_state(db)  # each row's old == the previous new: no lost update
-    print(f"\n2 storage writers ({'paced' if pause else 'tight loops'}): {len(done)} changes in "
-          f"{elapsed:.1f}s, {switches} hand-overs, none lost")
+    print(
+        f"\n2 storage writers ({'paced' if pause else 'tight loops'}): {len(done)} changes in "
+        f"{elapsed:.1f}s, {switches} hand-overs, none lost"
+    )
     if pause:  # otherwise one may well have the lock the whole time (see review_loop)
         assert switches >= 10
 
@@ -71,8 +83,17 @@ def _cli_loop(emit, db_path: str, reviewer: str, claims: list[int], passages: li
     statuses = ["sourced", "contested", "unsupported", "clear"]
     for i in range(runs):
         claim = claims[(i * 7 + len(reviewer)) % len(claims)]
-        args = ["--db", db_path, "verdict", str(claim), statuses[i % 4], "--note", f"{reviewer} {i}",
-                "--reviewer", reviewer]
+        args = [
+            "--db",
+            db_path,
+            "verdict",
+            str(claim),
+            statuses[i % 4],
+            "--note",
+            f"{reviewer} {i}",
+            "--reviewer",
+            reviewer,
+        ]
         if i % 2:
             args += ["--link", str(passages[i % len(passages)])]
         else:
@@ -95,8 +116,11 @@ def test_two_verdict_commands_in_tight_loops(seed_db_path):
     assert not failed, failed[:3]
     assert not [line for line in outputs if "locked" in line or "busy" in line]
     db = connect(seed_db_path)
-    sessions = dict(db.execute(
-        "SELECT reviewer, count(*) FROM review_sessions WHERE ended_at IS NOT NULL GROUP BY reviewer"))
+    sessions = dict(
+        db.execute(
+            "SELECT reviewer, count(*) FROM review_sessions WHERE ended_at IS NOT NULL GROUP BY reviewer"
+        )
+    )
     assert sessions == {"ana": runs, "ben": runs}
     notes = dict(db.execute("SELECT reviewer, count(*) FROM history WHERE kind = 'note' GROUP BY reviewer"))
     assert notes == {"ana": runs, "ben": runs}  # every run's note differs from the one before
@@ -142,8 +166,10 @@ def test_verdicts_stay_prompt_during_a_long_ingest(seed_db_path, tmp_path):
     checks.history_matches_state(db)
     assert db.execute("SELECT count(*) FROM history").fetchone()[0] == len(waits)
     db.close()
-    print(f"\nduring an 800-document ingest: {len(waits)} verdicts, worst wait {max(waits):.2f}s, "
-          f"median {statistics.median(waits) * 1000:.0f} ms")
+    print(
+        f"\nduring an 800-document ingest: {len(waits)} verdicts, worst wait {max(waits):.2f}s, "
+        f"median {statistics.median(waits) * 1000:.0f} ms"
+    )
     assert len(waits) >= 5
     # Ingest leaves the lock every 50 ms and writers poll for it: a reviewer
     # waits a few milliseconds (was a median of 181 ms, worst 1.3 s).
@@ -176,11 +202,19 @@ def test_verdict_processes_and_an_ingest_process_at_once(seed_db_path, tmp_path)
         script = "; ".join(
             f"{wb} --db {seed_db_path} verdict {claims[i % 4]} {['sourced', 'contested'][i % 2]}"
             f" --note '{who} {i}' --link {passages[i % 3]} --reviewer {who} || echo FAILED"
-            for i in range(10))
-        loops.append(subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      text=True))
-    ingest = subprocess.run([wb, "--db", str(seed_db_path), "ingest", "--no-link", str(feed)], capture_output=True,
-                            text=True, timeout=120)
+            for i in range(10)
+        )
+        loops.append(
+            subprocess.Popen(
+                ["sh", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+        )
+    ingest = subprocess.run(
+        [wb, "--db", str(seed_db_path), "ingest", "--no-link", str(feed)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     outputs = [loop.communicate(timeout=120)[0] for loop in loops]
     assert ingest.returncode == 0, ingest.stderr
     for out in outputs:

@@ -74,8 +74,9 @@ def _crash_review_writer(db_path: Path, kills: int, rng: random.Random) -> tuple
         before = _max_history(db)
         db.close()
         seed = rng.randrange(1 << 30)
-        child = Forked(review_loop, str(db_path), seed=seed, reviewer=f"crash{k}", claims=claims,
-                       passages=passages)
+        child = Forked(
+            review_loop, str(db_path), seed=seed, reviewer=f"crash{k}", claims=claims, passages=passages
+        )
         # Random moment: sometimes during connect/migration, mostly mid-stream.
         child.read(rng.uniform(0.0, 0.12))
         child.kill()
@@ -116,8 +117,11 @@ def test_separate_worker_program_killed_loses_nothing(seed_db_path):
         before = _max_history(db)
         db.close()
         seed = rng.randrange(1 << 30)
-        proc = subprocess.Popen([sys.executable, str(WORKER), str(seed_db_path), str(seed), f"w{k}"],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(WORKER), str(seed_db_path), str(seed), f"w{k}"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         first = proc.stdout.readline()  # wait until it is writing, then kill at a random moment
         time.sleep(rng.uniform(0.0, 0.3))
         proc.kill()
@@ -146,9 +150,24 @@ def test_verdict_command_killed_leaves_consistent_history(seed_db_path):
         status, note = rng.choice(["sourced", "contested", "unsupported"]), f"run {k} «{rng.random()}»"
         started = time.monotonic()
         proc = subprocess.Popen(
-            [str(BIN / "workbench"), "--db", str(seed_db_path), "verdict", str(claim), status,
-             "--note", note, "--link", str(passage), "--reviewer", f"cli{k}"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                str(BIN / "workbench"),
+                "--db",
+                str(seed_db_path),
+                "verdict",
+                str(claim),
+                status,
+                "--note",
+                note,
+                "--link",
+                str(passage),
+                "--reviewer",
+                f"cli{k}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         # Every fourth run finishes (and times a whole run); the others die somewhere inside one.
         limit = 120 if k % 4 == 0 else rng.uniform(0.2, 0.95) * runtime
         try:
@@ -164,8 +183,9 @@ def test_verdict_command_killed_leaves_consistent_history(seed_db_path):
             db = connect(seed_db_path)
             v = db.execute("SELECT status, note FROM verdicts WHERE claim_id = ?", [claim]).fetchone()
             assert v == (status, note)
-            assert db.execute("SELECT 1 FROM evidence_links WHERE claim_id = ? AND passage_id = ?",
-                              [claim, passage]).fetchone()
+            assert db.execute(
+                "SELECT 1 FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim, passage]
+            ).fetchone()
             db.close()
         db = connect(seed_db_path)
         checks.integrity(db)
@@ -176,6 +196,7 @@ def test_verdict_command_killed_leaves_consistent_history(seed_db_path):
 
 
 # --- ingest ---------------------------------------------------------------------------
+
 
 def _ingest(emit, db_path: str, paths: list[str]) -> None:
     db = connect(db_path)
@@ -202,8 +223,9 @@ def _check_ingest(db_path: Path, checked: set[str]) -> int:
         db.close()
 
 
-def _crash_ingest(tmp_path: Path, kills: int, documents: int, megabytes: float, rng: random.Random,
-                  run) -> tuple[int, int]:
+def _crash_ingest(
+    tmp_path: Path, kills: int, documents: int, megabytes: float, rng: random.Random, run
+) -> tuple[int, int]:
     """Kill ``run`` ``kills`` times: two runs in three on a fresh file, the third resuming.
 
     Returns (documents checked whole, kills that left the corpus incomplete).
@@ -253,8 +275,10 @@ def test_ingest_killed_mid_way_never_leaves_half_a_document(tmp_path):
             assert child.error == "", child.error
 
     checked, interrupted = _crash_ingest(tmp_path, 12, 80, 0.5, rng, run)
-    print(f"\ningest: 12 SIGKILLs survived ({interrupted} left it unfinished), "
-          f"{checked} stored documents checked whole")
+    print(
+        f"\ningest: 12 SIGKILLs survived ({interrupted} left it unfinished), "
+        f"{checked} stored documents checked whole"
+    )
     assert interrupted >= 4
 
 
@@ -264,8 +288,12 @@ def test_ingest_command_killed_mid_way_never_leaves_half_a_document(tmp_path):
     rng = random.Random(int.from_bytes(os.urandom(4)))
 
     def run(db_path, paths, kill_after):
-        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", *paths],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", *paths],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         if kill_after is None:
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
@@ -275,8 +303,10 @@ def test_ingest_command_killed_mid_way_never_leaves_half_a_document(tmp_path):
             proc.communicate()
 
     checked, interrupted = _crash_ingest(tmp_path, 12, 200, 1.0, rng, run)
-    print(f"\n`workbench ingest`: 12 SIGKILLs survived ({interrupted} left it unfinished), "
-          f"{checked} stored documents checked whole")
+    print(
+        f"\n`workbench ingest`: 12 SIGKILLs survived ({interrupted} left it unfinished), "
+        f"{checked} stored documents checked whole"
+    )
     assert interrupted >= 5
 
 
@@ -316,8 +346,11 @@ def test_parallel_ingest_killed_leaves_no_half_document_and_no_orphan_workers(tm
     checked = 0
     for _ in range(5):
         # No pipes: an orphaned worker would hold them open and hang the test instead of failing it.
-        proc = subprocess.Popen([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
@@ -334,11 +367,17 @@ def test_parallel_ingest_killed_leaves_no_half_document_and_no_orphan_workers(tm
         orphans |= left
         checked += _check_ingest(db_path, verified)
     assert not orphans, f"{len(orphans)} worker processes outlived the killed ingest"
-    result = subprocess.run([str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     checked += _check_ingest(db_path, verified)
     db = connect(db_path)
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1401
     db.close()
-    print(f"\nparallel `workbench ingest`: 5 SIGKILLs survived, no orphan workers, {checked} documents checked whole")
+    print(
+        f"\nparallel `workbench ingest`: 5 SIGKILLs survived, no orphan workers, {checked} documents checked whole"
+    )

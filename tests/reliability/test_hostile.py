@@ -24,8 +24,14 @@ from workbench.storage import connect, corpus, review
 from . import checks
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-REVIEW_TABLES = ("verdicts", "evidence_links", "history", "review_sessions", "suggestions",
-                 "suggestion_summaries")
+REVIEW_TABLES = (
+    "verdicts",
+    "evidence_links",
+    "history",
+    "review_sessions",
+    "suggestions",
+    "suggestion_summaries",
+)
 COUNTS = {"inputs": 0}
 
 
@@ -47,8 +53,10 @@ def _existing_rows_digest(db, since: dict[str, int]) -> dict[str, str]:
 
 
 def _max_ids(db) -> dict[str, int]:
-    return {t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0]
-            for t in ("documents", "passages", "claims")}
+    return {
+        t: db.execute(f"SELECT coalesce(max(rowid), 0) FROM {t}").fetchone()[0]
+        for t in ("documents", "passages", "claims")
+    }
 
 
 def _plain_lines(result) -> None:
@@ -110,7 +118,7 @@ SUFFIXES = [".txt", ".md", ".jsonl", ".html"]
 @example(data=b"\xff\xfe" + "Lavrov said 5 died.".encode("utf-16-le"), suffix=".txt")
 @example(data=b'{"id": 1, "text": "\\ud800 lone"}\n', suffix=".jsonl")
 @example(data=b'{"id": 1, "text": "a\\u0000b said 5 died on Monday."}\n', suffix=".jsonl")
-@example(data=b"[1, 2]\n\"x\"\nnull\n{}\n", suffix=".jsonl")
+@example(data=b'[1, 2]\n"x"\nnull\n{}\n', suffix=".jsonl")
 @example(data=b"<html><script>alert(1)</script>\x00</html>", suffix=".html")
 def test_ingest_arbitrary_bytes(hostile_db, tmp_path, data, suffix):
     path = tmp_path / f"input{suffix}"
@@ -120,8 +128,11 @@ def test_ingest_arbitrary_bytes(hostile_db, tmp_path, data, suffix):
 
 @FUZZ
 @given(text=st.text(max_size=3000), suffix=st.sampled_from(SUFFIXES), as_json=st.booleans())
-@example(text="[b]bold[/b] <i>x</i> '; DROP TABLE claims; -- said 5 people on Monday.",
-         suffix=".txt", as_json=False)
+@example(
+    text="[b]bold[/b] <i>x</i> '; DROP TABLE claims; -- said 5 people on Monday.",
+    suffix=".txt",
+    as_json=False,
+)
 @example(text="\u202eevil\u200b\ufeff\r\n\r\n\x0b\x0c\x1c\x85\u2028x", suffix=".md", as_json=False)
 def test_ingest_arbitrary_unicode(hostile_db, tmp_path, text, suffix, as_json):
     path = tmp_path / f"input{suffix}"
@@ -153,7 +164,7 @@ def test_ingest_huge_lines(hostile_db, tmp_path, name):
 def test_nul_byte_anywhere_in_a_text_file_is_refused(hostile_db, tmp_path):
     """The binary-file check must not stop looking after the first 64 KB."""
     for offset in (0, 70_000, 1_000_000):
-        text = ("Lavrov said 5 soldiers died on Monday.\n" * 30_000)
+        text = "Lavrov said 5 soldiers died on Monday.\n" * 30_000
         data = text[:offset].encode() + b"\x00" + text[offset:].encode()
         path = tmp_path / f"nul{offset}.txt"
         path.write_bytes(data)
@@ -176,15 +187,42 @@ def test_file_name_that_is_not_utf8(hostile_db, tmp_path):
 
 # --- claim search ----------------------------------------------------------------
 
-SEARCH_EXAMPLES = ['"', '""', "'", "NEAR(a b)", "a* OR b", "'; DROP TABLE claims; --", "text:lavrov",
-                   "^lavrov", "-lavrov", "AND", "OR NOT", "()", "(((", "\x00", "*", "lavrov*", "%_",
-                   "Лавров", "a\"b\"c", "1=1 OR", "{text}: x", "x NEAR/3 y", "\\", "rank MATCH 'x'"]
+SEARCH_EXAMPLES = [
+    '"',
+    '""',
+    "'",
+    "NEAR(a b)",
+    "a* OR b",
+    "'; DROP TABLE claims; --",
+    "text:lavrov",
+    "^lavrov",
+    "-lavrov",
+    "AND",
+    "OR NOT",
+    "()",
+    "(((",
+    "\x00",
+    "*",
+    "lavrov*",
+    "%_",
+    "Лавров",
+    'a"b"c',
+    "1=1 OR",
+    "{text}: x",
+    "x NEAR/3 y",
+    "\\",
+    "rank MATCH 'x'",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=st.one_of(st.text(max_size=60), st.sampled_from(SEARCH_EXAMPLES),
-                       st.lists(st.sampled_from([*SEARCH_EXAMPLES, "lavrov", "wang", "soldiers"]),
-                                max_size=5).map(" ".join)))
+@given(
+    query=st.one_of(
+        st.text(max_size=60),
+        st.sampled_from(SEARCH_EXAMPLES),
+        st.lists(st.sampled_from([*SEARCH_EXAMPLES, "lavrov", "wang", "soldiers"]), max_size=5).map(" ".join),
+    )
+)
 def test_claim_search_never_errors_and_never_writes(hostile_db, query):
     db = connect(hostile_db)
     try:
@@ -214,6 +252,7 @@ def test_search_finds_a_word_with_fts_syntax_around_it(hostile_db):
 
 
 # --- notes --------------------------------------------------------------------------
+
 
 @FUZZ
 @given(note=st.text(max_size=2000))
@@ -259,8 +298,10 @@ def test_verdict_command_with_arbitrary_note_and_reviewer(hostile_db, note, revi
     review.set_note(db, claim, "\x02" + note.encode("utf-8", "replace").decode("utf-8"), reviewer="reset")
     before = _corpus_digest(db)
     db.close()
-    result = CliRunner().invoke(cli, ["--db", str(hostile_db), "verdict", str(claim), "sourced",
-                                      "--note", note, "--reviewer", reviewer])
+    result = CliRunner().invoke(
+        cli,
+        ["--db", str(hostile_db), "verdict", str(claim), "sourced", "--note", note, "--reviewer", reviewer],
+    )
     COUNTS["inputs"] += 1
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
@@ -292,11 +333,18 @@ def test_verdict_command_refuses_undecodable_note_before_writing(hostile_db):
 
 # --- the evidence linker (owned by another module; fuzzed here, bugs reported there) ----------
 
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.one_of(st.text(max_size=300), st.sampled_from(SEARCH_EXAMPLES),
-                      st.lists(st.sampled_from([*SEARCH_EXAMPLES, "Lavrov", "Wang", "2022", "5"]),
-                               max_size=8).map(" ".join)),
-       top=st.integers(min_value=-2, max_value=30))
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(SEARCH_EXAMPLES),
+        st.lists(st.sampled_from([*SEARCH_EXAMPLES, "Lavrov", "Wang", "2022", "5"]), max_size=8).map(
+            " ".join
+        ),
+    ),
+    top=st.integers(min_value=-2, max_value=30),
+)
 @example(text="Lavrov " * 2000, top=10)
 @example(text="1" * 5000, top=10)
 def test_link_text_never_raises_and_never_writes(hostile_db, text, top):

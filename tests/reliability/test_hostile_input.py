@@ -46,8 +46,9 @@ def bounded(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout,
-                          preexec_fn=limit)
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, timeout=timeout, preexec_fn=limit
+    )
 
 
 def plain(result, *, stdout_lines: int | None = None) -> list[str]:
@@ -78,6 +79,7 @@ def export(seed_db, tmp_path) -> dict:
 
 # --- paths that are not regular files --------------------------------------------
 
+
 @pytest.fixture
 def not_files():
     """One of each kind of path that is not a regular file, under a short folder (socket paths
@@ -107,18 +109,29 @@ def not_files():
     shutil.rmtree(base, ignore_errors=True)
 
 
-KINDS = {"device": "character device", "urandom": "character device", "fifo": "FIFO (named pipe)",
-         "socket": "socket", "folder": "folder"}
+KINDS = {
+    "device": "character device",
+    "urandom": "character device",
+    "fifo": "FIFO (named pipe)",
+    "socket": "socket",
+    "folder": "folder",
+}
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_ingest_refuses_every_kind_of_non_file_by_name(not_files, seed_db_path, tmp_path):
     before = digest(seed_db_path)
-    paths = [not_files(kind, f"x{suffix}") for kind in KINDS if kind != "folder"
-             for suffix in (".txt", ".md", ".html", ".jsonl")]
+    paths = [
+        not_files(kind, f"x{suffix}")
+        for kind in KINDS
+        if kind != "folder"
+        for suffix in (".txt", ".md", ".html", ".jsonl")
+    ]
     good = tmp_path / "good.txt"
     good.write_text(SENTENCE, encoding="utf-8")
-    result = bounded("--db", str(seed_db_path), "ingest", "--no-link", *map(str, paths), str(good), timeout=60)
+    result = bounded(
+        "--db", str(seed_db_path), "ingest", "--no-link", *map(str, paths), str(good), timeout=60
+    )
     lines = plain(result, stdout_lines=1)
     assert result.returncode == 1 and result.stdout.startswith("1 documents added")
     assert len(lines) == len(paths)
@@ -143,14 +156,21 @@ def test_import_refuses_every_kind_of_non_file_by_name(not_files, seed_db_path, 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_config_refuses_every_kind_of_non_file_by_name(not_files):
     paths = [not_files(kind, "config.toml") for kind in KINDS]
-    code = ("import sys; from pathlib import Path; from workbench.keymap import load_config;"
-            " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]")
+    code = (
+        "import sys; from pathlib import Path; from workbench.keymap import load_config;"
+        " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]"
+    )
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    out = subprocess.run([sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True,
-                         timeout=30, preexec_fn=limit)
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=limit,
+    )
     assert out.returncode == 0, out.stderr
     for path, line in zip(paths, out.stdout.splitlines()):
         kind = KINDS[path.name.split("-")[0]]
@@ -158,6 +178,7 @@ def test_config_refuses_every_kind_of_non_file_by_name(not_files):
 
 
 # --- sizes -------------------------------------------------------------------------
+
 
 def sparse(path: Path, size: int) -> Path:
     """A file of ``size`` bytes that takes no disk space and no time to make."""
@@ -183,8 +204,9 @@ def test_import_and_config_over_the_real_limit_are_refused_without_reading(tmp_p
     assert line == f"error: {big}: 600 MB is over the 512 MB limit for an import"
     assert digest(seed_db_path) == before
     config = keymap.load_config(sparse(tmp_path / "config.toml", 3 * 1_000_000))
-    assert config.problems == [f"{tmp_path / 'config.toml'}: 3 MB is over the 1 MB limit for the config"
-                               " file; using the default keys"]
+    assert config.problems == [
+        f"{tmp_path / 'config.toml'}: 3 MB is over the 1 MB limit for the config file; using the default keys"
+    ]
 
 
 @FUZZ
@@ -200,7 +222,9 @@ def test_size_limits_are_exact_at_the_boundary(tmp_path_factory, delta, limit):
     line = head + "x" * (limit + delta - len(head) - len(tail)) + tail
     assert len(line) == limit + delta
     feed = tmp / "feed.jsonl"
-    feed.write_text(line + "\n" + json.dumps({"id": "b", "text": "Ok."}) + "\n", encoding="utf-8")  # < 50 bytes
+    feed.write_text(
+        line + "\n" + json.dumps({"id": "b", "text": "Ok."}) + "\n", encoding="utf-8"
+    )  # < 50 bytes
     patches = pytest.MonkeyPatch()
     try:
         patches.setattr(ingestion, "MAX_DOCUMENT_BYTES", limit)
@@ -214,6 +238,7 @@ def test_size_limits_are_exact_at_the_boundary(tmp_path_factory, delta, limit):
 
 
 # --- nesting -----------------------------------------------------------------------
+
 
 def nested(depth: int, shape: str) -> str:
     if shape == "array":
@@ -237,9 +262,17 @@ def test_nested_jsonl_is_that_lines_error_and_the_rest_go_in(tmp_path_factory, d
     line = {"line": value, "id": f'{{"id": {value}, "text": "{SENTENCE}"}}'}
     bad = line.get(where, f'{{"id": "n", "text": "{SENTENCE}", "{where}": {value}}}')
     feed = tmp / "feed.jsonl"
-    feed.write_text("\n".join([json.dumps({"id": "first", "text": SENTENCE + " First."}), bad,
-                               json.dumps({"id": "last", "text": SENTENCE + " Last."})]) + "\n",
-                    encoding="utf-8")
+    feed.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "first", "text": SENTENCE + " First."}),
+                bad,
+                json.dumps({"id": "last", "text": SENTENCE + " Last."}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["--db", str(tmp / "x.db"), "ingest", "--no-link", str(feed)])
     lines = plain(result, stdout_lines=1)
     assert result.exit_code in (0, 1)
@@ -256,7 +289,9 @@ def test_nested_jsonl_is_that_lines_error_and_the_rest_go_in(tmp_path_factory, d
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(depth=DEPTHS, shape=SHAPES, field=st.sampled_from(["top", "claim", "context", "note"]))
 @example(depth=100_000, shape="array", field="top")
-def test_nested_import_is_refused_or_imported_never_a_traceback(export, tmp_path_factory, depth, shape, field):
+def test_nested_import_is_refused_or_imported_never_a_traceback(
+    export, tmp_path_factory, depth, shape, field
+):
     tmp = tmp_path_factory.mktemp("nest")
     text = json.dumps(export)
     marker = "__NESTED__"
@@ -284,12 +319,30 @@ def test_nested_import_is_refused_or_imported_never_a_traceback(export, tmp_path
 
 HOSTILE_NUMBERS = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
-    st.sampled_from([str(1 << 63), str((1 << 63) - 1), str(-(1 << 63)), str(-(1 << 63) - 1), "9" * 5000,
-                     "1e999", "-1e999", "1e308", "5e-324", "-0", "0.0", "NaN", "Infinity", "-Infinity"]),
+    st.sampled_from(
+        [
+            str(1 << 63),
+            str((1 << 63) - 1),
+            str(-(1 << 63)),
+            str(-(1 << 63) - 1),
+            "9" * 5000,
+            "1e999",
+            "-1e999",
+            "1e308",
+            "5e-324",
+            "-0",
+            "0.0",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+        ]
+    ),
 )
 NUMERIC_FIELDS = {
-    "claim id": lambda d: d["claims"][0], "claim score": lambda d: d["claims"][0],
-    "document id": lambda d: d["documents"][0], "passage start": lambda d: d["documents"][0]["passages"][0],
+    "claim id": lambda d: d["claims"][0],
+    "claim score": lambda d: d["claims"][0],
+    "document id": lambda d: d["documents"][0],
+    "passage start": lambda d: d["documents"][0]["passages"][0],
     "claim start": lambda d: d["claims"][0],
 }
 
@@ -320,6 +373,7 @@ def test_hostile_numbers_in_an_import_never_reach_the_database(export, tmp_path_
 
 
 # --- signals -----------------------------------------------------------------------
+
 
 def _children(pid: int) -> set[int]:
     out = set()
@@ -369,8 +423,13 @@ def test_ctrl_c_during_a_parallel_ingest_is_one_line_exit_130_nothing_half_writt
     assert ingestion.total_size([feed, big]) >= ingestion.PARALLEL_MIN_BYTES
     db_path = tmp_path / "p.db"
     connect(db_path).close()
-    proc = subprocess.Popen([str(BIN), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN), "--db", str(db_path), "ingest", "--no-link", str(feed), str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
@@ -385,8 +444,9 @@ def test_ctrl_c_during_a_parallel_ingest_is_one_line_exit_130_nothing_half_writt
         # Whether a worker that took the signal prints a traceback depends on where it is
         # (importing, idle, in a task); whether it can take it at all does not.
         deadline = time.monotonic() + 10
-        while (deaf := {pid for pid in workers if _sigint_ignored(pid)}) != workers \
-                and time.monotonic() < deadline:
+        while (
+            deaf := {pid for pid in workers if _sigint_ignored(pid)}
+        ) != workers and time.monotonic() < deadline:
             time.sleep(0.02)
         assert deaf == workers, "a worker would take Ctrl-C (and print a traceback)"
         os.killpg(proc.pid, signal.SIGINT)

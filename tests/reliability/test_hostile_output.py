@@ -46,13 +46,28 @@ REPO = Path(__file__).resolve().parents[2]
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FORMATS = ("md", "html", "csv", "json", "fever", "claimreview")
 
-DANGEROUS = [chr(c) for c in (*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0))] + sorted(BIDI | INVISIBLE) + [
-    "\u2028", "\u2029", "<", ">", "&", "</script>", "]]>", "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J", '"', "\\",
-]
+DANGEROUS = (
+    [chr(c) for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0))]
+    + sorted(BIDI | INVISIBLE)
+    + [
+        "\u2028",
+        "\u2029",
+        "<",
+        ">",
+        "&",
+        "</script>",
+        "]]>",
+        "\x1b]52;c;ZXZpbA==\x07",
+        "\x1b[2J",
+        '"',
+        "\\",
+    ]
+)
 #: Text an attacker controls: mostly dangerous characters, some ordinary words.
 hostile_text = st.lists(
     st.one_of(st.sampled_from(DANGEROUS), st.text(max_size=8), st.sampled_from(["troops", "115,000", " "])),
-    min_size=1, max_size=30,
+    min_size=1,
+    max_size=30,
 ).map("".join)
 
 
@@ -71,9 +86,20 @@ def run(*args):
 
 def raw_unsafe(text: str, *, allowed: str = "\n") -> list[str]:
     """Characters a terminal would act on (or that reorder/hide text) found raw in ``text``."""
-    return sorted({repr(ch) for ch in text
-                   if ch not in allowed and (ord(ch) < 0x20 or 0x7f <= ord(ch) < 0xa0
-                                             or ch in BIDI or ch in INVISIBLE or ch in "\u2028\u2029")})
+    return sorted(
+        {
+            repr(ch)
+            for ch in text
+            if ch not in allowed
+            and (
+                ord(ch) < 0x20
+                or 0x7F <= ord(ch) < 0xA0
+                or ch in BIDI
+                or ch in INVISIBLE
+                or ch in "\u2028\u2029"
+            )
+        }
+    )
 
 
 def no_traceback(result) -> None:
@@ -87,6 +113,7 @@ def sha(path: Path) -> str:
 
 # --- controls ---------------------------------------------------------------------------
 
+
 @FUZZ
 @given(text=hostile_text, note=hostile_text, who=hostile_text)
 @example(text="a\x1b]0;T\x07\x9b2J\u202eexe.txt\u200b", note="\x00\x7f\x85\u2028", who="\x1b[31mred")
@@ -99,8 +126,19 @@ def test_no_control_reaches_the_terminal_and_json_stays_exact(seed_db_path, text
         db.conn.execute("UPDATE documents SET title = ? WHERE id = 1", [text])
     db.close()
     for fmt in FORMATS:
-        result = run("--db", seed_db_path, "export", "--format", fmt, "-o", "-", "--status", "contested",
-                     "--org", who or "Desk")
+        result = run(
+            "--db",
+            seed_db_path,
+            "export",
+            "--format",
+            fmt,
+            "-o",
+            "-",
+            "--status",
+            "contested",
+            "--org",
+            who or "Desk",
+        )
         no_traceback(result)
         assert result.exit_code == 0, (fmt, result.output)
         # Line breaks and tabs are layout (CSV keeps "\r" inside its quoted cells); nothing else.
@@ -109,8 +147,9 @@ def test_no_control_reaches_the_terminal_and_json_stays_exact(seed_db_path, text
         if fmt == "csv":
             rows = list(csv.DictReader(io.StringIO(result.stdout)))
             assert any(r["id"] == str(claim) for r in rows)
-    data = json.loads(run("--db", seed_db_path, "export", "--format", "json", "-o", "-",
-                          "--status", "contested").stdout)
+    data = json.loads(
+        run("--db", seed_db_path, "export", "--format", "json", "-o", "-", "--status", "contested").stdout
+    )
     (got,) = [c for c in data["claims"] if c["id"] == claim]
     assert (got["text"], got["note"], got["reviewer"]) == (text, note, who)
     for args in (["link", text or "x"], ["link", text or "x", "--json"]):
@@ -123,18 +162,39 @@ def test_no_control_reaches_the_terminal_and_json_stays_exact(seed_db_path, text
 
 url_like = st.one_of(
     hostile_text,
-    st.sampled_from(["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:x", "data:text/html,<b>",
-                     "vbscript:x", "file:///etc/passwd", "//evil.example", "https://ok.example/a?b=<c>&d",
-                     "http://ok.example/\u202etxt.exe", "https://ok.example/\x1b[2J", "https:", "http://"]),
+    st.sampled_from(
+        [
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            " javascript:x",
+            "data:text/html,<b>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "//evil.example",
+            "https://ok.example/a?b=<c>&d",
+            "http://ok.example/\u202etxt.exe",
+            "https://ok.example/\x1b[2J",
+            "https:",
+            "http://",
+        ]
+    ),
     st.builds(lambda s, rest: s + rest, st.sampled_from(["http://", "https://", "ftp://"]), hostile_text),
 )
 
 
 @FUZZ
-@given(text=hostile_text, note=hostile_text, url=url_like, base=st.sampled_from(
-    ["https://example.org/c/", "https://example.org/c/{id}?x=</script>&y=<b>"]))
-@example(text="</script><script>alert(1)</script>", note="<!--", url="javascript:alert(1)",
-         base="https://example.org/c/")
+@given(
+    text=hostile_text,
+    note=hostile_text,
+    url=url_like,
+    base=st.sampled_from(["https://example.org/c/", "https://example.org/c/{id}?x=</script>&y=<b>"]),
+)
+@example(
+    text="</script><script>alert(1)</script>",
+    note="<!--",
+    url="javascript:alert(1)",
+    base="https://example.org/c/",
+)
 def test_claimreview_never_leaves_its_script_tag(seed_db_path, text, note, url, base):
     db = connect(seed_db_path)
     claim = corpus.add_claim(db, 1, text, origin="manual")
@@ -174,9 +234,13 @@ def db_and_aliases(seed_db_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(prefix=st.sampled_from(["", "./", "sub/../", "./sub/./../", "dirlink/", "{abs}/", "{abs}/sub/../",
-                               "{abs}/dirlink/sub/../"]),
-       name=st.sampled_from(["seeds.db", "hard.db", "sym.db"]), side=st.sampled_from(SIDE))
+@given(
+    prefix=st.sampled_from(
+        ["", "./", "sub/../", "./sub/./../", "dirlink/", "{abs}/", "{abs}/sub/../", "{abs}/dirlink/sub/../"]
+    ),
+    name=st.sampled_from(["seeds.db", "hard.db", "sym.db"]),
+    side=st.sampled_from(SIDE),
+)
 def test_the_database_is_never_an_export_target(db_and_aliases, prefix, name, side):
     folder = db_and_aliases.parent
     if side and name != "seeds.db":
@@ -197,8 +261,11 @@ def test_the_database_is_never_an_export_target(db_and_aliases, prefix, name, si
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(["seeds.db.md", "seeds.md", "seeds.db-wal.md", "x-wal", "seeds.db-walx",
-                             "sub/seeds.db", "seeds.DB"]))
+@given(
+    name=st.sampled_from(
+        ["seeds.db.md", "seeds.md", "seeds.db-wal.md", "x-wal", "seeds.db-walx", "sub/seeds.db", "seeds.DB"]
+    )
+)
 def test_names_that_only_look_like_the_database_are_written(db_and_aliases, name):
     folder = db_and_aliases.parent
     if name == "seeds.DB" and (folder / name).exists():  # a case-insensitive file system
@@ -229,9 +296,13 @@ _SLOW_EXPORT = textwrap.dedent("""
 
 
 def _start_export(db_path: Path, out: Path, fmt: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", _SLOW_EXPORT, "--db", str(db_path), "export", "--format",
-                             fmt, "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=REPO)
+    return subprocess.Popen(
+        [sys.executable, "-c", _SLOW_EXPORT, "--db", str(db_path), "export", "--format", fmt, "-o", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
 
 
 def _wait_for_temp_file(proc: subprocess.Popen, folder: Path) -> bool:
@@ -244,9 +315,14 @@ def _wait_for_temp_file(proc: subprocess.Popen, folder: Path) -> bool:
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(signame=st.sampled_from(["SIGTERM", "SIGHUP"]), fmt=st.sampled_from(["json", "md", "csv"]),
-       delay=st.floats(0, 0.2))
-def test_a_signal_at_any_moment_leaves_old_or_new_file_and_no_temp(seed_db_path, tmp_path, signame, fmt, delay):
+@given(
+    signame=st.sampled_from(["SIGTERM", "SIGHUP"]),
+    fmt=st.sampled_from(["json", "md", "csv"]),
+    delay=st.floats(0, 0.2),
+)
+def test_a_signal_at_any_moment_leaves_old_or_new_file_and_no_temp(
+    seed_db_path, tmp_path, signame, fmt, delay
+):
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     out = folder / f"r.{fmt}"
     out.write_text("previous", encoding="utf-8")

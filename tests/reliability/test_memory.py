@@ -29,8 +29,21 @@ print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r
 
 def _peak_rss_mb(db_path: Path, source: Path) -> tuple[int, str]:
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(BIN / "workbench"), "--db", str(db_path), "ingest", "--no-link", str(source)],
-        capture_output=True, text=True, timeout=300, check=True,
+        [
+            sys.executable,
+            "-c",
+            MEASURE,
+            str(BIN / "workbench"),
+            "--db",
+            str(db_path),
+            "ingest",
+            "--no-link",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     ).stdout.split(maxsplit=2)
     assert out[0] == "0", out
     return int(out[1]) // 1024, out[2]  # ru_maxrss is in KiB on Linux
@@ -39,9 +52,12 @@ def _peak_rss_mb(db_path: Path, source: Path) -> tuple[int, str]:
 def _stored(db_path: Path) -> tuple[int, int, int]:
     db = connect(db_path)
     try:
-        return tuple(db.execute(  # type: ignore[return-value]
-            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages),"
-            " (SELECT count(*) FROM passages_fts_docsize)").fetchone())
+        return tuple(
+            db.execute(  # type: ignore[return-value]
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM passages),"
+                " (SELECT count(*) FROM passages_fts_docsize)"
+            ).fetchone()
+        )
     finally:
         db.close()
 
@@ -53,8 +69,10 @@ def test_50_mb_single_document_ingests_in_bounded_memory(tmp_path):
     size = source.stat().st_size
     peak, output = _peak_rss_mb(tmp_path / "one.db", source)
     documents, passages, indexed = _stored(tmp_path / "one.db")
-    print(f"\n50 MB single document: peak RSS {peak} MB ({peak * MB / size:.1f}x the file), "
-          f"{passages} passages; {output.strip()}")
+    print(
+        f"\n50 MB single document: peak RSS {peak} MB ({peak * MB / size:.1f}x the file), "
+        f"{passages} passages; {output.strip()}"
+    )
     assert documents == 1 and passages == indexed > 200_000
     # The document itself is held (its text, SQLite's copy of the row): memory grows with
     # the largest single document, about 6x measured (311 MB); passages are streamed.

@@ -56,14 +56,20 @@ def wait_for(session: str, needle: str, timeout: float = 20.0) -> str:
 def test_a_locked_database_does_not_freeze_the_review_in_a_real_terminal(seed_db_path, tmp_path):
     session = f"wb-lock-{os.getpid()}"
     out = tmp_path / "exit.txt"
-    command = (f"env WORKBENCH_CONFIG={tmp_path / 'none.toml'} {WORKBENCH} --db {seed_db_path}"
-               f" review --reviewer e2e; echo $? > {out}")
+    command = (
+        f"env WORKBENCH_CONFIG={tmp_path / 'none.toml'} {WORKBENCH} --db {seed_db_path}"
+        f" review --reviewer e2e; echo $? > {out}"
+    )
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     holder = None
     try:
         wait_for(session, "Sourced")  # footer painted: the app takes keys
-        holder = subprocess.Popen([sys.executable, "-c", HOLD, str(seed_db_path)], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(seed_db_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert holder.stdout.readline().strip() == "holding"
         tmux("send-keys", "-t", session, "s")
         screen = wait_for(session, "waiting for the database")

@@ -71,8 +71,9 @@ def test_v1_database_opens_migrates_and_keeps_every_row(v1):
     checks.integrity(db)
     checks.history_matches_state(db)
     for doc_id, text in db.execute("SELECT id, text FROM documents"):
-        for start, end, ptext in db.execute('SELECT start, "end", text FROM passages WHERE document_id = ?',
-                                            [doc_id]):
+        for start, end, ptext in db.execute(
+            'SELECT start, "end", text FROM passages WHERE document_id = ?', [doc_id]
+        ):
             assert text[start:end] == ptext
 
 
@@ -84,7 +85,8 @@ def test_v1_database_reads_and_writes_like_a_new_one(v1):
         v = review.get_verdict(db, claims[ci])
         assert (v.status, v.note) == (status, note)
         assert {(lk.passage_id, lk.relation) for lk in review.links(db, claims[ci])} == {
-            (passages[pi], rel) for pi, rel in links}
+            (passages[pi], rel) for pi, rel in links
+        }
     # Search finds the hand-made claim (claims_fts) and extracted ones (passages_fts).
     assert [c.text for c in corpus.list_claims(db, search="added by hand")] == [MANUAL_CLAIM]
     word = db.execute("SELECT text FROM claims WHERE id = ?", [claims[1]]).fetchone()[0].split()[0]
@@ -107,14 +109,20 @@ def _bump_version(path: Path) -> None:
 
 def _add_future_migration(path: Path) -> None:
     conn = sqlite3.connect(path)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
-                 " VALUES ('workbench', 'm999_from_the_future', 'x')")
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('workbench', 'm999_from_the_future', 'x')"
+    )
     conn.commit()
     conn.close()
 
 
-COMMANDS = [["stats"], ["claims", "--json"], ["verdict", "1", "sourced", "--note", "x"],
-            ["ingest", str(SEEDS)]]
+COMMANDS = [
+    ["stats"],
+    ["claims", "--json"],
+    ["verdict", "1", "sourced", "--note", "x"],
+    ["ingest", str(SEEDS)],
+]
 
 
 @pytest.mark.parametrize("make_newer", [_bump_version, _add_future_migration])
@@ -154,7 +162,10 @@ def test_damaged_database_is_one_line_and_never_a_traceback(v1, tmp_path):
             result = run("--db", path, *command)
             assert "Traceback" not in result.output, (path.name, command, result.output)
             assert result.exception is None or isinstance(result.exception, SystemExit), (
-                path.name, command, repr(result.exception))
+                path.name,
+                command,
+                repr(result.exception),
+            )
             if result.exit_code != 0:
                 one_error_line(result)
 

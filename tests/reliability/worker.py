@@ -31,9 +31,7 @@ class Done:
     value: str | None
 
     def line(self) -> str:
-        return "done " + json.dumps(
-            [self.claim_id, self.kind, self.passage_id, self.value, self.history_id]
-        )
+        return "done " + json.dumps([self.claim_id, self.kind, self.passage_id, self.value, self.history_id])
 
     @classmethod
     def parse(cls, line: str) -> Done:
@@ -53,9 +51,17 @@ def random_note(rng: random.Random) -> str:
     return "".join(rng.choice(NOTE_ALPHABET) for _ in range(rng.randint(0, 40)))
 
 
-def review_loop(emit: Callable[[str], None], db_path: str, *, seed: int, reviewer: str,
-                claims: list[int], passages: list[int], ops: int | None = None,
-                pause: float = 0.0) -> int:
+def review_loop(
+    emit: Callable[[str], None],
+    db_path: str,
+    *,
+    seed: int,
+    reviewer: str,
+    claims: list[int],
+    passages: list[int],
+    ops: int | None = None,
+    pause: float = 0.0,
+) -> int:
     """Apply ``ops`` changes (forever if None) through storage.review; returns changes made.
 
     ``pause`` seconds between changes lets two writers interleave (SQLite's lock
@@ -70,17 +76,22 @@ def review_loop(emit: Callable[[str], None], db_path: str, *, seed: int, reviewe
         claim = rng.choice(claims)
         op = rng.random()
         if op < 0.35:
-            entry = review.set_status(db, claim, rng.choice([*VERDICTS, None]), reviewer=reviewer,
-                                      session_id=session)
+            entry = review.set_status(
+                db, claim, rng.choice([*VERDICTS, None]), reviewer=reviewer, session_id=session
+            )
         elif op < 0.6:
             entry = review.set_note(db, claim, random_note(rng), reviewer=reviewer, session_id=session)
         elif op < 0.8:
-            entry = review.set_link(db, claim, rng.choice(passages),
-                                    rng.choice(["supports", "contradicts", None]),
-                                    reviewer=reviewer, session_id=session)
+            entry = review.set_link(
+                db,
+                claim,
+                rng.choice(passages),
+                rng.choice(["supports", "contradicts", None]),
+                reviewer=reviewer,
+                session_id=session,
+            )
         elif op < 0.93:
-            entry = review.toggle_link(db, claim, rng.choice(passages), reviewer=reviewer,
-                                       session_id=session)
+            entry = review.toggle_link(db, claim, rng.choice(passages), reviewer=reviewer, session_id=session)
         else:
             entry = review.undo_last(db, session, reviewer=reviewer)
         if entry is not None:

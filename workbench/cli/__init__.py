@@ -41,7 +41,10 @@ class WorkbenchGroup(DefaultGroup):
 
 @click.group(cls=WorkbenchGroup, default="review", default_if_no_args=True, invoke_without_command=True)
 @click.option(
-    "--db", "db_path", metavar="PATH", envvar="WORKBENCH_DB",
+    "--db",
+    "db_path",
+    metavar="PATH",
+    envvar="WORKBENCH_DB",
     help="Database file (default: db/workbench.db; or set WORKBENCH_DB).",
 )
 @click.version_option(package_name="workbench")

@@ -30,4 +30,3 @@ def login_name() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "reviewer"
-

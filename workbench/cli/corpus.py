@@ -21,17 +21,40 @@ PROGRESS_MIN_BYTES = 2_000_000  # about a second of work: below that a bar only 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--urls", "url_file", metavar="FILE", type=click.Path(),
-              help="A file of URLs to fetch, one a line (# starts a comment).")
-@click.option("--allow-private", is_flag=True,
-              help="Fetch from loopback, private and link-local addresses too (refused by default).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=20.0, show_default=True,
-              metavar="SECONDS", help="Seconds to connect and between reads, per URL.")
-@click.option("--no-link", is_flag=True,
-              help="Skip finding and judging evidence for the new claims (run `workbench suggest` later).")
+@click.option(
+    "--urls",
+    "url_file",
+    metavar="FILE",
+    type=click.Path(),
+    help="A file of URLs to fetch, one a line (# starts a comment).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Fetch from loopback, private and link-local addresses too (refused by default).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.01),
+    default=20.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds to connect and between reads, per URL.",
+)
+@click.option(
+    "--no-link",
+    is_flag=True,
+    help="Skip finding and judging evidence for the new claims (run `workbench suggest` later).",
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, allow_private: bool,
-           timeout: float, no_link: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    url_file: str | None,
+    allow_private: bool,
+    timeout: float,
+    no_link: bool,
+) -> None:
     """Add documents (.txt, .md, .html, .jsonl; folders recursively) and web pages (URLs).
 
     Re-ingesting the same content changes nothing. Bad files are reported one
@@ -74,9 +97,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], url_file: str | None, all
     # New documents may corroborate or contradict any claim: every stale claim is judged again.
     if report.added and not no_link and (stale := suggesting.stale_claims(db)):
         counts = refresh_with_progress(db, stale)
-        click.echo(f"evidence judged for {len(stale)} claims: "
-                   + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS)
-                   + " suggested")
+        click.echo(
+            f"evidence judged for {len(stale)} claims: "
+            + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS)
+            + " suggested"
+        )
     if report.errors:
         ctx.exit(1 if report.added or report.skipped else 2)
 
@@ -103,9 +128,15 @@ def run_url_ingest(db, urls: list[str], limits) -> ingestion.IngestReport:
 
 def _combined(a: ingestion.IngestReport, b: ingestion.IngestReport) -> ingestion.IngestReport:
     return ingestion.IngestReport(
-        added=a.added + b.added, skipped=a.skipped + b.skipped, passages=a.passages + b.passages,
-        claims=a.claims + b.claims, errors=a.errors + b.errors, versions=b.versions,
-        changed=b.changed, gone=b.gone)
+        added=a.added + b.added,
+        skipped=a.skipped + b.skipped,
+        passages=a.passages + b.passages,
+        claims=a.claims + b.claims,
+        errors=a.errors + b.errors,
+        versions=b.versions,
+        changed=b.changed,
+        gone=b.gone,
+    )
 
 
 @cli.command()
@@ -115,13 +146,34 @@ def stale(ctx: click.Context, as_json: bool) -> None:
     """Claims and evidence links whose sentence changed or went in a newer version of its page."""
     rows = corpus.changes(open_db(ctx, readonly=True))
     if as_json:
-        click.echo("[" + ",".join("\n  " + _json({
-            "claim_id": c.claim_id, "kind": c.kind, "state": c.state, "claim": c.claim_text,
-            "old_text": c.old_text, "new_text": c.new_text, "old_passage_id": c.old_passage_id,
-            "new_passage_id": c.new_passage_id, "old_document_id": c.old_document_id,
-            "new_document_id": c.new_document_id, "url": c.url, "old_version": c.old_version,
-            "new_version": c.new_version, "similarity": c.similarity, "at": c.at,
-        }) for c in rows) + ("\n" if rows else "") + "]")
+        click.echo(
+            "["
+            + ",".join(
+                "\n  "
+                + _json(
+                    {
+                        "claim_id": c.claim_id,
+                        "kind": c.kind,
+                        "state": c.state,
+                        "claim": c.claim_text,
+                        "old_text": c.old_text,
+                        "new_text": c.new_text,
+                        "old_passage_id": c.old_passage_id,
+                        "new_passage_id": c.new_passage_id,
+                        "old_document_id": c.old_document_id,
+                        "new_document_id": c.new_document_id,
+                        "url": c.url,
+                        "old_version": c.old_version,
+                        "new_version": c.new_version,
+                        "similarity": c.similarity,
+                        "at": c.at,
+                    }
+                )
+                for c in rows
+            )
+            + ("\n" if rows else "")
+            + "]"
+        )
         return
     if not rows:
         click.echo("no evidence changed since it was linked")
@@ -137,8 +189,11 @@ def stale(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of claim objects.")
 @click.option("--status", type=click.Choice(corpus.FILTERS), default="all", show_default=True)
-@click.option("--seen-before", is_flag=True,
-              help="Only undecided claims that match an already decided one, with that decision (a suggestion).")
+@click.option(
+    "--seen-before",
+    is_flag=True,
+    help="Only undecided claims that match an already decided one, with that decision (a suggestion).",
+)
 @click.pass_context
 def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) -> None:
     """List claims: id, document, text, score, reasons, status."""
@@ -153,10 +208,21 @@ def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) ->
         out = sys.stdout
         out.write("[")
         for i, c in enumerate(rows):
-            out.write(("," if i else "") + "\n  " + _json({
-                "id": c.id, "document": c.doc_name, "text": c.text, "score": c.score,
-                "reasons": list(c.reasons), "status": c.status or "unreviewed", "origin": c.origin,
-            }))
+            out.write(
+                ("," if i else "")
+                + "\n  "
+                + _json(
+                    {
+                        "id": c.id,
+                        "document": c.doc_name,
+                        "text": c.text,
+                        "score": c.score,
+                        "reasons": list(c.reasons),
+                        "status": c.status or "unreviewed",
+                        "origin": c.origin,
+                    }
+                )
+            )
         out.write("\n]\n")
         return
     for c in rows:

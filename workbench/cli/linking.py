@@ -24,12 +24,26 @@ MAX_LINE_BYTES = 1 << 20  # one claim per line: a sentence, not a megabyte
 
 @cli.command()
 @click.argument("claim", required=False)
-@click.option("--top", "-k", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="How many candidates to return.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object: suggested, sources, coverage, candidates (with stance and reasons).")
-@click.option("--claims", "claims_file", type=click.Path(dir_okay=False, allow_dash=True),
-              help='Batch: a JSONL file of {"id": ..., "text": ...} lines ("-" for stdin).')
+@click.option(
+    "--top",
+    "-k",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="How many candidates to return.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object: suggested, sources, coverage, candidates (with stance and reasons).",
+)
+@click.option(
+    "--claims",
+    "claims_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help='Batch: a JSONL file of {"id": ..., "text": ...} lines ("-" for stdin).',
+)
 @click.pass_context
 def link(ctx: click.Context, claim: str | None, top: int, as_json: bool, claims_file: str | None) -> None:
     """Rank the passages that corroborate or contradict a claim.
@@ -142,7 +156,7 @@ def _parse_line(raw: bytes | None, *, first: bool = False) -> tuple[object, str]
     if not isinstance(text, str):
         return 'missing "text" (a string)'
     if not is_utf8(text):
-        return "\"text\" is not valid Unicode (a lone surrogate escape)"
+        return '"text" is not valid Unicode (a lone surrogate escape)'
     return obj.get("id"), text
 
 
@@ -158,9 +172,17 @@ def _finite_float(text: str) -> float:
 
 
 @cli.command()
-@click.option("--all", "recompute_all", is_flag=True, help="Recompute every claim, not only new or stale ones.")
-@click.option("--top", "-k", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="How many candidates to judge and store per claim.")
+@click.option(
+    "--all", "recompute_all", is_flag=True, help="Recompute every claim, not only new or stale ones."
+)
+@click.option(
+    "--top",
+    "-k",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="How many candidates to judge and store per claim.",
+)
 @click.pass_context
 def suggest(ctx: click.Context, recompute_all: bool, top: int) -> None:
     """Compute and store candidates for every claim, so review opens instantly.
@@ -174,8 +196,7 @@ def suggest(ctx: click.Context, recompute_all: bool, top: int) -> None:
         click.echo("suggestions are up to date")
         return
     counts = refresh_with_progress(db, ids, top)
-    click.echo(f"{len(ids)} claims linked: "
-               + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS))
+    click.echo(f"{len(ids)} claims linked: " + ", ".join(f"{counts.get(k, 0)} {k}" for k in VERDICTS))
 
 
 def refresh_with_progress(db, ids: list[int], top: int = 10):

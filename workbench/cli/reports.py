@@ -17,25 +17,55 @@ from .common import db_path, open_db
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(list(reports.FORMATS)), default="md",
-              show_default=True, help="Report format.")
-@click.option("-o", "--output", metavar="FILE",
-              help="Where to write ('-' for standard output). Default: next to the database.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUS_FILTERS),
-              help="Only claims with this status (repeatable: any of them).")
-@click.option("--doc", "docs", multiple=True, metavar="NAME",
-              help="Only claims of this document (repeatable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(reports.FORMATS)),
+    default="md",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write ('-' for standard output). Default: next to the database.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUS_FILTERS),
+    help="Only claims with this status (repeatable: any of them).",
+)
+@click.option(
+    "--doc", "docs", multiple=True, metavar="NAME", help="Only claims of this document (repeatable)."
+)
 @click.option("--reviewed-only", is_flag=True, help="Leave out claims without a verdict.")
-@click.option("--org", metavar="NAME", envvar="WORKBENCH_ORG",
-              help="Reviewing organisation, the ClaimReview author (or WORKBENCH_ORG, or"
-                   " org = \"...\" under [reports] in config.toml).")
-@click.option("--base-url", metavar="URL",
-              help="ClaimReview: URL of the published checks; '{id}' in it is replaced by the"
-                   " claim id, otherwise /claim-<id> is appended.")
+@click.option(
+    "--org",
+    metavar="NAME",
+    envvar="WORKBENCH_ORG",
+    help="Reviewing organisation, the ClaimReview author (or WORKBENCH_ORG, or"
+    ' org = "..." under [reports] in config.toml).',
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="ClaimReview: URL of the published checks; '{id}' in it is replaced by the"
+    " claim id, otherwise /claim-<id> is appended.",
+)
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple[str, ...],
-               docs: tuple[str, ...], reviewed_only: bool, org: str | None,
-               base_url: str | None) -> None:
+def export_cmd(
+    ctx: click.Context,
+    fmt: str,
+    output: str | None,
+    statuses: tuple[str, ...],
+    docs: tuple[str, ...],
+    reviewed_only: bool,
+    org: str | None,
+    base_url: str | None,
+) -> None:
     """Write the review as a report (summary, then every claim with its evidence).
 
     \b
@@ -57,8 +87,13 @@ def export_cmd(ctx: click.Context, fmt: str, output: str | None, statuses: tuple
     def warn(message: str) -> None:
         click.echo(f"warning: {one_line(message)}", err=True)
 
-    options = {"statuses": statuses, "documents": docs, "reviewed_only": reviewed_only,
-               "org": org, "base_url": base_url}
+    options = {
+        "statuses": statuses,
+        "documents": docs,
+        "reviewed_only": reviewed_only,
+        "org": org,
+        "base_url": base_url,
+    }
     if output == "-":
         chunks, warnings = reports.prepare(db, fmt, **options)
         _write_stdout(chunks)

@@ -15,8 +15,12 @@ from .common import db_path, login_name, open_db
 
 
 @cli.command()
-@click.option("--reviewer", default=None, metavar="NAME",
-              help="Who is reviewing; recorded with every change (default: the login name).")
+@click.option(
+    "--reviewer",
+    default=None,
+    metavar="NAME",
+    help="Who is reviewing; recorded with every change (default: the login name).",
+)
 @click.pass_context
 def review(ctx: click.Context, reviewer: str | None) -> None:
     """Open the review screen: step through claims, mark verdicts, link evidence.
@@ -35,8 +39,11 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     missing = missing_terminal()
     if missing:
         # Without a terminal Textual reads no keys and redraws forever (100% CPU, q ignored).
-        click.echo(f"error: workbench review needs a terminal, but {missing} is not one; "
-                   "from a script use the other commands (claims, verdict, export)", err=True)
+        click.echo(
+            f"error: workbench review needs a terminal, but {missing} is not one; "
+            "from a script use the other commands (claims, verdict, export)",
+            err=True,
+        )
         ctx.exit(2)
     db = open_db(ctx)
     if not reviewview.has_documents(db):
@@ -45,7 +52,9 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
             from .. import ingestion
 
             click.echo(f"Empty database: ingesting the seed articles from {seeds} …")
-            report = ingestion.ingest_paths(db, [seeds], on_error=lambda m: click.echo(f"error: {m}", err=True))
+            report = ingestion.ingest_paths(
+                db, [seeds], on_error=lambda m: click.echo(f"error: {m}", err=True)
+            )
             click.echo(report.summary())
     db.conn.close()
 

@@ -26,16 +26,35 @@ def _fits_sqlite(value: int) -> bool:
 @click.argument("claim_id", type=int)
 @click.argument("status", type=click.Choice([*VERDICTS, "clear"]))
 @click.option("--note", help="Rationale to store with the verdict (replaces the note).")
-@click.option("--link", "links", type=int, multiple=True, metavar="PASSAGE_ID",
-              help="Link a passage as supporting evidence (repeatable).")
-@click.option("--contradicting", "contra", type=int, multiple=True, metavar="PASSAGE_ID",
-              help="Link a passage as contradicting evidence (repeatable).")
+@click.option(
+    "--link",
+    "links",
+    type=int,
+    multiple=True,
+    metavar="PASSAGE_ID",
+    help="Link a passage as supporting evidence (repeatable).",
+)
+@click.option(
+    "--contradicting",
+    "contra",
+    type=int,
+    multiple=True,
+    metavar="PASSAGE_ID",
+    help="Link a passage as contradicting evidence (repeatable).",
+)
 @click.option("--unlink", type=int, multiple=True, metavar="PASSAGE_ID", help="Remove a link.")
 @click.option("--reviewer", default=None, help="Who decided (default: the login name).")
 @click.pass_context
-def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
-            links: tuple[int, ...], contra: tuple[int, ...], unlink: tuple[int, ...],
-            reviewer: str | None) -> None:
+def verdict(
+    ctx: click.Context,
+    claim_id: int,
+    status: str,
+    note: str | None,
+    links: tuple[int, ...],
+    contra: tuple[int, ...],
+    unlink: tuple[int, ...],
+    reviewer: str | None,
+) -> None:
     """Record a verdict on a claim, with an optional note and evidence links.
 
     Each change is committed at once, with a history row.
@@ -60,13 +79,16 @@ def verdict(ctx: click.Context, claim_id: int, status: str, note: str | None,
     who = reviewer or login_name()
     session = review.start_session(db, who)
     try:
-        review.set_status(db, claim_id, None if status == "clear" else status,
-                          reviewer=who, session_id=session)
+        review.set_status(
+            db, claim_id, None if status == "clear" else status, reviewer=who, session_id=session
+        )
         if note is not None:
             review.set_note(db, claim_id, note, reviewer=who, session_id=session)
-        for passage_id, relation in [*((p, "supports") for p in links),
-                                     *((p, "contradicts") for p in contra),
-                                     *((p, None) for p in unlink)]:
+        for passage_id, relation in [
+            *((p, "supports") for p in links),
+            *((p, "contradicts") for p in contra),
+            *((p, None) for p in unlink),
+        ]:
             review.set_link(db, claim_id, passage_id, relation, reviewer=who, session_id=session)
     except KeyError as exc:
         raise InputError(exc.args[0]) from None

@@ -34,8 +34,12 @@ if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQ
 
 #: Format name -> file extension.
 FORMATS: dict[str, str] = {
-    "md": "md", "html": "html", "json": "json", "csv": "csv",
-    "claimreview": "jsonld", "fever": "jsonl",
+    "md": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "claimreview": "jsonld",
+    "fever": "jsonl",
 }
 
 #: Formats a reader goes through top to bottom: contested claims come first.
@@ -52,8 +56,9 @@ def default_path(db_path: str | os.PathLike[str], fmt: str, *, at: datetime | No
     return db_path.parent / f"{db_path.stem}-report-{stamp}.{FORMATS[fmt]}"
 
 
-def make_filter(db: Database, *, statuses: Iterable[str] = (), documents: Iterable[str] = (),
-                reviewed_only: bool = False) -> q.ExportFilter:
+def make_filter(
+    db: Database, *, statuses: Iterable[str] = (), documents: Iterable[str] = (), reviewed_only: bool = False
+) -> q.ExportFilter:
     """The filter for the given status values and document names (unknown names are an error)."""
     statuses = tuple(dict.fromkeys(statuses))
     for s in statuses:
@@ -68,8 +73,7 @@ def make_filter(db: Database, *, statuses: Iterable[str] = (), documents: Iterab
     return q.ExportFilter(statuses=statuses, document_ids=ids, reviewed_only=reviewed_only)
 
 
-def render(report: Report, fmt: str, *, org: str | None = None,
-           base_url: str | None = None) -> Iterator[str]:
+def render(report: Report, fmt: str, *, org: str | None = None, base_url: str | None = None) -> Iterator[str]:
     """The report as text chunks in format ``fmt``."""
     if fmt == "md":
         return markdown.render(report)
@@ -113,9 +117,14 @@ def check_base_url(base_url: str | None) -> None:
 
 
 def prepare(
-    db: Database, fmt: str, *,
-    statuses: Iterable[str] = (), documents: Iterable[str] = (), reviewed_only: bool = False,
-    org: str | None = None, base_url: str | None = None,
+    db: Database,
+    fmt: str,
+    *,
+    statuses: Iterable[str] = (),
+    documents: Iterable[str] = (),
+    reviewed_only: bool = False,
+    org: str | None = None,
+    base_url: str | None = None,
 ) -> tuple[Iterator[str], list[str]]:
     """Check the options and start the export: (text chunks, warnings for the user).
 
@@ -137,16 +146,21 @@ def prepare(
             if report.dropped_urls and fmt in _URL_FORMATS:
                 # Appended while streaming: callers print warnings after the last chunk.
                 n = report.dropped_urls
-                warnings.append(f"left out {n} document URL{'' if n == 1 else 's'} that"
-                                f" {'is' if n == 1 else 'are'} not an http(s) link")
+                warnings.append(
+                    f"left out {n} document URL{'' if n == 1 else 's'} that"
+                    f" {'is' if n == 1 else 'are'} not an http(s) link"
+                )
             if fmt == "fever":
                 left_out: list[int] = []
                 yield from fever.render(report, left_out)
                 if left_out:
                     n = len(left_out)
-                    warnings.append(f"left out {n} claim{'' if n == 1 else 's'} marked sourced or contested"
-                                    f" with no evidence linked (FEVER needs evidence): "
-                                    + ", ".join(map(str, left_out[:10])) + (" …" if n > 10 else ""))
+                    warnings.append(
+                        f"left out {n} claim{'' if n == 1 else 's'} marked sourced or contested"
+                        f" with no evidence linked (FEVER needs evidence): "
+                        + ", ".join(map(str, left_out[:10]))
+                        + (" …" if n > 10 else "")
+                    )
                 return
             yield from render(report, fmt, org=org, base_url=base_url)
 
@@ -154,9 +168,15 @@ def prepare(
 
 
 def export_to(
-    db: Database, fmt: str, path: str | os.PathLike[str], *,
-    statuses: Iterable[str] = (), documents: Iterable[str] = (), reviewed_only: bool = False,
-    org: str | None = None, base_url: str | None = None,
+    db: Database,
+    fmt: str,
+    path: str | os.PathLike[str],
+    *,
+    statuses: Iterable[str] = (),
+    documents: Iterable[str] = (),
+    reviewed_only: bool = False,
+    org: str | None = None,
+    base_url: str | None = None,
     on_warning: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the (filtered) review to ``path`` atomically; returns the path.
@@ -165,8 +185,15 @@ def export_to(
     ClaimReview file without ``--base-url``). ``path`` is refused when it is the
     database or one of its side files, read-only, or not a regular file.
     """
-    chunks, warnings = prepare(db, fmt, statuses=statuses, documents=documents,
-                               reviewed_only=reviewed_only, org=org, base_url=base_url)
+    chunks, warnings = prepare(
+        db,
+        fmt,
+        statuses=statuses,
+        documents=documents,
+        reviewed_only=reviewed_only,
+        org=org,
+        base_url=base_url,
+    )
     db_file = database_file(db)
     written = atomic_write(path, chunks, protected=database_side_files(db_file) if db_file else ())
     for message in warnings if on_warning is not None else ():
@@ -180,5 +207,15 @@ def import_file(db: Database, path: str | os.PathLike[str]) -> ImportStats:
     return import_review(db, loaded.documents, loaded.claims)
 
 
-__all__ = ["FORMATS", "default_path", "export_to", "gather", "import_file", "import_review", "load", "make_filter",
-           "prepare", "render"]
+__all__ = [
+    "FORMATS",
+    "default_path",
+    "export_to",
+    "gather",
+    "import_file",
+    "import_review",
+    "load",
+    "make_filter",
+    "prepare",
+    "render",
+]

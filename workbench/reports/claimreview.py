@@ -52,7 +52,7 @@ MISSING_URL_WARNING = (
     "add --base-url https://your.site/checks/ (or a URL with {id}) to give each claim its page"
 )
 MISSING_ORG_WARNING = (
-    "ClaimReview: no reviewing organisation, so each review's \"author\" is its reviewer (a Person);"
+    'ClaimReview: no reviewing organisation, so each review\'s "author" is its reviewer (a Person);'
     " add --org NAME (or set WORKBENCH_ORG, or org under [reports] in config.toml) to name the organisation"
 )
 
@@ -96,7 +96,10 @@ def review(c: ReportClaim, *, org: str | None = None, base_url: str | None = Non
     elif c.reviewer:
         out["author"] = _person(c.reviewer)
     out["reviewRating"] = {
-        "@type": "Rating", "ratingValue": value, "worstRating": 1, "bestRating": 3,
+        "@type": "Rating",
+        "ratingValue": value,
+        "worstRating": 1,
+        "bestRating": 3,
         "alternateName": word,
     }
     out["itemReviewed"] = claim

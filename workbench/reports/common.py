@@ -22,7 +22,7 @@ def _maybe_unsafe(keep: str) -> re.Pattern[str]:
     """Every character ``visible`` may rewrite (C0/C1 controls, DEL, surrogates, line and
     paragraph separators, bidi, invisibles), less ``keep``: a quick test that most text
     (news text is full of no-break spaces, which defeat ``str.isprintable``) passes."""
-    chars = {chr(c) for c in (*range(0x20), *range(0x7f, 0xa0))} | {"\u2028", "\u2029"} | BIDI | INVISIBLE
+    chars = {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))} | {"\u2028", "\u2029"} | BIDI | INVISIBLE
     body = "".join(re.escape(ch) for ch in sorted(chars - set(keep)))
     return re.compile(f"[{body}\ud800-\udfff]")
 

@@ -23,9 +23,27 @@ from .common import shown
 from .model import Report, ReportClaim
 
 COLUMNS: tuple[str, ...] = (
-    "id", "document", "title", "source", "verdict", "claim", "note", "reviewer", "reviewed_at",
-    "flags", "links", "evidence", "context_before", "context_after", "score", "origin",
-    "suggested", "corroborated", "contradicted", "not_found", "cluster",
+    "id",
+    "document",
+    "title",
+    "source",
+    "verdict",
+    "claim",
+    "note",
+    "reviewer",
+    "reviewed_at",
+    "flags",
+    "links",
+    "evidence",
+    "context_before",
+    "context_after",
+    "score",
+    "origin",
+    "suggested",
+    "corroborated",
+    "contradicted",
+    "not_found",
+    "cluster",
 )
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -42,16 +60,42 @@ def row(c: ReportClaim) -> list:
         f'{link.relation}: {link.document.name} #{link.ordinal}: "{link.matched}"' for link in c.links
     )
     texts = [
-        c.document.name, c.document.title or "", c.document.source or "", c.status, c.text, c.note,
-        c.reviewer or "", c.updated_at or "", ";".join(c.flags),
+        c.document.name,
+        c.document.title or "",
+        c.document.source or "",
+        c.status,
+        c.text,
+        c.note,
+        c.reviewer or "",
+        c.updated_at or "",
+        ";".join(c.flags),
     ]
     check = c.evidence_check
-    judged = [check.suggested, *(" · ".join(facts) for facts in (
-        check.coverage.corroborated, check.coverage.contradicted, check.coverage.not_found))] if check \
+    judged = (
+        [
+            check.suggested,
+            *(
+                " · ".join(facts)
+                for facts in (
+                    check.coverage.corroborated,
+                    check.coverage.contradicted,
+                    check.coverage.not_found,
+                )
+            ),
+        ]
+        if check
         else ["", "", "", ""]
+    )
     return [
-        c.id, *map(guard, texts), len(c.links), guard(evidence),
-        guard(c.context_before), guard(c.context_after), round(c.score, 4), c.origin, *map(guard, judged),
+        c.id,
+        *map(guard, texts),
+        len(c.links),
+        guard(evidence),
+        guard(c.context_before),
+        guard(c.context_after),
+        round(c.score, 4),
+        c.origin,
+        *map(guard, judged),
         "" if c.cluster_id is None else c.cluster_id,
     ]
 

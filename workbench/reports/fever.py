@@ -39,7 +39,9 @@ def record(c: ReportClaim) -> dict:
         evidence: list = [[[None, None, None, None]]]
     else:
         evidence = [
-            [[None, link.passage_id, link.document.name, link.ordinal]] for link in c.links if link.relation == relation
+            [[None, link.passage_id, link.document.name, link.ordinal]]
+            for link in c.links
+            if link.relation == relation
         ]
     return {
         "id": c.id,

@@ -29,7 +29,8 @@ from .common import (
 from .model import DocRef, LinkedPassage, Report, ReportClaim
 
 COLOURS: dict[str, tuple[str, str]] = {  # status -> (accent, background), from the verdict registry
-    **{v.name: v.colours for v in VERDICT_SPECS}, UNREVIEWED: ("#5f6368", "#f1f3f4"),
+    **{v.name: v.colours for v in VERDICT_SPECS},
+    UNREVIEWED: ("#5f6368", "#f1f3f4"),
 }
 
 _CSS = """
@@ -87,10 +88,15 @@ def badge(status: str) -> str:
 
 def _table(header: list[str], rows: list[list[str]], numeric_from: int) -> str:
     """Cells are already escaped HTML."""
-    th = "".join(f'<th class="n">{h}</th>' if i >= numeric_from else f"<th>{h}</th>" for i, h in enumerate(header))
+    th = "".join(
+        f'<th class="n">{h}</th>' if i >= numeric_from else f"<th>{h}</th>" for i, h in enumerate(header)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td class="n">{c}</td>' if i >= numeric_from else f"<td>{c}</td>"
-                         for i, c in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td class="n">{c}</td>' if i >= numeric_from else f"<td>{c}</td>" for i, c in enumerate(r)
+        )
+        + "</tr>"
         for r in rows
     )
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>\n"
@@ -102,19 +108,28 @@ def summary(report: Report) -> Iterator[str]:
     yield f"<p><strong>{e(progress_line(s))}</strong></p>\n"
     segments = "".join(
         f'<span class="b-{k}" style="width:{100 * s.counts.get(k, 0) / s.claims:.2f}%" title="{k}"></span>'
-        for k in STATUSES if s.counts.get(k, 0)
+        for k in STATUSES
+        if s.counts.get(k, 0)
     )
     yield f'<div class="bar" aria-hidden="true">{segments}</div>\n'
-    yield '<ul class="legend">' + "".join(
-        f"<li>{badge(k)} {e(MEANING[k])} ({s.counts.get(k, 0)})</li>" for k in STATUSES
-    ) + "</ul>\n"
-    yield (f'<p class="meta">Covers {e(filters_line(report))}. Review period: '
-           f"{e(period(s))}.</p>\n")
+    yield (
+        '<ul class="legend">'
+        + "".join(f"<li>{badge(k)} {e(MEANING[k])} ({s.counts.get(k, 0)})</li>" for k in STATUSES)
+        + "</ul>\n"
+    )
+    yield (f'<p class="meta">Covers {e(filters_line(report))}. Review period: {e(period(s))}.</p>\n')
     if s.by_document:
         yield "<h3>By document</h3>\n" + _table(
             ["Document", "Source", *map(e, STATUSES), "total"],
-            [[e(d.document.label), e(d.document.source or "—"),
-              *(str(d.counts.get(k, 0)) for k in STATUSES), str(d.total)] for d in s.by_document],
+            [
+                [
+                    e(d.document.label),
+                    e(d.document.source or "—"),
+                    *(str(d.counts.get(k, 0)) for k in STATUSES),
+                    str(d.total),
+                ]
+                for d in s.by_document
+            ],
             numeric_from=2,
         )
     if s.by_source:
@@ -137,8 +152,10 @@ def _link(link: LinkedPassage) -> str:
     text = e(link.text[:s0]) + (f"<mark>{e(link.text[s0:s1])}</mark>" if s1 > s0 else "") + e(link.text[s1:])
     where = e(link.document.label) + (f" ({e(link.document.source)})" if link.document.source else "")
     flags = "".join(f'<span class="flag">{e(f)}</span>' for f in link.flags)
-    return (f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — {where}, '
-            f"sentence {link.ordinal + 1}: “{text}” {flags}{_cite(link.document)}</li>")
+    return (
+        f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — {where}, '
+        f"sentence {link.ordinal + 1}: “{text}” {flags}{_cite(link.document)}</li>"
+    )
 
 
 def _cite(doc: DocRef) -> str:
@@ -148,10 +165,13 @@ def _cite(doc: DocRef) -> str:
     if c is None:
         return ""
     live = f'<a href="{e(doc.url)}" rel="noopener noreferrer nofollow">{e(doc.url)}</a>, ' if doc.url else ""
-    copy = (f"archived copy {e(c.warc_file)} record {e(c.warc_record_id)}" if c.warc_file
-            else "no archived copy")
-    return (f'<br><span class="cite">Source: {live}fetched {e(c.fetched_at)}'
-            f" (HTTP {e(c.http_status)}), SHA-256 {e(c.content_hash)}; {copy}</span>")
+    copy = (
+        f"archived copy {e(c.warc_file)} record {e(c.warc_record_id)}" if c.warc_file else "no archived copy"
+    )
+    return (
+        f'<br><span class="cite">Source: {live}fetched {e(c.fetched_at)}'
+        f" (HTTP {e(c.http_status)}), SHA-256 {e(c.content_hash)}; {copy}</span>"
+    )
 
 
 def claim(c: ReportClaim) -> str:
@@ -165,28 +185,37 @@ def claim(c: ReportClaim) -> str:
     if c.flags:
         rows.append(("Flags", "".join(f'<span class="flag">{e(f)}</span>' for f in c.flags)))
     if c.context_before or c.context_after:
-        context = (f'<span class="context">{e(c.context_before)} '
-                   f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>')
+        context = (
+            f'<span class="context">{e(c.context_before)} '
+            f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>'
+        )
         rows.append(("In context", context))
     if c.cluster_size > 1:
         rows.append(("Same claim", e(same_claim_line(c))))
     if c.evidence_check:
         rows.append(("Evidence check", "<br>".join(e(p) for p in c.evidence_check.explanation())))
-    evidence = ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>") if c.links \
+    evidence = (
+        ('<ul class="evidence">' + "".join(_link(link) for link in c.links) + "</ul>")
+        if c.links
         else f'<span class="muted">{e(NO_EVIDENCE[c.verdict == "sourced"])}</span>'
+    )
     rows.append(("Evidence", evidence))
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
-    return (f'<article class="claim v-{c.status}" id="claim-{c.id}">'
-            f"<h3>{badge(c.status)} Claim {c.id}</h3>"
-            f"<blockquote>{e(c.text)}</blockquote><dl>{dl}</dl></article>\n")
+    return (
+        f'<article class="claim v-{c.status}" id="claim-{c.id}">'
+        f"<h3>{badge(c.status)} Claim {c.id}</h3>"
+        f"<blockquote>{e(c.text)}</blockquote><dl>{dl}</dl></article>\n"
+    )
 
 
 def render(report: Report) -> Iterator[str]:
-    yield ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
-           '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-           # No scripts, frames or remote loads: the report must open offline and stay inert.
-           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-           f"<title>Verdict report</title>\n<style>{_css()}</style></head><body>\n")
+    yield (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        # No scripts, frames or remote loads: the report must open offline and stay inert.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        f"<title>Verdict report</title>\n<style>{_css()}</style></head><body>\n"
+    )
     yield f'<h1>Verdict report</h1>\n<p class="meta">Exported {e(when(report.exported_at))}</p>\n'
     yield from summary(report)
     current = None
@@ -195,8 +224,10 @@ def render(report: Report) -> Iterator[str]:
             if current is not None:
                 yield "</section>\n"
             current = c.status
-            yield (f"<section><h2>{badge(current)} {e(current.capitalize())} claims "
-                   f"({report.summary.counts.get(current, 0)})</h2>\n")
+            yield (
+                f"<section><h2>{badge(current)} {e(current.capitalize())} claims "
+                f"({report.summary.counts.get(current, 0)})</h2>\n"
+            )
         yield claim(c)
     if current is None:
         yield "<section><h2>Claims</h2><p>No claims match this report.</p></section>\n"

@@ -79,8 +79,14 @@ def summary_dict(s: Summary) -> dict:
         "flagged": s.flagged,
         "counts": s.counts,
         "by_document": [
-            {"document_id": d.document.id, "document": d.document.name, "title": d.document.title,
-             "source": d.document.source, "counts": d.counts, "total": d.total}
+            {
+                "document_id": d.document.id,
+                "document": d.document.name,
+                "title": d.document.title,
+                "source": d.document.source,
+                "counts": d.counts,
+                "total": d.total,
+            }
             for d in s.by_document
         ],
         "by_source": s.by_source,
@@ -93,9 +99,17 @@ def summary_dict(s: Summary) -> dict:
 def capture_dict(c: WebCapture | None) -> dict | None:
     if c is None:
         return None
-    return {"fetched_url": c.fetched_url, "fetched_at": c.fetched_at, "http_status": c.http_status,
-            "warc_file": c.warc_file, "warc_offset": c.warc_offset, "warc_record_id": c.warc_record_id,
-            "version": c.version, "previous_id": c.previous_id, "superseded_by": c.superseded_by}
+    return {
+        "fetched_url": c.fetched_url,
+        "fetched_at": c.fetched_at,
+        "http_status": c.http_status,
+        "warc_file": c.warc_file,
+        "warc_offset": c.warc_offset,
+        "warc_record_id": c.warc_record_id,
+        "version": c.version,
+        "previous_id": c.previous_id,
+        "superseded_by": c.superseded_by,
+    }
 
 
 def cite_dict(doc: DocRef) -> dict | None:
@@ -103,19 +117,37 @@ def cite_dict(doc: DocRef) -> dict | None:
     c = doc.capture
     if c is None:
         return None
-    return {"url": doc.url, "fetched_at": c.fetched_at, "content_hash": c.content_hash,
-            "warc_file": c.warc_file, "warc_offset": c.warc_offset, "warc_record_id": c.warc_record_id}
+    return {
+        "url": doc.url,
+        "fetched_at": c.fetched_at,
+        "content_hash": c.content_hash,
+        "warc_file": c.warc_file,
+        "warc_offset": c.warc_offset,
+        "warc_record_id": c.warc_record_id,
+    }
 
 
 def document_dict(d: ReportDocument) -> dict:
     r = d.ref
     return {
-        "id": r.id, "name": r.name, "title": r.title, "source": r.source, "url": r.url,
-        "published": r.published, "content_hash": d.content_hash, "ingested_at": d.ingested_at,
+        "id": r.id,
+        "name": r.name,
+        "title": r.title,
+        "source": r.source,
+        "url": r.url,
+        "published": r.published,
+        "content_hash": d.content_hash,
+        "ingested_at": d.ingested_at,
         "text": d.text,
         "passages": [
-            {"id": p.id, "ordinal": p.ordinal, "paragraph": p.paragraph, "start": p.start,
-             "end": p.end, "text": p.text}
+            {
+                "id": p.id,
+                "ordinal": p.ordinal,
+                "paragraph": p.paragraph,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+            }
             for p in d.passages
         ],
         "capture": capture_dict(r.capture),
@@ -124,32 +156,73 @@ def document_dict(d: ReportDocument) -> dict:
 
 def claim_dict(c: ReportClaim) -> dict:
     return {
-        "id": c.id, "document_id": c.document.id, "document": c.document.name,
-        "passage_id": c.passage_id, "text": c.text, "start": c.start, "end": c.end,
-        "score": c.score, "reasons": list(c.reasons), "origin": c.origin, "created_at": c.created_at,
-        "verdict": c.verdict, "note": c.note, "reviewer": c.reviewer, "updated_at": c.updated_at,
+        "id": c.id,
+        "document_id": c.document.id,
+        "document": c.document.name,
+        "passage_id": c.passage_id,
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "score": c.score,
+        "reasons": list(c.reasons),
+        "origin": c.origin,
+        "created_at": c.created_at,
+        "verdict": c.verdict,
+        "note": c.note,
+        "reviewer": c.reviewer,
+        "updated_at": c.updated_at,
         "context": {"before": c.context_before, "after": c.context_after},
         "flags": list(c.flags),
         "links": [
-            {"passage_id": link.passage_id, "document_id": link.document.id, "document": link.document.name,
-             "ordinal": link.ordinal, "relation": link.relation, "reviewer": link.reviewer,
-             "created_at": link.created_at, "text": link.text, "span": list(link.span), "matched": link.matched,
-             "span_origin": link.span_origin, "flags": list(link.flags), "cite": cite_dict(link.document)}
+            {
+                "passage_id": link.passage_id,
+                "document_id": link.document.id,
+                "document": link.document.name,
+                "ordinal": link.ordinal,
+                "relation": link.relation,
+                "reviewer": link.reviewer,
+                "created_at": link.created_at,
+                "text": link.text,
+                "span": list(link.span),
+                "matched": link.matched,
+                "span_origin": link.span_origin,
+                "flags": list(link.flags),
+                "cite": cite_dict(link.document),
+            }
             for link in c.links
         ],
         "suggestions": [
-            {"rank": s.rank, "passage_id": s.passage_id, "score": s.score, "span": list(s.span),
-             "flags": list(s.flags), "stance": s.stance, "reasons": list(s.reasons)}
+            {
+                "rank": s.rank,
+                "passage_id": s.passage_id,
+                "score": s.score,
+                "span": list(s.span),
+                "flags": list(s.flags),
+                "stance": s.stance,
+                "reasons": list(s.reasons),
+            }
             for s in c.suggestions
         ],
         "cluster_id": c.cluster_id,
-        "evidence_check": None if c.evidence_check is None else {
-            "suggested": c.evidence_check.suggested, "sources": c.evidence_check.sources,
-            "related_only": c.evidence_check.related_only, "coverage": c.evidence_check.coverage.to_json(),
+        "evidence_check": None
+        if c.evidence_check is None
+        else {
+            "suggested": c.evidence_check.suggested,
+            "sources": c.evidence_check.sources,
+            "related_only": c.evidence_check.related_only,
+            "coverage": c.evidence_check.coverage.to_json(),
         },
         "history": [
-            {"id": h.id, "kind": h.kind, "passage_id": h.passage_id, "old": h.old, "new": h.new,
-             "reviewer": h.reviewer, "at": h.at, "undoes": h.undoes}
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "passage_id": h.passage_id,
+                "old": h.old,
+                "new": h.new,
+                "reviewer": h.reviewer,
+                "at": h.at,
+                "undoes": h.undoes,
+            }
             for h in c.history
         ],
     }
@@ -166,8 +239,11 @@ def _array(key: str, items: Iterator[str], last: bool) -> Iterator[str]:
 
 def render(report: Report) -> Iterator[str]:
     head = {
-        "format": FORMAT, "format_version": FORMAT_VERSION, "exported_at": report.exported_at,
-        "filters": report.filters, "summary": summary_dict(report.summary),
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": report.exported_at,
+        "filters": report.filters,
+        "summary": summary_dict(report.summary),
     }
     yield "{\n"
     for key, value in head.items():

@@ -136,7 +136,7 @@ def load(path: str | Path) -> LoadedReview:
     except ValueError as exc:
         raise InputError(f"{path}: damaged JSON ({exc}); nothing imported") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(f"{path}: not a workbench review export (no \"format\": \"{FORMAT}\")")
+        raise InputError(f'{path}: not a workbench review export (no "format": "{FORMAT}")')
     version = data.get("format_version")
     if version != FORMAT_VERSION:
         raise InputError(
@@ -161,8 +161,7 @@ def parse(data: dict) -> LoadedReview:
                 raise _Bad(f"passage id {p.id} appears twice")
             passages[p.id] = (d.ref.id, p)
     claims = [
-        _claim(c, f"claims[{i}]", refs, passages)
-        for i, c in enumerate(_get(data, "claims", list, "file"))
+        _claim(c, f"claims[{i}]", refs, passages) for i, c in enumerate(_get(data, "claims", list, "file"))
     ]
     if len({c.id for c in claims}) != len(claims):
         raise _Bad("two claims share an id")
@@ -182,14 +181,20 @@ def _document(d: dict, where: str) -> ReportDocument:
     passages = []
     for i, p in enumerate(_get(d, "passages", list, where)):
         w = f"{where}.passages[{i}]"
-        passages.append(ReportPassage(
-            _get(p, "id", int, w), _get(p, "ordinal", int, w), _get(p, "paragraph", int, w),
-            _get(p, "start", int, w), _get(p, "end", int, w), _get(p, "text", str, w),
-        ))
+        passages.append(
+            ReportPassage(
+                _get(p, "id", int, w),
+                _get(p, "ordinal", int, w),
+                _get(p, "paragraph", int, w),
+                _get(p, "start", int, w),
+                _get(p, "end", int, w),
+                _get(p, "text", str, w),
+            )
+        )
     if len({p.ordinal for p in passages}) != len(passages):
         raise _Bad(f"{where} has two passages with the same ordinal")
     for p in passages:
-        if text[p.start:p.end] != p.text or not 0 <= p.start <= p.end:
+        if text[p.start : p.end] != p.text or not 0 <= p.start <= p.end:
             raise _Bad(f"{where}: passage {p.id} is not the document's text at [{p.start}, {p.end}]")
     # Recomputed, never trusted: a file claiming another text's hash would make
     # a later ingest of that genuine text a silent "already stored".
@@ -197,8 +202,15 @@ def _document(d: dict, where: str) -> ReportDocument:
     if stated != content_hash(text):
         raise _Bad(f"{where}.content_hash does not match the document's text")
     opt = lambda key: _get(d, key, str, where, null=True)
-    ref = DocRef(_get(d, "id", int, where), _get(d, "name", str, where), opt("title"),
-                 opt("source"), opt("url"), opt("published"), _capture(d, where, stated))
+    ref = DocRef(
+        _get(d, "id", int, where),
+        _get(d, "name", str, where),
+        opt("title"),
+        opt("source"),
+        opt("url"),
+        opt("published"),
+        _capture(d, where, stated),
+    )
     return ReportDocument(ref, stated, text, _get(d, "ingested_at", str, where), tuple(passages))
 
 
@@ -216,13 +228,22 @@ def _capture(d: dict, where: str, digest: str) -> WebCapture | None:
     if (offset is not None and offset < 0) or version < 1:
         raise _Bad(f"{where}: warc_offset and version must not be negative")
     return WebCapture(
-        _get(c, "fetched_url", str, where, null=True), _get(c, "fetched_at", str, where),
-        opt_int("http_status"), digest, warc_file, offset, _get(c, "warc_record_id", str, where, null=True),
-        version, opt_int("previous_id"), opt_int("superseded_by"))
+        _get(c, "fetched_url", str, where, null=True),
+        _get(c, "fetched_at", str, where),
+        opt_int("http_status"),
+        digest,
+        warc_file,
+        offset,
+        _get(c, "warc_record_id", str, where, null=True),
+        version,
+        opt_int("previous_id"),
+        opt_int("superseded_by"),
+    )
 
 
-def _claim(c: dict, where: str, refs: dict[int, DocRef],
-           passages: dict[int, tuple[int, ReportPassage]]) -> ReportClaim:
+def _claim(
+    c: dict, where: str, refs: dict[int, DocRef], passages: dict[int, tuple[int, ReportPassage]]
+) -> ReportClaim:
     doc_id = _get(c, "document_id", int, where)
     if doc_id not in refs:
         raise _Bad(f"{where} refers to document {doc_id}, which is not in the file")
@@ -240,21 +261,35 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
     for i, link in enumerate(_get(c, "links", list, where)):
         w = f"{where}.links[{i}]"
         pdoc, p = passage(_get(link, "passage_id", int, w), w)
-        links.append(LinkedPassage(
-            p.id, refs[pdoc], p.ordinal, _choice(_get(link, "relation", str, w), RELATIONS, f"{w}.relation"),
-            _get(link, "reviewer", str, w, null=True), _get(link, "created_at", str, w), p.text,
-            _span(link, w), _get(link, "span_origin", str, w), _strings(link, "flags", w),
-        ))
+        links.append(
+            LinkedPassage(
+                p.id,
+                refs[pdoc],
+                p.ordinal,
+                _choice(_get(link, "relation", str, w), RELATIONS, f"{w}.relation"),
+                _get(link, "reviewer", str, w, null=True),
+                _get(link, "created_at", str, w),
+                p.text,
+                _span(link, w),
+                _get(link, "span_origin", str, w),
+                _strings(link, "flags", w),
+            )
+        )
     suggestions = []
     for i, s in enumerate(_get(c, "suggestions", list, where)):
         w = f"{where}.suggestions[{i}]"
-        suggestions.append(Suggestion(
-            _get(s, "rank", int, w), passage(_get(s, "passage_id", int, w), w)[1].id,
-            float(_get(s, "score", (int, float), w)), _span(s, w), _strings(s, "flags", w),
-            # stance and reasons came with the evidence judgement: older files lack them
-            _choice(s.get("stance", "related"), STANCES, f"{w}.stance"),
-            _strings(s, "reasons", w) if "reasons" in s else (),
-        ))
+        suggestions.append(
+            Suggestion(
+                _get(s, "rank", int, w),
+                passage(_get(s, "passage_id", int, w), w)[1].id,
+                float(_get(s, "score", (int, float), w)),
+                _span(s, w),
+                _strings(s, "flags", w),
+                # stance and reasons came with the evidence judgement: older files lack them
+                _choice(s.get("stance", "related"), STANCES, f"{w}.stance"),
+                _strings(s, "reasons", w) if "reasons" in s else (),
+            )
+        )
     if len({s.rank for s in suggestions}) != len(suggestions):
         raise _Bad(f"{where}.suggestions has two entries with the same rank")
     history = []
@@ -263,28 +298,45 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef],
         hp = _get(h, "passage_id", int, w, null=True)
         if hp is not None:
             passage(hp, w)
-        history.append(HistoryEntry(
-            _get(h, "id", int, w), _get(c, "id", int, where), _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"), hp,
-            _get(h, "old", str, w, null=True), _get(h, "new", str, w, null=True),
-            _get(h, "reviewer", str, w, null=True), _get(h, "at", str, w),
-            _get(h, "undoes", int, w, null=True),
-        ))
+        history.append(
+            HistoryEntry(
+                _get(h, "id", int, w),
+                _get(c, "id", int, where),
+                _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"),
+                hp,
+                _get(h, "old", str, w, null=True),
+                _get(h, "new", str, w, null=True),
+                _get(h, "reviewer", str, w, null=True),
+                _get(h, "at", str, w),
+                _get(h, "undoes", int, w, null=True),
+            )
+        )
     verdict = _get(c, "verdict", str, where, null=True)
     if verdict is not None:
         _choice(verdict, VERDICTS, f"{where}.verdict")
     context = _get(c, "context", dict, where)
     return ReportClaim(
-        id=_get(c, "id", int, where), document=refs[doc_id], text=text, verdict=verdict,
-        note=_get(c, "note", str, where), reviewer=_get(c, "reviewer", str, where, null=True),
-        updated_at=_get(c, "updated_at", str, where, null=True), passage_id=passage_id,
-        start=_get(c, "start", int, where, null=True), end=_get(c, "end", int, where, null=True),
-        score=float(_get(c, "score", (int, float), where)), reasons=_strings(c, "reasons", where),
+        id=_get(c, "id", int, where),
+        document=refs[doc_id],
+        text=text,
+        verdict=verdict,
+        note=_get(c, "note", str, where),
+        reviewer=_get(c, "reviewer", str, where, null=True),
+        updated_at=_get(c, "updated_at", str, where, null=True),
+        passage_id=passage_id,
+        start=_get(c, "start", int, where, null=True),
+        end=_get(c, "end", int, where, null=True),
+        score=float(_get(c, "score", (int, float), where)),
+        reasons=_strings(c, "reasons", where),
         origin=_choice(_get(c, "origin", str, where), ORIGINS, f"{where}.origin"),
         created_at=_get(c, "created_at", str, where),
         context_before=_get(context, "before", str, f"{where}.context"),
         context_after=_get(context, "after", str, f"{where}.context"),
-        links=tuple(links), flags=_strings(c, "flags", where), suggestions=tuple(suggestions),
-        history=tuple(history), evidence_check=_evidence_check(c.get("evidence_check"), f"{where}.evidence_check"),
+        links=tuple(links),
+        flags=_strings(c, "flags", where),
+        suggestions=tuple(suggestions),
+        history=tuple(history),
+        evidence_check=_evidence_check(c.get("evidence_check"), f"{where}.evidence_check"),
     )
 
 
@@ -294,9 +346,14 @@ def _evidence_check(check, where: str) -> LinkResult | None:
         return None
     coverage = _get(check, "coverage", dict, where)
     return LinkResult(
-        (), _get(check, "sources", int, where),
+        (),
+        _get(check, "sources", int, where),
         _choice(_get(check, "suggested", str, where), VERDICTS, f"{where}.suggested"),
-        Coverage(*(_strings(coverage, k, f"{where}.coverage")
-                   for k in ("corroborated", "contradicted", "not_found", "related_only"))),
+        Coverage(
+            *(
+                _strings(coverage, k, f"{where}.coverage")
+                for k in ("corroborated", "contradicted", "not_found", "related_only")
+            )
+        ),
         _get(check, "related_only", bool, where),
     )

@@ -51,14 +51,22 @@ def summary(report: Report) -> Iterator[str]:
     yield "## Summary\n\n"
     yield f"**{progress_line(s)}**\n\n"
     yield f"Covers {md(filters_line(report))}. Review period: {period(s)}.\n\n"
-    yield from _table(["Verdict", "Claims", "Meaning"],
-                      [[k, str(s.counts.get(k, 0)), MEANING[k]] for k in STATUSES])
+    yield from _table(
+        ["Verdict", "Claims", "Meaning"], [[k, str(s.counts.get(k, 0)), MEANING[k]] for k in STATUSES]
+    )
     if s.by_document:
         yield "### By document\n\n"
         yield from _table(
             ["Document", "Source", *STATUSES, "total"],
-            [[md(d.document.label), md(d.document.source or "—"),
-              *(str(d.counts.get(k, 0)) for k in STATUSES), str(d.total)] for d in s.by_document],
+            [
+                [
+                    md(d.document.label),
+                    md(d.document.source or "—"),
+                    *(str(d.counts.get(k, 0)) for k in STATUSES),
+                    str(d.total),
+                ]
+                for d in s.by_document
+            ],
         )
     if s.by_source:
         yield "### By source\n\n"
@@ -68,8 +76,10 @@ def summary(report: Report) -> Iterator[str]:
         )
     if s.reviewers:
         yield "### Reviewers\n\n"
-        yield from _table(["Reviewer", "Verdicts", "Changes"],
-                          [[md(reviewer_name(r.name)), str(r.verdicts), str(r.changes)] for r in s.reviewers])
+        yield from _table(
+            ["Reviewer", "Verdicts", "Changes"],
+            [[md(reviewer_name(r.name)), str(r.verdicts), str(r.changes)] for r in s.reviewers],
+        )
 
 
 def _link(link: LinkedPassage) -> str:
@@ -85,7 +95,11 @@ def _cite(link: LinkedPassage) -> str:
     doc, c = link.document, link.document.capture
     if c is None:
         return ""
-    copy = f"archived copy {md(c.warc_file)} record {md(c.warc_record_id)}" if c.warc_file else "no archived copy"
+    copy = (
+        f"archived copy {md(c.warc_file)} record {md(c.warc_record_id)}"
+        if c.warc_file
+        else "no archived copy"
+    )
     live = f"{md(doc.url)}, " if doc.url else ""
     return f"\n    Source: {live}fetched {md(c.fetched_at)}, SHA-256 {md(c.content_hash)}; {copy}"
 

@@ -25,8 +25,10 @@ if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQ
     from sqlite_utils import Database
 
 #: Order in which readers see claims (md/html): the contested ones first.
-READING_ORDER: tuple[str, ...] = (*(v.name for v in sorted(VERDICT_SPECS, key=lambda v: v.reading_order)),
-                                   UNREVIEWED)
+READING_ORDER: tuple[str, ...] = (
+    *(v.name for v in sorted(VERDICT_SPECS, key=lambda v: v.reading_order)),
+    UNREVIEWED,
+)
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,10 @@ class WebCapture:
     """A document fetched from a URL: when, what came back, and where the page as it
     was is archived (a WARC file in archive/ beside the database, issue #15)."""
 
-    fetched_url: str | None      # as asked, before redirects (http(s) only, else None)
+    fetched_url: str | None  # as asked, before redirects (http(s) only, else None)
     fetched_at: str
     http_status: int | None
-    content_hash: str            # SHA-256 of the document's text
+    content_hash: str  # SHA-256 of the document's text
     warc_file: str | None
     warc_offset: int | None
     warc_record_id: str | None
@@ -78,7 +80,7 @@ class LinkedPassage:
 
     @property
     def matched(self) -> str:
-        return self.text[self.span[0]:self.span[1]]
+        return self.text[self.span[0] : self.span[1]]
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,7 @@ def web_url(url: str | None) -> str | None:
 
 # --- building ----------------------------------------------------------------------
 
+
 def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool = False) -> Report:
     """The report for the claims ``f`` selects.
 
@@ -251,13 +254,20 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
         doc_ids = q.referenced_documents(db, f)
         for doc, passages in q.iter_documents(db, doc_ids):
             yield ReportDocument(
-                ref=meta[doc[0]], content_hash=doc[6], text=doc[7], ingested_at=doc[8],
+                ref=meta[doc[0]],
+                content_hash=doc[6],
+                text=doc[7],
+                ingested_at=doc[8],
                 passages=tuple(ReportPassage(*p) for p in passages),
             )
 
     return Report(
-        exported_at=now(), filters=_filters_dict(f, meta),
-        summary=summary, claims=Stream(claims), documents=Stream(documents), dropped_urls=dropped,
+        exported_at=now(),
+        filters=_filters_dict(f, meta),
+        summary=summary,
+        claims=Stream(claims),
+        documents=Stream(documents),
+        dropped_urls=dropped,
     )
 
 
@@ -283,7 +293,9 @@ def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summar
         by_document=tuple(DocumentCounts(meta[d], _ordered(c)) for d, c in per_doc.items()),
         by_source={s: _ordered(c) for s, c in sorted(by_source.items())},
         reviewers=tuple(Reviewer(*r) for r in q.reviewers(db, f)),
-        first_change=first, last_change=last, flagged=q.flagged_count(db, f),
+        first_change=first,
+        last_change=last,
+        flagged=q.flagged_count(db, f),
     )
 
 
@@ -317,8 +329,9 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
         sugg: tuple[Suggestion, ...] = ()
         if found := suggestions.get(cid):
             sugg = tuple(
-                Suggestion(rank, pid, score, (s0, s1), _strings(flags, decoded), stance,
-                           _strings(reasons, decoded))
+                Suggestion(
+                    rank, pid, score, (s0, s1), _strings(flags, decoded), stance, _strings(reasons, decoded)
+                )
                 for rank, pid, score, s0, s1, flags, stance, reasons in found
             )
         before = after = ""
@@ -328,14 +341,28 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             else:
                 after = text
         yield ReportClaim(
-            id=cid, document=meta[r[1]], passage_id=r[2], text=r[3], start=r[4], end=r[5],
-            score=r[6], reasons=_strings(r[7], decoded), origin=r[8], created_at=r[9],
-            verdict=r[10], note=r[11], reviewer=r[12], updated_at=r[13],
-            context_before=before, context_after=after,
+            id=cid,
+            document=meta[r[1]],
+            passage_id=r[2],
+            text=r[3],
+            start=r[4],
+            end=r[5],
+            score=r[6],
+            reasons=_strings(r[7], decoded),
+            origin=r[8],
+            created_at=r[9],
+            verdict=r[10],
+            note=r[11],
+            reviewer=r[12],
+            updated_at=r[13],
+            context_before=before,
+            context_after=after,
             links=tuple(_link(r[3], row, meta, sugg) for row in found) if (found := links.get(cid)) else (),
             flags=_union(s.flags for s in sugg) if sugg else (),
             suggestions=sugg,
-            history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found) if (found := history.get(cid)) else (),
+            history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found)
+            if (found := history.get(cid))
+            else (),
             evidence_check=_evidence_check(found) if (found := checks.get(cid)) else None,
             cluster_id=clusters[cid][0] if cid in clusters else None,
             cluster_size=clusters[cid][1] if cid in clusters else 1,
@@ -344,20 +371,27 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
 
 def _evidence_check(row: tuple) -> LinkResult:
     verdict, sources, coverage, related_only = row
-    return LinkResult((), int(sources), verdict or "unsupported", Coverage.from_json(json.loads(coverage or "{}")),
-                      bool(related_only))
+    return LinkResult(
+        (),
+        int(sources),
+        verdict or "unsupported",
+        Coverage.from_json(json.loads(coverage or "{}")),
+        bool(related_only),
+    )
 
 
-def _link(claim_text: str, row: tuple, meta: dict[int, DocRef],
-          sugg: tuple[Suggestion, ...]) -> LinkedPassage:
+def _link(
+    claim_text: str, row: tuple, meta: dict[int, DocRef], sugg: tuple[Suggestion, ...]
+) -> LinkedPassage:
     passage_id, relation, reviewer, created_at, doc_id, ordinal, text = row
     stored = next((s for s in sugg if s.passage_id == passage_id), None)
     if stored is not None and 0 <= stored.span[0] <= stored.span[1] <= len(text):
         span, origin, flags = stored.span, "linker", stored.flags
     else:
         span, origin, flags = matched_span(claim_text, text), "computed", ()
-    return LinkedPassage(passage_id, meta[doc_id], ordinal, relation, reviewer, created_at,
-                         text, span, origin, flags)
+    return LinkedPassage(
+        passage_id, meta[doc_id], ordinal, relation, reviewer, created_at, text, span, origin, flags
+    )
 
 
 def _union(groups: Iterable[tuple[str, ...]]) -> tuple[str, ...]:

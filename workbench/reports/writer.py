@@ -41,8 +41,9 @@ class Interrupted(KeyboardInterrupt):
         self.exit_code = 128 + signum
 
 
-def atomic_write(path: str | os.PathLike[str], chunks: Iterable[str], *,
-                 protected: Iterable[str | os.PathLike[str]] = ()) -> Path:
+def atomic_write(
+    path: str | os.PathLike[str], chunks: Iterable[str], *, protected: Iterable[str | os.PathLike[str]] = ()
+) -> Path:
     """Write ``chunks`` to a temporary file in ``path``'s folder, then rename it over ``path``.
 
     The rename (``os.replace``) is atomic on one file system, so readers see
@@ -63,8 +64,9 @@ def atomic_write(path: str | os.PathLike[str], chunks: Iterable[str], *,
         # Handlers first: a SIGTERM once the temp file exists always removes it.
         with _signals_interrupt():
             try:
-                fd, tmp = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp",
-                                           dir=folder)
+                fd, tmp = tempfile.mkstemp(
+                    prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=folder
+                )
             except OSError as exc:
                 raise InputError(f"{path}: cannot write in {folder} ({exc.strerror or exc})") from None
             try:
@@ -112,8 +114,11 @@ def _refuse_protected(path: Path, protected: Iterable[str | os.PathLike[str]]) -
             with contextlib.suppress(OSError):
                 same = os.path.samefile(path, other)  # a hard link or another mount of it
         if same:
-            what = "the database" if not str(other).endswith(("-wal", "-shm", "-journal")) \
+            what = (
+                "the database"
+                if not str(other).endswith(("-wal", "-shm", "-journal"))
                 else f"the database's {str(other).rsplit('-', 1)[1]} file"
+            )
             raise InputError(f"{path}: is {what}; choose another output file")
 
 

@@ -45,10 +45,12 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True, readonly: boo
             return _connect_read_only(path)
         if not _writable_mode(path):
             raise DatabaseError(
-                f"{path}: database is read-only; workbench records every change, so it needs write access")
+                f"{path}: database is read-only; workbench records every change, so it needs write access"
+            )
         raise DatabaseError(
             f"{path}: folder {path.parent} is read-only; SQLite keeps its journal beside the database,"
-            " so writing needs write access to the folder")
+            " so writing needs write access to the folder"
+        )
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
         db = Database(conn, execute_plugins=False)
@@ -114,7 +116,8 @@ def _connect_read_only(path: Path) -> Database:
         if schema.migrations.pending(db):
             raise DatabaseError(
                 f"{path}: database is read-only and was written by an older workbench; make it"
-                " writable once so it can be upgraded")
+                " writable once so it can be upgraded"
+            )
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
         db.close()
@@ -219,4 +222,3 @@ def bulk_load(db: Database) -> Iterator[Database]:
         yield db
     finally:
         db.execute("PRAGMA synchronous=FULL")
-

@@ -32,7 +32,7 @@ def content_hash(text: str, chunk: int = 1 << 20) -> str:
     """
     digest = hashlib.sha256()
     for start in range(0, len(text), chunk):
-        digest.update(text[start:start + chunk].encode("utf-8"))
+        digest.update(text[start : start + chunk].encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -45,7 +45,7 @@ def document_exists(db: Database, content_hash: str) -> bool:
 class WebSource:
     """Where and when a document was fetched, and where its raw response is archived."""
 
-    fetched_url: str            # as asked, before redirects (the document's url is the final one)
+    fetched_url: str  # as asked, before redirects (the document's url is the final one)
     fetched_at: str
     http_status: int
     warc_file: str | None = None
@@ -66,13 +66,20 @@ def current_version(db: Database, url: str) -> Version | None:
     """The newest stored version of the page fetched at ``url`` (its final URL)."""
     row = db.execute(
         "SELECT id, version, content_hash FROM documents WHERE url = ? AND fetched_at IS NOT NULL"
-        " AND superseded_by IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        " AND superseded_by IS NULL ORDER BY id DESC LIMIT 1",
+        [url],
+    ).fetchone()
     return Version(*row) if row else None
 
 
 def add_document(
-    db: Database, doc: RawDocument, content_hash: str, passages: Iterable[PassageDraft],
-    *, web: WebSource | None = None, previous: Version | None = None,
+    db: Database,
+    doc: RawDocument,
+    content_hash: str,
+    passages: Iterable[PassageDraft],
+    *,
+    web: WebSource | None = None,
+    previous: Version | None = None,
 ) -> tuple[int, int, int] | None:
     """Store one document with its passages and claims in one transaction.
 
@@ -90,10 +97,24 @@ def add_document(
             "INSERT INTO documents (name, title, source, url, published, content_hash, text, ingested_at,"
             " fetched_url, fetched_at, http_status, warc_file, warc_offset, warc_record_id, version,"
             " previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [doc.name, doc.title, doc.source, doc.url, doc.published, content_hash, doc.text, now(),
-             w.fetched_url or None, w.fetched_at or None, w.http_status or None, w.warc_file,
-             w.warc_offset, w.warc_record_id, previous.version + 1 if previous else 1,
-             previous.id if previous else None],
+            [
+                doc.name,
+                doc.title,
+                doc.source,
+                doc.url,
+                doc.published,
+                content_hash,
+                doc.text,
+                now(),
+                w.fetched_url or None,
+                w.fetched_at or None,
+                w.http_status or None,
+                w.warc_file,
+                w.warc_offset,
+                w.warc_record_id,
+                previous.version + 1 if previous else 1,
+                previous.id if previous else None,
+            ],
         )
         document_id = cur.lastrowid
         if previous is not None:
@@ -112,8 +133,16 @@ def add_document(
                 frow.append((pid, p.text))
                 if p.claim is not None:
                     crow.append(
-                        (document_id, pid, p.text, p.start, p.end, p.claim.score,
-                         json.dumps(list(p.claim.reasons)), created)
+                        (
+                            document_id,
+                            pid,
+                            p.text,
+                            p.start,
+                            p.end,
+                            p.claim.score,
+                            json.dumps(list(p.claim.reasons)),
+                            created,
+                        )
                     )
             db.conn.executemany(
                 'INSERT INTO passages (id, document_id, ordinal, paragraph, start, "end", text)'
@@ -177,8 +206,16 @@ _CLAIM_SELECT = (
 
 def _claim(row: tuple) -> Claim:
     return Claim(
-        id=row[0], document_id=row[1], passage_id=row[2], text=row[3], start=row[4], end=row[5],
-        score=row[6], reasons=tuple(json.loads(row[7] or "[]")), origin=row[8], status=row[9],
+        id=row[0],
+        document_id=row[1],
+        passage_id=row[2],
+        text=row[3],
+        start=row[4],
+        end=row[5],
+        score=row[6],
+        reasons=tuple(json.loads(row[7] or "[]")),
+        origin=row[8],
+        status=row[9],
         doc_name=row[10],
     )
 
@@ -273,7 +310,7 @@ def fts_prefix_query(text: str) -> str:
     if not words:
         return '""'
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] = f'({quoted[-1]} OR {quoted[-1]}*)'
+    quoted[-1] = f"({quoted[-1]} OR {quoted[-1]}*)"
     return " AND ".join(quoted)
 
 
@@ -304,8 +341,9 @@ def list_claims(
     return [_claim(r) for r in rows]
 
 
-def iter_claims(db: Database, *, status: str | None = None, document_id: int | None = None,
-                batch: int = 5000) -> Iterator[Claim]:
+def iter_claims(
+    db: Database, *, status: str | None = None, document_id: int | None = None, batch: int = 5000
+) -> Iterator[Claim]:
     """Every claim matching the filter, fetched page by page."""
     after: int | None = None
     while page := list_claims(db, status=status, document_id=document_id, after_id=after, limit=batch):
@@ -353,60 +391,101 @@ def stats(db: Database) -> dict[str, int]:
 
 # --- versions: moving claims and links to a page's new version ----------------------
 
+
 def passages_of(db: Database, document_id: int) -> list[Passage]:
     rows = db.execute(
         'SELECT id, document_id, ordinal, paragraph, start, "end", text FROM passages'
-        " WHERE document_id = ? ORDER BY ordinal", [document_id])
+        " WHERE document_id = ? ORDER BY ordinal",
+        [document_id],
+    )
     return [Passage(*row) for row in rows]
 
 
-def claims_of(db: Database, document_id: int) -> list[tuple[int, int | None, str, int | None, int | None, str]]:
+def claims_of(
+    db: Database, document_id: int
+) -> list[tuple[int, int | None, str, int | None, int | None, str]]:
     """(id, passage_id, text, start, end, origin) of every claim on ``document_id``."""
     return db.execute(
         'SELECT id, passage_id, text, start, "end", origin FROM claims WHERE document_id = ? ORDER BY id',
-        [document_id]).fetchall()
+        [document_id],
+    ).fetchall()
 
 
 def links_into(db: Database, document_id: int) -> list[tuple[int, int]]:
     """(claim_id, passage_id) of every evidence link to a passage of ``document_id``."""
     return db.execute(
         "SELECT l.claim_id, l.passage_id FROM evidence_links l JOIN passages p ON p.id = l.passage_id"
-        " WHERE p.document_id = ? ORDER BY l.claim_id, l.passage_id", [document_id]).fetchall()
+        " WHERE p.document_id = ? ORDER BY l.claim_id, l.passage_id",
+        [document_id],
+    ).fetchall()
 
 
 def move_claim(db: Database, claim_id: int, passage: Passage, text: str, start: int, end: int) -> None:
     """Put ``claim_id`` on ``passage`` of a new version, in place of the claim freshly
     extracted there (the reviewer's verdict, links and history stay with the old id)."""
-    db.execute("DELETE FROM claims WHERE passage_id = ? AND origin = 'extracted' AND id != ?",
-               [passage.id, claim_id])
-    db.execute('UPDATE claims SET document_id = ?, passage_id = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
-               [passage.document_id, passage.id, text, start, end, claim_id])
+    db.execute(
+        "DELETE FROM claims WHERE passage_id = ? AND origin = 'extracted' AND id != ?", [passage.id, claim_id]
+    )
+    db.execute(
+        'UPDATE claims SET document_id = ?, passage_id = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
+        [passage.document_id, passage.id, text, start, end, claim_id],
+    )
 
 
 def move_link(db: Database, claim_id: int, old_passage_id: int, new_passage_id: int) -> None:
-    if db.execute("SELECT 1 FROM evidence_links WHERE claim_id = ? AND passage_id = ?",
-                  [claim_id, new_passage_id]).fetchone():
-        db.execute("DELETE FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, old_passage_id])
+    if db.execute(
+        "SELECT 1 FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, new_passage_id]
+    ).fetchone():
+        db.execute(
+            "DELETE FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, old_passage_id]
+        )
     else:
-        db.execute("UPDATE evidence_links SET passage_id = ? WHERE claim_id = ? AND passage_id = ?",
-                   [new_passage_id, claim_id, old_passage_id])
+        db.execute(
+            "UPDATE evidence_links SET passage_id = ? WHERE claim_id = ? AND passage_id = ?",
+            [new_passage_id, claim_id, old_passage_id],
+        )
 
 
-def record_change(db: Database, *, kind: str, claim_id: int, old_document_id: int, new_document_id: int,
-                  old_passage_id: int | None, new_passage_id: int | None, state: str, old_text: str,
-                  new_text: str | None, similarity: float | None) -> None:
+def record_change(
+    db: Database,
+    *,
+    kind: str,
+    claim_id: int,
+    old_document_id: int,
+    new_document_id: int,
+    old_passage_id: int | None,
+    new_passage_id: int | None,
+    state: str,
+    old_text: str,
+    new_text: str | None,
+    similarity: float | None,
+) -> None:
     db.execute(
         "INSERT INTO evidence_changes (kind, claim_id, old_document_id, new_document_id, old_passage_id,"
         " new_passage_id, state, old_text, new_text, similarity, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [kind, claim_id, old_document_id, new_document_id, old_passage_id, new_passage_id, state, old_text,
-         new_text, similarity, now()])
+        [
+            kind,
+            claim_id,
+            old_document_id,
+            new_document_id,
+            old_passage_id,
+            new_passage_id,
+            state,
+            old_text,
+            new_text,
+            similarity,
+            now(),
+        ],
+    )
 
 
 def retire_passages(db: Database, document_id: int) -> None:
     """Take a superseded version's passages out of search (they stay stored, and linked)."""
     db.execute(
         "INSERT INTO passages_fts (passages_fts, rowid, text)"
-        " SELECT 'delete', id, text FROM passages WHERE document_id = ?", [document_id])
+        " SELECT 'delete', id, text FROM passages WHERE document_id = ?",
+        [document_id],
+    )
 
 
 @dataclass(frozen=True)
@@ -414,10 +493,10 @@ class Change:
     """A claim or evidence link whose sentence changed or went in a newer version."""
 
     id: int
-    kind: str                  # "link" | "claim"
+    kind: str  # "link" | "claim"
     claim_id: int
     claim_text: str
-    state: str                 # "changed" | "gone"
+    state: str  # "changed" | "gone"
     old_text: str
     new_text: str | None
     old_passage_id: int | None
@@ -435,14 +514,17 @@ def changes(db: Database, *, claim_id: int | None = None, seen: bool = False) ->
     """Recorded changes not yet seen by a reviewer, newest first (``claim_id``: that
     claim's only; ``seen=True``: the seen ones too)."""
     where = " AND ".join(
-        (["e.claim_id = ?"] if claim_id is not None else []) + ([] if seen else ["e.seen_at IS NULL"]))
+        (["e.claim_id = ?"] if claim_id is not None else []) + ([] if seen else ["e.seen_at IS NULL"])
+    )
     where = f"WHERE {where}" if where else ""
     rows = db.execute(
         "SELECT e.id, e.kind, e.claim_id, c.text, e.state, e.old_text, e.new_text, e.old_passage_id,"
         " e.new_passage_id, e.old_document_id, e.new_document_id, nd.url, od.version, nd.version,"
         " e.similarity, e.at FROM evidence_changes e JOIN claims c ON c.id = e.claim_id"
         " JOIN documents od ON od.id = e.old_document_id JOIN documents nd ON nd.id = e.new_document_id"
-        f" {where} ORDER BY e.id DESC", [claim_id] if claim_id is not None else [])
+        f" {where} ORDER BY e.id DESC",
+        [claim_id] if claim_id is not None else [],
+    )
     return [Change(*row) for row in rows]
 
 
@@ -452,7 +534,9 @@ def web_source(db: Database, document_id: int) -> dict | None:
     cur = db.execute(
         "SELECT url, fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,"
         " warc_record_id, version, previous_id, superseded_by FROM documents"
-        " WHERE id = ? AND fetched_at IS NOT NULL", [document_id])
+        " WHERE id = ? AND fetched_at IS NOT NULL",
+        [document_id],
+    )
     row = cur.fetchone()
     return dict(zip([d[0] for d in cur.description], row)) if row else None
 
@@ -461,5 +545,7 @@ def mark_changes_seen(db: Database, claim_id: int) -> int:
     """A reviewer has looked at ``claim_id``'s changed evidence: it leaves ``stale`` and
     the flagged filter (the record stays). Returns how many changes were marked."""
     with write(db):
-        return db.execute("UPDATE evidence_changes SET seen_at = ? WHERE claim_id = ? AND seen_at IS NULL",
-                          [now(), claim_id]).rowcount
+        return db.execute(
+            "UPDATE evidence_changes SET seen_at = ? WHERE claim_id = ? AND seen_at IS NULL",
+            [now(), claim_id],
+        ).rowcount

@@ -90,8 +90,20 @@ _FROM = " FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
 
 #: Column order of the tuples ``iter_claim_pages`` yields.
 CLAIM_COLUMNS = (
-    "id", "document_id", "passage_id", "text", "start", "end", "score", "reasons", "origin",
-    "created_at", "status", "note", "reviewer", "updated_at",
+    "id",
+    "document_id",
+    "passage_id",
+    "text",
+    "start",
+    "end",
+    "score",
+    "reasons",
+    "origin",
+    "created_at",
+    "status",
+    "note",
+    "reviewer",
+    "updated_at",
 )
 
 
@@ -197,8 +209,7 @@ def page_context(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
 def document_meta(db: Database) -> dict[int, tuple]:
     """id -> (name, title, source, url, published) for every document (no text)."""
     return {
-        row[0]: row[1:]
-        for row in db.execute("SELECT id, name, title, source, url, published FROM documents")
+        row[0]: row[1:] for row in db.execute("SELECT id, name, title, source, url, published FROM documents")
     }
 
 
@@ -209,7 +220,8 @@ def web_captures(db: Database) -> dict[int, tuple]:
         row[0]: row[1:]
         for row in db.execute(
             "SELECT id, fetched_url, fetched_at, http_status, content_hash, warc_file, warc_offset,"
-            " warc_record_id, version, previous_id, superseded_by FROM documents WHERE fetched_at IS NOT NULL")
+            " warc_record_id, version, previous_id, superseded_by FROM documents WHERE fetched_at IS NOT NULL"
+        )
     }
 
 
@@ -255,6 +267,7 @@ def iter_documents(db: Database, ids: list[int] | None) -> Iterator[tuple[tuple,
 
 # --- summary figures -------------------------------------------------------------
 
+
 def total_claims(db: Database) -> int:
     return db.execute("SELECT count(*) FROM claims").fetchone()[0]
 
@@ -282,8 +295,7 @@ def reviewers(db: Database, f: ExportFilter) -> list[tuple[str | None, int, int]
     where, params = _where(f)
     verdicts = dict(
         db.execute(
-            f"SELECT v.reviewer, count(*){_FROM} WHERE {where} AND v.status IS NOT NULL"
-            " GROUP BY v.reviewer",
+            f"SELECT v.reviewer, count(*){_FROM} WHERE {where} AND v.status IS NOT NULL GROUP BY v.reviewer",
             params,
         ).fetchall()
     )
@@ -302,8 +314,7 @@ def date_range(db: Database, f: ExportFilter) -> tuple[str | None, str | None]:
     """First and last recorded change (history, else verdict times) of the filtered claims."""
     where, params = _where(f)
     first, last = db.execute(
-        f"SELECT min(h.at), max(h.at) FROM history h WHERE h.claim_id IN"
-        f" (SELECT c.id{_FROM} WHERE {where})",
+        f"SELECT min(h.at), max(h.at) FROM history h WHERE h.claim_id IN (SELECT c.id{_FROM} WHERE {where})",
         params,
     ).fetchone()
     if first is None:

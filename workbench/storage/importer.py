@@ -87,18 +87,22 @@ def import_review(
         claim_ids, hist_ids = _Ids(db, "claims", keep), _Ids(db, "history", keep)
         hist_map: dict[int, int] = {}
         for c in claims:
-            _claim(db, c, doc_map, passage_map, c.document.id in matched, claim_ids, hist_ids,
-                   hist_map, stats)
+            _claim(
+                db, c, doc_map, passage_map, c.document.id in matched, claim_ids, hist_ids, hist_map, stats
+            )
         if stats.documents_added:
             bump_corpus_version(db)
         conn = db.conn
-        conn.execute("UPDATE suggestion_summaries SET corpus_version = ? WHERE corpus_version = ?",
-                     [corpus_version(db), IMPORTED_VERSION])
+        conn.execute(
+            "UPDATE suggestion_summaries SET corpus_version = ? WHERE corpus_version = ?",
+            [corpus_version(db), IMPORTED_VERSION],
+        )
     return stats
 
 
-def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
-               stats: ImportStats) -> tuple[dict[int, int], dict[int, int], set[int]]:
+def _documents(
+    db: Database, documents: Sequence[ReportDocument], keep: bool, stats: ImportStats
+) -> tuple[dict[int, int], dict[int, int], set[int]]:
     """Insert new documents with their passages; map ids (file -> database).
 
     Also returns the file ids of documents that were already stored (only
@@ -113,7 +117,8 @@ def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
             doc_map[d.ref.id] = row[0]
             matched.add(d.ref.id)
             stored = {
-                (s, e): pid for pid, s, e in db.execute(
+                (s, e): pid
+                for pid, s, e in db.execute(
                     'SELECT id, start, "end" FROM passages WHERE document_id = ?', [row[0]]
                 )
             }
@@ -133,8 +138,17 @@ def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
             db.execute(
                 "UPDATE documents SET fetched_url = ?, fetched_at = ?, http_status = ?, warc_file = ?,"
                 " warc_offset = ?, warc_record_id = ?, version = ? WHERE id = ?",
-                [c.fetched_url, c.fetched_at, c.http_status, c.warc_file, c.warc_offset, c.warc_record_id,
-                 c.version, new_id])
+                [
+                    c.fetched_url,
+                    c.fetched_at,
+                    c.http_status,
+                    c.warc_file,
+                    c.warc_offset,
+                    c.warc_record_id,
+                    c.version,
+                    new_id,
+                ],
+            )
         doc_map[r.id] = new_id
         rows = []
         for p in d.passages:
@@ -152,13 +166,24 @@ def _documents(db: Database, documents: Sequence[ReportDocument], keep: bool,
         stats.documents_added += 1
     for d in documents:  # versions of a page point at each other: ids as stored here
         if (c := d.ref.capture) is not None and d.ref.id not in matched:
-            db.execute("UPDATE documents SET previous_id = ?, superseded_by = ? WHERE id = ?",
-                       [doc_map.get(c.previous_id), doc_map.get(c.superseded_by), doc_map[d.ref.id]])
+            db.execute(
+                "UPDATE documents SET previous_id = ?, superseded_by = ? WHERE id = ?",
+                [doc_map.get(c.previous_id), doc_map.get(c.superseded_by), doc_map[d.ref.id]],
+            )
     return doc_map, passage_map, matched
 
 
-def _claim(db: Database, c: ReportClaim, doc_map: dict[int, int], passage_map: dict[int, int],
-           known_document: bool, claim_ids: _Ids, hist_ids: _Ids, hist_map: dict[int, int], stats: ImportStats) -> None:
+def _claim(
+    db: Database,
+    c: ReportClaim,
+    doc_map: dict[int, int],
+    passage_map: dict[int, int],
+    known_document: bool,
+    claim_ids: _Ids,
+    hist_ids: _Ids,
+    hist_map: dict[int, int],
+    stats: ImportStats,
+) -> None:
     conn = db.conn
     doc_id = doc_map[c.document.id]
     passage_id = passage_map.get(c.passage_id) if c.passage_id is not None else None
@@ -177,8 +202,18 @@ def _claim(db: Database, c: ReportClaim, doc_map: dict[int, int], passage_map: d
         conn.execute(
             'INSERT INTO claims (id, document_id, passage_id, text, start, "end", score, reasons,'
             " origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [cid, doc_id, passage_id, c.text, c.start, c.end, c.score, json.dumps(list(c.reasons)),
-             c.origin, c.created_at],
+            [
+                cid,
+                doc_id,
+                passage_id,
+                c.text,
+                c.start,
+                c.end,
+                c.score,
+                json.dumps(list(c.reasons)),
+                c.origin,
+                c.created_at,
+            ],
         )
         stats.claims_added += 1
     if c.updated_at is not None:
@@ -206,9 +241,21 @@ def _claim(db: Database, c: ReportClaim, doc_map: dict[int, int], passage_map: d
         conn.executemany(
             "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
             " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(cid, s.rank, passage_map[s.passage_id], s.score, s.span[0], s.span[1], json.dumps(list(s.flags)),
-              s.stance, json.dumps(list(s.reasons), ensure_ascii=False))
-             for s in c.suggestions if s.passage_id in passage_map],
+            [
+                (
+                    cid,
+                    s.rank,
+                    passage_map[s.passage_id],
+                    s.score,
+                    s.span[0],
+                    s.span[1],
+                    json.dumps(list(s.flags)),
+                    s.stance,
+                    json.dumps(list(s.reasons), ensure_ascii=False),
+                )
+                for s in c.suggestions
+                if s.passage_id in passage_map
+            ],
         )
         if c.evidence_check is not None:
             check = c.evidence_check
@@ -216,8 +263,15 @@ def _claim(db: Database, c: ReportClaim, doc_map: dict[int, int], passage_map: d
             conn.execute(
                 "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at,"
                 " coverage, related_only) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO NOTHING",
-                [cid, check.suggested, check.sources, IMPORTED_VERSION, now(),
-                 json.dumps(check.coverage.to_json(), ensure_ascii=False), int(check.related_only)],
+                [
+                    cid,
+                    check.suggested,
+                    check.sources,
+                    IMPORTED_VERSION,
+                    now(),
+                    json.dumps(check.coverage.to_json(), ensure_ascii=False),
+                    int(check.related_only),
+                ],
             )
     for h in c.history:
         hp = passage_map.get(h.passage_id) if h.passage_id is not None else None

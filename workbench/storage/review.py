@@ -88,8 +88,15 @@ def get_verdict(db: Database, claim_id: int) -> Verdict:
 
 
 def _record(
-    db: Database, claim_id: int, kind: str, old: str | None, new: str | None, reviewer: str | None,
-    session_id: int | None, passage_id: int | None = None, undoes: int | None = None,
+    db: Database,
+    claim_id: int,
+    kind: str,
+    old: str | None,
+    new: str | None,
+    reviewer: str | None,
+    session_id: int | None,
+    passage_id: int | None = None,
+    undoes: int | None = None,
 ) -> HistoryEntry:
     at = now()
     cur = db.execute(
@@ -127,9 +134,7 @@ def _apply_link(
     db: Database, claim_id: int, passage_id: int, relation: str | None, reviewer: str | None
 ) -> None:
     if relation is None:
-        db.execute(
-            "DELETE FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, passage_id]
-        )
+        db.execute("DELETE FROM evidence_links WHERE claim_id = ? AND passage_id = ?", [claim_id, passage_id])
     else:
         db.execute(
             "INSERT INTO evidence_links (claim_id, passage_id, relation, reviewer, created_at)"
@@ -140,7 +145,11 @@ def _apply_link(
 
 
 def set_status(
-    db: Database, claim_id: int, status: str | None, *, reviewer: str | None = None,
+    db: Database,
+    claim_id: int,
+    status: str | None,
+    *,
+    reviewer: str | None = None,
     session_id: int | None = None,
 ) -> HistoryEntry | None:
     """Set (or with ``None`` clear) a claim's verdict. Returns the history row, or None if unchanged."""
@@ -156,7 +165,11 @@ def set_status(
 
 
 def set_note(
-    db: Database, claim_id: int, note: str, *, reviewer: str | None = None,
+    db: Database,
+    claim_id: int,
+    note: str,
+    *,
+    reviewer: str | None = None,
     session_id: int | None = None,
 ) -> HistoryEntry | None:
     with write(db):
@@ -177,8 +190,13 @@ def link_relation(db: Database, claim_id: int, passage_id: int) -> str | None:
 
 
 def set_link(
-    db: Database, claim_id: int, passage_id: int, relation: str | None, *,
-    reviewer: str | None = None, session_id: int | None = None,
+    db: Database,
+    claim_id: int,
+    passage_id: int,
+    relation: str | None,
+    *,
+    reviewer: str | None = None,
+    session_id: int | None = None,
 ) -> HistoryEntry | None:
     """Link a passage as evidence (``supports``/``contradicts``) or unlink it (``None``)."""
     with write(db):
@@ -193,14 +211,23 @@ def set_link(
 
 
 def toggle_link(
-    db: Database, claim_id: int, passage_id: int, relation: str = "supports", *,
-    reviewer: str | None = None, session_id: int | None = None,
+    db: Database,
+    claim_id: int,
+    passage_id: int,
+    relation: str = "supports",
+    *,
+    reviewer: str | None = None,
+    session_id: int | None = None,
 ) -> HistoryEntry | None:
     """Link with ``relation``; if already linked that way, unlink."""
     current = link_relation(db, claim_id, passage_id)
     return set_link(
-        db, claim_id, passage_id, None if current == relation else relation,
-        reviewer=reviewer, session_id=session_id,
+        db,
+        claim_id,
+        passage_id,
+        None if current == relation else relation,
+        reviewer=reviewer,
+        session_id=session_id,
     )
 
 
@@ -231,8 +258,15 @@ def undo_last(db: Database, session_id: int, *, reviewer: str | None = None) -> 
             current = link_relation(db, entry.claim_id, entry.passage_id)
             _apply_link(db, entry.claim_id, entry.passage_id, entry.old, reviewer)
         return _record(
-            db, entry.claim_id, entry.kind, current, entry.old, reviewer, session_id,
-            entry.passage_id, undoes=entry.id,
+            db,
+            entry.claim_id,
+            entry.kind,
+            current,
+            entry.old,
+            reviewer,
+            session_id,
+            entry.passage_id,
+            undoes=entry.id,
         )
 
 
@@ -249,9 +283,7 @@ def history(db: Database, claim_id: int | None = None) -> list[HistoryEntry]:
     if claim_id is None:
         rows = db.execute(f"SELECT {_HISTORY_COLS} FROM history ORDER BY id")
     else:
-        rows = db.execute(
-            f"SELECT {_HISTORY_COLS} FROM history WHERE claim_id = ? ORDER BY id", [claim_id]
-        )
+        rows = db.execute(f"SELECT {_HISTORY_COLS} FROM history WHERE claim_id = ? ORDER BY id", [claim_id])
     return [HistoryEntry(*r) for r in rows]
 
 
@@ -266,6 +298,7 @@ def progress(db: Database) -> Progress:
 
 
 # --- resume state --------------------------------------------------------------
+
 
 def get_state(db: Database, key: str, default: Any = None) -> Any:
     row = db.execute("SELECT value FROM state WHERE key = ?", [key]).fetchone()

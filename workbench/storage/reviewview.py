@@ -56,8 +56,14 @@ def claim_context(db: Database, claim_id: int) -> ClaimContext | None:
 
 
 def next_unreviewed(
-    db: Database, claim_id: int | None, *, status: str | None = "all", search: str | None = None,
-    backwards: bool = False, wrap: bool = True, skip: Collection[int] = (),
+    db: Database,
+    claim_id: int | None,
+    *,
+    status: str | None = "all",
+    search: str | None = None,
+    backwards: bool = False,
+    wrap: bool = True,
+    skip: Collection[int] = (),
 ) -> int | None:
     """The id of the next (or previous) unreviewed claim in the list ``status``/``search`` describe.
 

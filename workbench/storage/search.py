@@ -56,12 +56,9 @@ def _ensure_temp(db: Database) -> None:
     if state.ready_on is conn:
         return
     conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_passages_vocab"
-        " USING fts5vocab(main, passages_fts, row)"
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_passages_vocab USING fts5vocab(main, passages_fts, row)"
     )
-    conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem USING fts5(w, tokenize='porter unicode61')"
-    )
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem USING fts5(w, tokenize='porter unicode61')")
     conn.execute(
         "CREATE VIRTUAL TABLE IF NOT EXISTS temp.wb_stem_vocab USING fts5vocab(temp, wb_stem, instance)"
     )
@@ -125,9 +122,7 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
                 "INSERT INTO temp.wb_stem (rowid, w) VALUES (?, ?)",
                 [(i + 1, w) for i, w in enumerate(missing)],
             )
-            rows = conn.execute(
-                "SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset"
-            ).fetchall()
+            rows = conn.execute("SELECT doc, term FROM temp.wb_stem_vocab ORDER BY doc, offset").fetchall()
             found = {}
             for doc, term in rows:
                 # A word the tokenizer splits in two keeps its first piece.
@@ -152,7 +147,11 @@ def _df_cache(db: Database) -> dict[str, int]:
     """
     conn = db.conn
     state = _state(db)
-    stamp = (conn, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes - state.scratch_changes)
+    stamp = (
+        conn,
+        conn.execute("PRAGMA data_version").fetchone()[0],
+        conn.total_changes - state.scratch_changes,
+    )
     if state.df_stamp != stamp or len(state.df) > _DF_CACHE_MAX:
         state.df_stamp, state.df = stamp, {}
     return state.df
@@ -172,11 +171,13 @@ def doc_freqs(db: Database, terms: Iterable[str]) -> dict[str, int]:
     # The misses in one statement: SQLite runs `term IN (...)` as one `term = ?` lookup of
     # the vocabulary per value, without a round trip each (~5 misses a query).
     for i in range(0, len(missing), 500):
-        chunk = missing[i:i + 500]
-        found = dict(db.conn.execute(
-            f"SELECT term, doc FROM temp.wb_passages_vocab WHERE term IN ({','.join('?' * len(chunk))})",
-            chunk,
-        ).fetchall())
+        chunk = missing[i : i + 500]
+        found = dict(
+            db.conn.execute(
+                f"SELECT term, doc FROM temp.wb_passages_vocab WHERE term IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
         for term in chunk:
             out[term] = cache[term] = found.get(term, 0)
     return out
@@ -198,13 +199,14 @@ def _at_least_two(quoted: Sequence[str]) -> str:
     ``a AND (b OR c OR d) OR b AND (c OR d) OR c AND d``."""
     parts = []
     for i in range(len(quoted) - 1):
-        rest = quoted[i + 1:]
+        rest = quoted[i + 1 :]
         parts.append(f"({quoted[i]} AND ({' OR '.join(rest)}))")
     return " OR ".join(parts)
 
 
-def bm25_candidates(db: Database, words: Sequence[str], limit: int, *,
-                    all_words: bool = False, at_least_two: bool = False) -> list[tuple[int, float]]:
+def bm25_candidates(
+    db: Database, words: Sequence[str], limit: int, *, all_words: bool = False, at_least_two: bool = False
+) -> list[tuple[int, float]]:
     """Passages matching any (``all_words``: every; ``at_least_two``: two or more) of
     ``words``, best BM25 first.
 
@@ -252,5 +254,7 @@ def claim_text_and_document(db: Database, claim_id: int) -> tuple[str, int, str 
     """A claim's text, document id and that document's outlet (``source``)."""
     row = db.conn.execute(
         "SELECT c.text, c.document_id, d.source FROM claims c JOIN documents d ON d.id = c.document_id"
-        " WHERE c.id = ?", [claim_id]).fetchone()
+        " WHERE c.id = ?",
+        [claim_id],
+    ).fetchone()
     return (row[0], int(row[1]), row[2]) if row else None

@@ -41,8 +41,17 @@ def _store(db: Database, claim_id: int, result: LinkResult, version: int) -> Non
         "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
         " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (claim_id, rank, c.passage_id, c.score, c.span[0], c.span[1], json.dumps(list(c.flags)),
-             c.stance, json.dumps(list(c.reasons), ensure_ascii=False))
+            (
+                claim_id,
+                rank,
+                c.passage_id,
+                c.score,
+                c.span[0],
+                c.span[1],
+                json.dumps(list(c.flags)),
+                c.stance,
+                json.dumps(list(c.reasons), ensure_ascii=False),
+            )
             for rank, c in enumerate(result.candidates)
         ],
     )
@@ -52,8 +61,15 @@ def _store(db: Database, claim_id: int, result: LinkResult, version: int) -> Non
         " verdict = excluded.verdict, sources = excluded.sources,"
         " corpus_version = excluded.corpus_version, computed_at = excluded.computed_at,"
         " coverage = excluded.coverage, related_only = excluded.related_only",
-        [claim_id, result.suggested, result.sources, version, now(),
-         json.dumps(result.coverage.to_json(), ensure_ascii=False), int(result.related_only)],
+        [
+            claim_id,
+            result.suggested,
+            result.sources,
+            version,
+            now(),
+            json.dumps(result.coverage.to_json(), ensure_ascii=False),
+            int(result.related_only),
+        ],
     )
 
 
@@ -73,9 +89,19 @@ def load(db: Database, claim_id: int) -> LinkResult | None:
         [claim_id],
     ).fetchall()
     candidates = tuple(
-        Candidate(passage_id=r[0], doc=r[1], title=r[2], source=r[3], text=r[4], score=r[5],
-                  span=(r[6], r[7]), flags=tuple(json.loads(r[8] or "[]")), document_id=r[9],
-                  stance=r[10], reasons=tuple(json.loads(r[11] or "[]")))
+        Candidate(
+            passage_id=r[0],
+            doc=r[1],
+            title=r[2],
+            source=r[3],
+            text=r[4],
+            score=r[5],
+            span=(r[6], r[7]),
+            flags=tuple(json.loads(r[8] or "[]")),
+            document_id=r[9],
+            stance=r[10],
+            reasons=tuple(json.loads(r[11] or "[]")),
+        )
         for r in rows
     )
     coverage = Coverage.from_json(json.loads(row[3] or "{}"))
