@@ -65,16 +65,47 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("claim.clear", "x", "verdict('')", "Clear", show=False),
     KeySpec("candidate.link", "l,enter", "link('supports')", "Link", show=False, key_display="l"),
     KeySpec("candidate.contradicts", "L", "link('contradicts')", "Link as contradicting", show=False),
-    KeySpec("candidate.next", "right_square_bracket", "candidate(1)", "Next candidate", show=False,
-            key_display="]"),
-    KeySpec("candidate.prev", "left_square_bracket", "candidate(-1)", "Previous candidate",
-            show=False, key_display="["),
+    KeySpec(
+        "claim.link_top",
+        "t",
+        "link_top",
+        "Link the top supporting candidate (offered on sourced)",
+        show=False,
+    ),
+    KeySpec(
+        "candidate.next",
+        "right_square_bracket",
+        "candidate(1)",
+        "Next candidate",
+        show=False,
+        key_display="]",
+    ),
+    KeySpec(
+        "candidate.prev",
+        "left_square_bracket",
+        "candidate(-1)",
+        "Previous candidate",
+        show=False,
+        key_display="[",
+    ),
     KeySpec("candidates.down", "j,down", "cursor_down", "Next candidate", "candidates", show=False),
     KeySpec("candidates.up", "k,up", "cursor_up", "Previous candidate", "candidates", show=False),
-    KeySpec("claim.scroll_down", "J,shift+down", "scroll_claim(2)", "Scroll the claim panel down", show=False,
-            key_display="J"),
-    KeySpec("claim.scroll_up", "K,shift+up", "scroll_claim(-2)", "Scroll the claim panel up", show=False,
-            key_display="K"),
+    KeySpec(
+        "claim.scroll_down",
+        "J,shift+down",
+        "scroll_claim(2)",
+        "Scroll the claim panel down",
+        show=False,
+        key_display="J",
+    ),
+    KeySpec(
+        "claim.scroll_up",
+        "K,shift+up",
+        "scroll_claim(-2)",
+        "Scroll the claim panel up",
+        show=False,
+        key_display="K",
+    ),
     KeySpec("claim.note", "e", "edit_note", "Note"),
     KeySpec("claim.add", "a", "add_claim", "Add claim", show=False),
     KeySpec("list.search", "slash", "search", "Search", key_display="/"),
@@ -182,7 +213,7 @@ def parse_config(text: str, where: str = "config") -> Config:
             config.problems.append(f"{where}: review.advance_on_mark must be true or false, got {value!r}")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
-        config.problems.append(f"{where}: [keys] must be a table of binding id = \"keys\"")
+        config.problems.append(f'{where}: [keys] must be a table of binding id = "keys"')
         keys = {}
     config.keymap, problems = check_keymap(keys, where)
     config.problems.extend(problems)

@@ -140,3 +140,45 @@ async def test_at_160x50_the_claim_panel_is_as_tall_as_its_text(make_app):
         view = app.screen.query_one(ClaimView)
         assert view.size.height == max(4, len(view.plain_lines))
         assert app.screen.query_one(CandidateList).size.height > 48 - 2 - 15
+
+
+async def test_sourced_with_nothing_linked_offers_the_top_supporting_candidate(make_app, monkeypatch, check_db):
+    judged(monkeypatch, stance="supports", suggested="sourced", related_only=False)
+    first = corpus.list_claims(check_db, limit=1)[0]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await saved(pilot)
+        assert any("no evidence linked" in n.message and "Press t" in n.message for n in app._notifications)
+        assert app.screen.claim_id != first.id  # moved on; the offer is for the claim just marked
+        await pilot.press("t")
+        await saved(pilot)
+        assert [(lk.passage_id, lk.relation) for lk in review.links(check_db, first.id)] == [
+            (first.passage_id, "supports")]
+        await pilot.press("t")  # used once
+        await pilot.pause()
+        assert len(review.links(check_db, first.id)) == 1
+
+
+async def test_sourced_with_nothing_to_offer_says_so(make_app, monkeypatch):
+    judged(monkeypatch, stance="related")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await saved(pilot)
+        assert any("no candidate supports it" in n.message for n in app._notifications)
+        assert app.screen.offer is None
+
+
+async def test_sourced_with_a_link_offers_nothing(make_app, monkeypatch):
+    judged(monkeypatch, stance="supports", suggested="sourced", related_only=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "l")  # link the candidate, then mark sourced
+        await saved(pilot)
+        await pilot.press("s")
+        await saved(pilot)
+        assert not any("no evidence linked" in n.message for n in app._notifications)

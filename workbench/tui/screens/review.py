@@ -89,6 +89,8 @@ class ReviewScreen(SavingScreen):
         self._compute_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
+        self.offer: tuple[int, Candidate] | None = None
+        """After marking a claim sourced with nothing linked: (claim, its top supporting candidate)."""
         self.judging: tuple[int, int] | None = None
         """(done, total) while the background worker judges stale claims' evidence."""
 
@@ -410,6 +412,8 @@ class ReviewScreen(SavingScreen):
         new = status or None
         if self.context.verdict.status != new:
             self.submit(Change("status", claim_id, new))
+        if new == "sourced":
+            self._offer_top_support(claim_id)
         claims = self.claims
         if status and self.advance_on_mark:
             target = reviewview.next_unreviewed(
@@ -422,6 +426,34 @@ class ReviewScreen(SavingScreen):
                 claims.reload(target)
             self.sync()
         self.schedule_save()
+
+    def _offer_top_support(self, claim_id: int) -> None:
+        """Sourced with no supporting link: say so, and offer to link the top supporting candidate."""
+        if self.context is None or any(link.relation == "supports" for link in self.context.links):
+            return
+        cands = self.suggestion.candidates if self.suggestion else ()
+        top = next((c for c in cands if c.stance == "supports"), None)
+        self.offer = (claim_id, top) if top is not None else None
+        if top is None:
+            self.notify(f"Claim #{claim_id} is marked sourced with no evidence linked, and no candidate"
+                        f" supports it: link a passage with {shown_key(self.app.config, 'candidate.link')}.",
+                        title="Nothing linked", severity="warning", timeout=8, markup=False)
+            return
+        self.notify(f"Claim #{claim_id} is marked sourced with no evidence linked. Press"
+                    f" {shown_key(self.app.config, 'claim.link_top')} to link its top supporting candidate,"
+                    f" passage #{top.passage_id} ({txt.one_line(top.title or top.doc)[:60]}).",
+                    title="Nothing linked", severity="warning", timeout=10, markup=False)
+
+    def action_link_top(self) -> None:
+        """Link the candidate offered when a claim was marked sourced with nothing linked."""
+        if self.offer is None:
+            self.notify("No supporting candidate is on offer: it is offered when a claim is marked"
+                        " sourced with nothing linked.", timeout=3, markup=False)
+            return
+        claim_id, cand = self.offer
+        self.offer = None
+        self.submit(Change("link", claim_id, "supports", passage_id=cand.passage_id))
+        self.notify(f"Passage #{cand.passage_id} linked (supports) to claim #{claim_id}.", timeout=3)
 
     def action_link(self, relation: str) -> None:
         self.sync()
