@@ -106,6 +106,7 @@ SPECS: tuple[KeySpec, ...] = (
         show=False,
         key_display="K",
     ),
+    KeySpec("claim.find_evidence", "E", "find_evidence", "Find evidence in every passage", show=False),
     KeySpec("claim.note", "e", "edit_note", "Note"),
     KeySpec("claim.add", "a", "add_claim", "Add claim", show=False),
     KeySpec("list.search", "slash", "search", "Search", key_display="/"),

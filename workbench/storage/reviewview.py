@@ -124,3 +124,32 @@ def save_resume(db: Database, state: ResumeState) -> None:
     review.set_state(
         db, RESUME_KEY, {"claim_id": state.claim_id, "filter": state.filter, "search": state.search}
     )
+
+
+@dataclass(frozen=True)
+class PassageHit:
+    """A passage found by the review screen's evidence search."""
+
+    passage_id: int
+    document_id: int
+    text: str
+    doc: str
+    title: str | None
+    source: str | None
+
+
+def search_passages(db: Database, text: str, *, limit: int = 50) -> list[PassageHit]:
+    """Passages of every current document matching ``text`` as typed (best BM25 first).
+
+    The query is built by ``corpus.fts_prefix_query``, the one safe builder: every
+    word quoted, so FTS5 syntax in what is typed is matched as plain text.
+    """
+    if not any(ch.isalnum() for ch in text):
+        return []
+    rows = db.execute(
+        "SELECT p.id, p.document_id, p.text, d.name, d.title, d.source FROM passages_fts f"
+        " JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.document_id"
+        " WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?",
+        [corpus.fts_prefix_query(text), limit],
+    ).fetchall()
+    return [PassageHit(*row) for row in rows]

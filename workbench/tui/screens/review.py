@@ -34,6 +34,7 @@ from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
 from .dialogs import AddClaimDialog, NoteDialog
+from .evidence import EvidenceSearch
 from .help import HelpScreen
 from .saving import SavingScreen
 from .search import SearchBox
@@ -472,6 +473,25 @@ class ReviewScreen(SavingScreen):
     def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
         event.stop()
         self.action_link("supports")
+
+    def action_find_evidence(self) -> None:
+        """Search every passage; the one picked is linked to the claim shown now."""
+        self.sync()
+        ctx = self.context
+        if ctx is None:
+            return
+        claim_id = ctx.claim.id
+        relations = {link.passage_id: link.relation for link in ctx.links}
+
+        def link(picked: tuple[int, str] | None) -> None:
+            if picked is None:
+                return
+            passage_id, relation = picked
+            if relations.get(passage_id) != relation:
+                self.submit(Change("link", claim_id, relation, passage_id=passage_id))
+            self.notify(f"Passage #{passage_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
+
+        self.app.push_screen(EvidenceSearch(self.db_path, txt.clean(ctx.claim.text), relations), link)
 
     def action_edit_note(self) -> None:
         self.sync()
