@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from .. import clustering
@@ -11,8 +9,7 @@ from ..errors import InputError
 from ..storage import clusters as store
 from ..textsafety import one_line
 from . import cli
-from .common import login_name, open_db
-from .corpus import _json
+from .common import echo_json_array, login_name, open_db
 
 
 def _ensure_clustered(db, recompute: bool) -> None:
@@ -47,33 +44,26 @@ def clusters(ctx: click.Context, as_json: bool, min_size: int, recluster: bool) 
     _ensure_clustered(db, recluster)
     found = store.list_clusters(db, min_size=min_size)
     if as_json:
-        out = sys.stdout
-        out.write("[")
-        for i, c in enumerate(found):
-            out.write(
-                ("," if i else "")
-                + "\n  "
-                + _json(
+        echo_json_array(
+            {
+                "cluster": c.id,
+                "representative": c.representative,
+                "size": c.size,
+                "documents": c.documents,
+                "disagrees_with": list(c.disagrees_with),
+                "claims": [
                     {
-                        "cluster": c.id,
-                        "representative": c.representative,
-                        "size": c.size,
-                        "documents": c.documents,
-                        "disagrees_with": list(c.disagrees_with),
-                        "claims": [
-                            {
-                                "id": m.id,
-                                "document": m.document,
-                                "text": m.text,
-                                "score": m.score,
-                                "status": m.status or "unreviewed",
-                            }
-                            for m in c.members
-                        ],
+                        "id": m.id,
+                        "document": m.document,
+                        "text": m.text,
+                        "score": m.score,
+                        "status": m.status or "unreviewed",
                     }
-                )
-            )
-        out.write("\n]\n")
+                    for m in c.members
+                ],
+            }
+            for c in found
+        )
         return
     for c in found:
         docs = f"{c.documents} document" + ("" if c.documents == 1 else "s")
@@ -99,24 +89,17 @@ def seen_before(ctx: click.Context, as_json: bool) -> None:
     db = open_db(ctx, readonly=True)
     found = clustering.seen_before_all(db)
     if as_json:
-        click.echo(
-            "["
-            + ",".join(
-                "\n  "
-                + _json(
-                    {
-                        "id": s.claim_id,
-                        "matched_claim": s.matched_claim_id,
-                        "status": s.status,
-                        "date": s.date,
-                        "reviewer": s.reviewer,
-                        "links": s.links,
-                        "suggestion": s.summary(),
-                    }
-                )
-                for s in found
-            )
-            + ("\n]" if found else "]")
+        echo_json_array(
+            {
+                "id": s.claim_id,
+                "matched_claim": s.matched_claim_id,
+                "status": s.status,
+                "date": s.date,
+                "reviewer": s.reviewer,
+                "links": s.links,
+                "suggestion": s.summary(),
+            }
+            for s in found
         )
         return
     for s in found:

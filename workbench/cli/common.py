@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import click
 
 from .. import locations
+from ..reports.safe_json import dumps
 from ..storage import connect
 
 if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
@@ -30,3 +33,15 @@ def login_name() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "reviewer"
+
+
+def echo_json_array(items: Iterable[object]) -> None:
+    """Stream a JSON array, one item a line, as exact and terminal-inert JSON
+    (``reports.safe_json``): nothing is held in memory beyond one item."""
+    out = sys.stdout
+    out.write("[")
+    first = True
+    for item in items:
+        out.write(("" if first else ",") + "\n  " + dumps(item))
+        first = False
+    out.write("\n]\n" if not first else "]\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 import click
@@ -11,9 +10,9 @@ import click
 from .. import clustering, ingestion, suggesting
 from ..models import VERDICTS
 from ..storage import clusters, corpus
-from ..textsafety import BIDI, INVISIBLE, one_line
+from ..textsafety import one_line
 from . import cli
-from .common import open_db
+from .common import echo_json_array, open_db
 from .linking import refresh_with_progress
 
 PROGRESS_MIN_BYTES = 2_000_000  # about a second of work: below that a bar only flickers
@@ -146,33 +145,25 @@ def stale(ctx: click.Context, as_json: bool) -> None:
     """Claims and evidence links whose sentence changed or went in a newer version of its page."""
     rows = corpus.changes(open_db(ctx, readonly=True))
     if as_json:
-        click.echo(
-            "["
-            + ",".join(
-                "\n  "
-                + _json(
-                    {
-                        "claim_id": c.claim_id,
-                        "kind": c.kind,
-                        "state": c.state,
-                        "claim": c.claim_text,
-                        "old_text": c.old_text,
-                        "new_text": c.new_text,
-                        "old_passage_id": c.old_passage_id,
-                        "new_passage_id": c.new_passage_id,
-                        "old_document_id": c.old_document_id,
-                        "new_document_id": c.new_document_id,
-                        "url": c.url,
-                        "old_version": c.old_version,
-                        "new_version": c.new_version,
-                        "similarity": c.similarity,
-                        "at": c.at,
-                    }
-                )
-                for c in rows
-            )
-            + ("\n" if rows else "")
-            + "]"
+        echo_json_array(
+            {
+                "claim_id": c.claim_id,
+                "kind": c.kind,
+                "state": c.state,
+                "claim": c.claim_text,
+                "old_text": c.old_text,
+                "new_text": c.new_text,
+                "old_passage_id": c.old_passage_id,
+                "new_passage_id": c.new_passage_id,
+                "old_document_id": c.old_document_id,
+                "new_document_id": c.new_document_id,
+                "url": c.url,
+                "old_version": c.old_version,
+                "new_version": c.new_version,
+                "similarity": c.similarity,
+                "at": c.at,
+            }
+            for c in rows
         )
         return
     if not rows:
@@ -205,45 +196,24 @@ def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) ->
     db = open_db(ctx, readonly=True)
     rows = corpus.iter_claims(db, status=status)
     if as_json:
-        out = sys.stdout
-        out.write("[")
-        for i, c in enumerate(rows):
-            out.write(
-                ("," if i else "")
-                + "\n  "
-                + _json(
-                    {
-                        "id": c.id,
-                        "document": c.doc_name,
-                        "text": c.text,
-                        "score": c.score,
-                        "reasons": list(c.reasons),
-                        "status": c.status or "unreviewed",
-                        "origin": c.origin,
-                    }
-                )
-            )
-        out.write("\n]\n")
+        echo_json_array(
+            {
+                "id": c.id,
+                "document": c.doc_name,
+                "text": c.text,
+                "score": c.score,
+                "reasons": list(c.reasons),
+                "status": c.status or "unreviewed",
+                "origin": c.origin,
+            }
+            for c in rows
+        )
         return
     for c in rows:
         # Stored text is untrusted: an ESC or a bidi override is shown, not obeyed by the terminal.
         text = one_line(" ".join(c.text.split()))
         name = one_line(c.doc_name)[:24]
         click.echo(f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {name:<24}  {text}")
-
-
-#: Characters json.dumps(ensure_ascii=False) writes raw that a terminal may obey or that
-#: reorder text (DEL, C1 controls such as the 8-bit CSI, bidi, invisibles, line separators).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029" + "".join(sorted(BIDI | INVISIBLE)) + "]")
-
-
-def _json(obj: object) -> str:
-    """Exact JSON (the same value when parsed), readable Unicode, no raw control characters.
-
-    json.dumps escapes C0 controls itself; the rest can only occur inside strings,
-    where a \\uXXXX escape means the same character.
-    """
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(obj, ensure_ascii=False))
 
 
 @cli.command()
