@@ -83,3 +83,24 @@ def test_help_screen(snap_compare, seed_db_path, fixed_candidates):
         await pilot.pause()
 
     assert snap_compare(_app(seed_db_path), terminal_size=(100, 40), run_before=help_open)
+
+
+def _opened(*keys):
+    async def run(pilot):
+        await _ready(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_evidence_search(snap_compare, seed_db_path, fixed_candidates, size):
+    assert snap_compare(_app(seed_db_path), terminal_size=size, run_before=_opened("E", *"sanctions"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_article_view(snap_compare, seed_db_path, fixed_candidates, size):
+    assert snap_compare(_app(seed_db_path), terminal_size=size, run_before=_opened("j", "j", "o"))

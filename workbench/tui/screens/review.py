@@ -33,6 +33,7 @@ from ..widgets.candidates import CandidateList
 from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
+from .article import ArticleView
 from .dialogs import AddClaimDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
@@ -492,6 +493,36 @@ class ReviewScreen(SavingScreen):
             self.notify(f"Passage #{passage_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
 
         self.app.push_screen(EvidenceSearch(self.db_path, txt.clean(ctx.claim.text), relations), link)
+
+    def action_open_article(self, which: str) -> None:
+        """The claim's document (or the highlighted candidate's) at its sentence; escape comes back."""
+        self.sync()
+        ctx = self.context
+        if ctx is None:
+            return
+        if which == "candidate":
+            cand = self.candidate_list.current
+            if cand is None:
+                self.notify("No candidate to open.", timeout=2)
+                return
+            document_id, passage_id, title = cand.document_id, cand.passage_id, cand.title or cand.doc
+        else:
+            doc = ctx.document
+            document_id, passage_id = ctx.claim.document_id, ctx.claim.passage_id
+            title = (doc.title or doc.name) if doc else ctx.claim.doc_name
+        claim_id = ctx.claim.id
+        relations = {link.passage_id: link.relation for link in ctx.links}
+
+        def link(picked: tuple[int, str] | None) -> None:
+            if picked is None:
+                return
+            picked_id, relation = picked
+            if relations.get(picked_id) != relation:
+                self.submit(Change("link", claim_id, relation, passage_id=picked_id))
+            self.notify(f"Passage #{picked_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
+
+        self.app.push_screen(ArticleView(self.db_path, document_id=document_id, title=title,
+                                         passage_id=passage_id, relations=relations), link)
 
     def action_edit_note(self) -> None:
         self.sync()
