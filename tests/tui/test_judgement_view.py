@@ -182,3 +182,19 @@ async def test_sourced_with_a_link_offers_nothing(make_app, monkeypatch):
         await pilot.press("s")
         await saved(pilot)
         assert not any("no evidence linked" in n.message for n in app._notifications)
+
+
+async def test_a_claim_in_a_cluster_says_in_how_many_other_documents(make_app, check_db):
+    from workbench.storage import clusters
+
+    first = corpus.list_claims(check_db, limit=1)[0]
+    elsewhere = next(c for c in corpus.list_claims(check_db, limit=1000) if c.document_id != first.document_id)
+    clusters.join(check_db, first.id, elsewhere.id)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        text = " ".join(app.screen.query_one(ClaimView).plain_lines)
+        assert "also in 1 other document(s) (cluster of 2 claims)" in text
+        await pilot.press("j")  # a claim in no cluster says nothing
+        await pilot.pause()
+        assert "also in" not in " ".join(app.screen.query_one(ClaimView).plain_lines)

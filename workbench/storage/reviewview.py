@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..models import Claim, Document, EvidenceLink, Passage, Verdict
-from . import corpus, review
+from . import clusters, corpus, review
 
 #: Key under which the review screen keeps where it was (claim, filter, search).
 RESUME_KEY = "tui.resume"
@@ -28,6 +28,9 @@ class ClaimContext:
     paragraph: tuple[Passage, ...]
     verdict: Verdict
     links: tuple[EvidenceLink, ...]
+    also_in: int = 0
+    """Other documents holding a claim of this claim's cluster (the same claim, elsewhere)."""
+    cluster_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,11 @@ def claim_context(db: Database, claim_id: int) -> ClaimContext | None:
         passage = corpus.get_passage(db, claim.passage_id)
         if passage is not None:
             paragraph = tuple(corpus.paragraph_passages(db, passage))
+    cluster = clusters.cluster_for_claim(db, claim_id)
+    others = {m.document_id for m in cluster.members} - {claim.document_id} if cluster else set()
     return ClaimContext(
+        also_in=len(others),
+        cluster_size=cluster.size if cluster else 1,
         claim=claim,
         document=corpus.get_document(db, claim.document_id),
         paragraph=paragraph,

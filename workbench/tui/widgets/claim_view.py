@@ -102,6 +102,9 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
     meta.append(txt.one_line(claim.doc_name)[:60])
     out.append("\n" + " · ".join(meta), "dim")
     out.append(f" · claim #{claim.id}", "dim")
+    if ctx.also_in:
+        out.append(f" · also in {ctx.also_in} other document(s)", "bold")
+        out.append(f" (cluster of {ctx.cluster_size} claims)", "dim")
     if claim.origin != "extracted":
         out.append(f" ({claim.origin})", "dim")
     out.append("\n")
