@@ -111,6 +111,8 @@ SPECS: tuple[KeySpec, ...] = (
             show=False),
     KeySpec("candidate.article", "O", "open_article('candidate')",
             "Open the highlighted candidate's article at its sentence", show=False),
+    KeySpec("claim.cluster_verdict", "A", "cluster_verdict", "Apply the claim's verdict to its whole cluster",
+            show=False),
     KeySpec("claim.note", "e", "edit_note", "Note"),
     KeySpec("claim.add", "a", "add_claim", "Add claim", show=False),
     KeySpec("list.search", "slash", "search", "Search", key_display="/"),

@@ -167,6 +167,8 @@ class ReviewApp(App, inherit_bindings=False):
             ("Open the claim's article", "The whole document at the claim's sentence", "open_article('claim')"),
             ("Open the candidate's article", "The whole document at the highlighted candidate",
              "open_article('candidate')"),
+            ("Apply verdict to cluster", "Give every claim of the cluster this claim's verdict and links",
+             "cluster_verdict"),
             ("Edit note", "The rationale kept with the verdict", "edit_note"),
             ("Add claim", "Type a claim by hand into the current document", "add_claim"),
             ("Search claims", "Narrow the list as you type", "search"),

@@ -19,13 +19,15 @@ from .writer import Change
 
 #: Changes that are laid over what the database says.
 SHOWN = ("status", "note", "link")
+#: Also queued and cancelled by a queued undo, but shown only once written (a cluster verdict).
+QUEUED = (*SHOWN, "cluster")
 
 
 def effects(unsaved: Iterable[Change]) -> list[Change]:
     """The queued verdict, note and link changes that will still hold once everything is written."""
     out: list[Change] = []
     for change in unsaved:
-        if change.kind in SHOWN:
+        if change.kind in QUEUED:
             out.append(change)
         elif change.kind == "undo" and out:
             out.pop()

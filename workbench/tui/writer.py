@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import clustering
 from ..storage import connect, corpus, review, reviewview
 
 ATTEMPT_S = 0.2
@@ -36,7 +37,7 @@ STALLED_PAUSE_S = 0.5
 """Pause between attempts once the budget is spent (no need to poll hard any more)."""
 
 #: Kinds that record a reviewer's decision; the others are the writer's own bookkeeping.
-DECISIONS = frozenset({"status", "note", "link", "claim", "undo"})
+DECISIONS = frozenset({"status", "note", "link", "claim", "undo", "cluster"})
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class Change:
 
     status: the verdict (``None`` clears) · note: the text · link: the relation
     (``None`` unlinks ``passage_id``) · claim: the text of a claim added to
-    ``document_id`` · undo: unused · resume: a ``ResumeState`` · start/end: unused.
+    ``document_id`` · undo: unused · resume: a ``ResumeState`` · start/end: unused ·
+    cluster: ``(status, links)`` set on every claim of ``claim_id``'s cluster.
     """
 
     kind: str
@@ -73,6 +75,8 @@ class Change:
             return f"{what} passage #{self.passage_id}{where}"
         if self.kind == "claim":
             return f"new claim in document #{self.document_id}"
+        if self.kind == "cluster":
+            return f"verdict {self.value[0] or 'cleared'} on the cluster of claim #{self.claim_id}"
         if self.kind == "undo":
             return "undo"
         return {"resume": "resume position", "start": "session start", "end": "session end"}.get(
@@ -135,6 +139,8 @@ class Writer:
         self._seq = itertools.count(1)
         self._closing = False
         self._give_up_at: float | None = None
+        self._groups: list[clustering.GroupAction] = []
+        """Cluster verdicts of this session, newest last: an undo reverses one whole."""
         self._thread = threading.Thread(target=self._run, name="workbench-writer", daemon=True)
         # daemon: a lock that never goes away must not keep the process alive after the
         # user was told what is unsaved (see close()).
@@ -264,8 +270,20 @@ class Writer:
             return review.set_link(db, change.claim_id, change.passage_id, change.value, **who)
         if kind == "claim":
             return corpus.add_claim(db, change.document_id, change.value, origin="manual")
+        if kind == "cluster":
+            status, links = change.value
+            action = clustering.apply_to_cluster(db, change.claim_id, status, links=links, **who)
+            if action.entries:
+                self._groups.append(action)
+            return action
         if kind == "undo":
             if self.session_id is None:
                 return None
+            if self._groups:
+                try:  # the session's newest changes are a cluster verdict's: undo it whole
+                    clustering.undo_group(db, self._groups[-1], self.session_id, reviewer=self.reviewer)
+                    return self._groups.pop()
+                except clustering.GroupUndoError:
+                    pass  # a later single change comes first
             return review.undo_last(db, self.session_id, reviewer=self.reviewer)
         raise ValueError(f"unknown change {kind!r}")

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from ... import suggesting
+from ... import clustering, suggesting
 from ...models import Candidate
 from ...storage import connect, corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
@@ -34,7 +34,7 @@ from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
 from .article import ArticleView
-from .dialogs import AddClaimDialog, NoteDialog
+from .dialogs import AddClaimDialog, ConfirmDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
 from .saving import SavingScreen
@@ -91,6 +91,9 @@ class ReviewScreen(SavingScreen):
         self._compute_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
+        self.last_marked: int | None = None
+        """The claim this session last gave a verdict (what the cluster key applies when the
+        claim under the cursor has none: marking moves the cursor on)."""
         self.offer: tuple[int, Candidate] | None = None
         """After marking a claim sourced with nothing linked: (claim, its top supporting candidate)."""
         self.judging: tuple[int, int] | None = None
@@ -414,6 +417,7 @@ class ReviewScreen(SavingScreen):
         new = status or None
         if self.context.verdict.status != new:
             self.submit(Change("status", claim_id, new))
+        self.last_marked = claim_id if new else None
         if new == "sourced":
             self._offer_top_support(claim_id)
         claims = self.claims
@@ -474,6 +478,37 @@ class ReviewScreen(SavingScreen):
     def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
         event.stop()
         self.action_link("supports")
+
+    def action_cluster_verdict(self) -> None:
+        """After one confirmation, give every claim of the cluster this claim's verdict and links."""
+        self.sync()
+        ctx = self.context
+        if ctx is not None and not ctx.verdict.status and self.last_marked is not None:
+            last = reviewview.claim_context(self.db, self.last_marked)
+            ctx = self.overlay(last)[0] if last is not None else ctx
+        if ctx is None or not ctx.verdict.status:
+            self.notify("Give the claim a verdict first; this key then applies it to its whole cluster.",
+                        timeout=4, markup=False)
+            return
+        if ctx.cluster_size < 2:
+            self.notify(f"Claim #{ctx.claim.id} is in no cluster: no other claim states the same thing.",
+                        timeout=4, markup=False)
+            return
+        claim_id, status = ctx.claim.id, ctx.verdict.status
+        links = tuple((link.passage_id, link.relation) for link in ctx.links)
+        question = Text()
+        question.append(f"Mark all {ctx.cluster_size} claims of claim #{claim_id}'s cluster ")
+        question.append(status, "bold")
+        if links:
+            question.append(f" and link the same {len(links)} passage(s)")
+        question.append(f"? They are in {ctx.also_in + 1} document(s). {shown_key(self.app.config, 'review.undo')}"
+                        " undoes it as one change.")
+
+        def apply(yes: bool | None) -> None:
+            if yes:
+                self.submit(Change("cluster", claim_id, (status, links)))
+
+        self.app.push_screen(ConfirmDialog("Apply to the cluster", question), apply)
 
     def action_find_evidence(self) -> None:
         """Search every passage; the one picked is linked to the claim shown now."""
@@ -582,6 +617,12 @@ class ReviewScreen(SavingScreen):
             self.claims.reload(self.claim_id)  # its list (a filter) or mark may change
         elif change.kind == "claim":
             self._claim_added(change, result)
+        elif change.kind == "cluster":
+            self._progress = None
+            self.claims.reload(self.claim_id)
+            self.show_claim(self.claim_id, keep_candidates=True)
+            changed = len({e.claim_id for e in result.entries})
+            self.notify(f"Cluster of claim #{change.claim_id}: {changed} claim(s) changed.", timeout=3)
         elif change.kind == "undo":
             self._progress = None
             self._undone(change, result)
@@ -589,6 +630,11 @@ class ReviewScreen(SavingScreen):
     def _undone(self, change: Change, entry) -> None:
         if entry is None:
             self.notify("Nothing to undo.", timeout=2)
+            return
+        if isinstance(entry, clustering.GroupAction):
+            self.notify(f"Undone: the cluster verdict on {len(entry.claim_ids)} claims.", timeout=2)
+            self.claims.reload(self.claim_id)
+            self.show_claim(self.claims.current_id, keep_candidates=True)
             return
         what = {"status": "verdict", "note": "note", "link": "link"}[entry.kind]
         self.notify(f"Undone: {what} on claim #{entry.claim_id}.", timeout=2)
