@@ -143,20 +143,26 @@ def _check_is_database(db: Database, path: Path) -> None:
         raise DatabaseError(f"{path}: not a workbench database ({exc})") from exc
 
 
+class DatabaseBusy(DatabaseError):
+    """Another connection held the write lock for the whole wait."""
+
+
 @contextlib.contextmanager
-def write(db: Database) -> Iterator[Database]:
+def write(db: Database, *, wait_s: float = BUSY_TIMEOUT_S * 2) -> Iterator[Database]:
     """One write transaction, taken with ``BEGIN IMMEDIATE``.
 
-    Taking the write lock up front means a second writer waits on the busy
-    timeout instead of failing with "database is locked" when it upgrades a
-    read transaction. Nested calls become savepoints.
+    Taking the write lock up front means a second writer waits (up to ``wait_s``,
+    then ``DatabaseBusy``) instead of failing with "database is locked" when it
+    upgrades a read transaction. A caller that must stay responsive (the review
+    screen's writer thread) passes a short ``wait_s`` and tries again. Nested calls
+    become savepoints.
     """
     conn = db.conn
     if conn.in_transaction:
         with db.atomic():
             yield db
         return
-    _begin_immediate(conn)
+    _begin_immediate(conn, wait_s)
     try:
         yield db
     except BaseException:
@@ -167,14 +173,14 @@ def write(db: Database) -> Iterator[Database]:
         conn.execute("COMMIT")
 
 
-def _begin_immediate(conn: sqlite3.Connection) -> None:
-    """Take the write lock, polling every millisecond until ``BUSY_TIMEOUT_S * 2``.
+def _begin_immediate(conn: sqlite3.Connection, wait_s: float) -> None:
+    """Take the write lock, polling every millisecond for up to ``wait_s``.
 
     SQLite's own busy handler backs off to 100 ms sleeps, so a small verdict
     write kept missing the short gaps a long ingest leaves between documents
     (waits of over a second were measured). Polling ourselves catches them.
     """
-    deadline = time.monotonic() + BUSY_TIMEOUT_S * 2
+    deadline = time.monotonic() + wait_s
     conn.execute("PRAGMA busy_timeout = 0")
     try:
         while True:
@@ -185,7 +191,7 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
                 if "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 if time.monotonic() > deadline:
-                    raise DatabaseError(f"database is busy: {exc}") from exc
+                    raise DatabaseBusy("database is locked by another program") from exc
                 time.sleep(0.001)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")

@@ -6,64 +6,27 @@ time, old -> new): nothing a reviewer did waits in memory to be saved.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
-import time
-from collections.abc import Iterator
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..errors import DatabaseError
 from ..models import VERDICTS, EvidenceLink, HistoryEntry, Progress, Verdict
-from .connection import BUSY_TIMEOUT_S, write
+from .connection import DatabaseBusy, write  # noqa: F401  (DatabaseBusy: the writer thread catches it)
 from .corpus import now
 
 _HISTORY_COLS = "id, claim_id, kind, passage_id, old, new, reviewer, at, undoes"
-
-
-class DatabaseBusy(DatabaseError):
-    """Another connection held the write lock for the whole wait."""
 
 
 #: Errors worth trying the same write again for: a lock, a full disk, a file that cannot be opened now.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sqlite3.OperationalError, DatabaseError, OSError)
 
 
-@contextlib.contextmanager
-def write_within(db: Database, wait_s: float, *, poll_s: float = 0.002) -> Iterator[Database]:
-    """One write transaction that waits at most ``wait_s`` for the write lock.
-
-    ``connection.write`` waits up to a minute; a caller that must stay
-    responsive (the review screen's writer thread) waits a short while,
-    raises ``DatabaseBusy``, reports that it is waiting and tries again. The
-    functions below nest inside it as savepoints.
-    """
-    conn = db.conn
-    deadline = time.monotonic() + wait_s
-    conn.execute("PRAGMA busy_timeout = 0")  # poll ourselves: SQLite's handler sleeps up to 100 ms
-    try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                break
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise DatabaseBusy("database is locked by another program") from exc
-                time.sleep(poll_s)
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    try:
-        yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+def write_within(db: Database, wait_s: float):
+    """One write transaction that waits at most ``wait_s`` for the lock (``DatabaseBusy`` after)."""
+    return write(db, wait_s=wait_s)
 
 
 def start_session(db: Database, reviewer: str | None) -> int:
