@@ -41,7 +41,7 @@ async def test_a_then_y_marks_every_claim_of_the_cluster_and_ctrl_z_undoes_it_wh
 
 
 async def test_n_applies_nothing_and_a_claim_in_no_cluster_is_told_so(make_app, check_db):
-    first, others = clustered(check_db)
+    _first, others = clustered(check_db)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -19,14 +19,23 @@ def judged(monkeypatch, *, stance="related", suggested="unsupported", related_on
 
     def stored(db, claim_id):
         claim = corpus.get_claim(db, claim_id)
-        cand = Candidate(passage_id=claim.passage_id, doc="d", title="T", source="S", text=claim.text,
-                         score=0.8, span=(0, 5), stance=stance,
-                         reasons=("states: Russia", "does not state: Thursday", "third reason not shown"))
+        cand = Candidate(
+            passage_id=claim.passage_id,
+            doc="d",
+            title="T",
+            source="S",
+            text=claim.text,
+            score=0.8,
+            span=(0, 5),
+            stance=stance,
+            reasons=("states: Russia", "does not state: Thursday", "third reason not shown"),
+        )
         from workbench.facts import claim_facts
 
         labels = [f.label for f in claim_facts(claim.text)]
-        coverage = Coverage(corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]),
-                            not_found=tuple(labels[2:3]))
+        coverage = Coverage(
+            corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]), not_found=tuple(labels[2:3])
+        )
         return candidates_source.Suggestion((cand,), 0, suggested, coverage, related_only)
 
     monkeypatch.setattr(candidates_source, "stored", stored)
@@ -142,7 +151,9 @@ async def test_at_160x50_the_claim_panel_is_as_tall_as_its_text(make_app):
         assert app.screen.query_one(CandidateList).size.height > 48 - 2 - 15
 
 
-async def test_sourced_with_nothing_linked_offers_the_top_supporting_candidate(make_app, monkeypatch, check_db):
+async def test_sourced_with_nothing_linked_offers_the_top_supporting_candidate(
+    make_app, monkeypatch, check_db
+):
     judged(monkeypatch, stance="supports", suggested="sourced", related_only=False)
     first = corpus.list_claims(check_db, limit=1)[0]
     app = make_app()
@@ -155,7 +166,8 @@ async def test_sourced_with_nothing_linked_offers_the_top_supporting_candidate(m
         await pilot.press("t")
         await saved(pilot)
         assert [(lk.passage_id, lk.relation) for lk in review.links(check_db, first.id)] == [
-            (first.passage_id, "supports")]
+            (first.passage_id, "supports")
+        ]
         await pilot.press("t")  # used once
         await pilot.pause()
         assert len(review.links(check_db, first.id)) == 1
@@ -188,7 +200,9 @@ async def test_a_claim_in_a_cluster_says_in_how_many_other_documents(make_app, c
     from workbench.storage import clusters
 
     first = corpus.list_claims(check_db, limit=1)[0]
-    elsewhere = next(c for c in corpus.list_claims(check_db, limit=1000) if c.document_id != first.document_id)
+    elsewhere = next(
+        c for c in corpus.list_claims(check_db, limit=1000) if c.document_id != first.document_id
+    )
     clusters.join(check_db, first.id, elsewhere.id)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:

@@ -68,8 +68,13 @@ def test_without_a_terminal_review_says_so_in_one_line_and_touches_nothing(tmp_p
 def test_review_from_a_script_exits_at_once(tmp_path, args):
     """`workbench review < /dev/null` spun at 100% CPU forever; now one line and exit 2."""
     path = tmp_path / "x.db"
-    proc = subprocess.run([str(WORKBENCH), "--db", str(path), *args], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(WORKBENCH), "--db", str(path), *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "needs a terminal" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
@@ -84,7 +89,9 @@ def test_a_crash_inside_the_app_is_a_non_zero_exit(seed_db_path, monkeypatch, te
     assert result.exit_code == 1
 
 
-def test_changes_left_unsaved_at_exit_are_listed_and_the_exit_is_non_zero(seed_db_path, monkeypatch, terminal):
+def test_changes_left_unsaved_at_exit_are_listed_and_the_exit_is_non_zero(
+    seed_db_path, monkeypatch, terminal
+):
     from workbench.tui.writer import Change
 
     def locked_out(self):

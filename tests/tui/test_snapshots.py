@@ -25,26 +25,38 @@ def fixed_candidates(monkeypatch, seed_db_path):
     db.close()
 
     stances = ("supports", "contradicts", "related")
-    reasons = (("states: Russia · China", "does not state: Thursday"), ("differs: 20 billion dollars",),
-               ("does not state: signed",))
+    reasons = (
+        ("states: Russia · China", "does not state: Thursday"),
+        ("differs: 20 billion dollars",),
+        ("does not state: signed",),
+    )
 
     def stored(db, claim_id):
         cands = tuple(
             Candidate(
-                passage_id=p.id, doc=docs[p.document_id].name, title=docs[p.document_id].title,
-                source=docs[p.document_id].source, text=p.text, score=0.9 - i / 10,
-                span=(0, min(40, len(p.text))), flags=("number-mismatch",) if i == 1 else (),
-                document_id=p.document_id, stance=stances[i], reasons=reasons[i],
+                passage_id=p.id,
+                doc=docs[p.document_id].name,
+                title=docs[p.document_id].title,
+                source=docs[p.document_id].source,
+                text=p.text,
+                score=0.9 - i / 10,
+                span=(0, min(40, len(p.text))),
+                flags=("number-mismatch",) if i == 1 else (),
+                document_id=p.document_id,
+                stance=stances[i],
+                reasons=reasons[i],
             )
             for i, p in enumerate(passages)
         )
         claim = corpus.get_claim(db, claim_id)
         labels = [f.label for f in claim_facts(claim.text)] if claim else []
         # The claim's own facts, so the marks land in its sentence.
-        coverage = Coverage(corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]),
-                            not_found=tuple(labels[2:3]))
-        return candidates_source.Suggestion(cands, sources=0, suggested="unsupported", coverage=coverage,
-                                            related_only=True)
+        coverage = Coverage(
+            corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]), not_found=tuple(labels[2:3])
+        )
+        return candidates_source.Suggestion(
+            cands, sources=0, suggested="unsupported", coverage=coverage, related_only=True
+        )
 
     monkeypatch.setattr(candidates_source, "stored", stored)
 

@@ -49,9 +49,10 @@ def test_review_in_a_real_terminal(tmp_path):
         wait_for(session, "1 sourced")
         tmux("send-keys", "-t", session, "q")
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and subprocess.run(
-            ["tmux", "has-session", "-t", session], capture_output=True
-        ).returncode == 0:
+        while (
+            time.monotonic() < deadline
+            and subprocess.run(["tmux", "has-session", "-t", session], capture_output=True).returncode == 0
+        ):
             time.sleep(0.1)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)

@@ -72,11 +72,19 @@ def test_clean_span_follows_the_characters_past_escapes():
 def test_candidate_highlight_lands_on_the_span_after_a_bidi_override():
     text = "\u202eRLO then the 40 troops went home"
     start = text.index("40")
-    cand = Candidate(passage_id=1, document_id=1, doc="d", title="t\u202etxt.exe", source=None,
-                     text=text, span=(start, start + 9), score=0.5)
+    cand = Candidate(
+        passage_id=1,
+        document_id=1,
+        doc="d",
+        title="t\u202etxt.exe",
+        source=None,
+        text=text,
+        span=(start, start + 9),
+        score=0.5,
+    )
     prompt = candidate_prompt(1, cand, None)
     assert "\u202e" not in prompt.plain and "⟨U+202E⟩" in prompt.plain
-    underlined = [prompt.plain[s.start:s.end] for s in prompt.spans if "underline" in str(s.style)]
+    underlined = [prompt.plain[s.start : s.end] for s in prompt.spans if "underline" in str(s.style)]
     assert underlined == ["40 troops"]
 
 
@@ -108,8 +116,15 @@ async def test_every_hostile_claim_is_shown_literally(hostile_db_path, size):
         await pilot.pause()
         screen = plain_svg(app.export_screenshot())
     everything = "\n".join(shown)
-    for needle in ["[in China]", "[/b]", "[bold red]x", "<script>alert(1)</script>", "🎉", "قال",
-                   "Hostile [title] <b>"]:
+    for needle in [
+        "[in China]",
+        "[/b]",
+        "[bold red]x",
+        "<script>alert(1)</script>",
+        "🎉",
+        "قال",
+        "Hostile [title] <b>",
+    ]:
         assert needle in everything, needle
     assert "\x1b" not in everything and "\x07" not in everything
     # Bidi overrides and zero-width characters are shown, not obeyed ("txt.exe" must not read "exe.txt").
@@ -119,4 +134,3 @@ async def test_every_hostile_claim_is_shown_literally(hostile_db_path, size):
     for shown in ("invoice_⟨U+202E⟩txt.exe", "pass⟨U+200B⟩word", "⟨U+2066⟩isolated⟨U+2069⟩"):
         assert shown in squeezed, shown
     assert "[red]note[/red] <i>" in screen
-

@@ -35,8 +35,10 @@ class LockHolder:
     def _hold(self) -> None:
         conn = sqlite3.connect(str(self.path), isolation_level=None)
         conn.execute("BEGIN EXCLUSIVE")
-        conn.execute("INSERT INTO state (key, value) VALUES ('other.program', '1')"
-                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('other.program', '1')"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+        )
         self._held.set()
         self._release.wait(120)
         conn.execute("COMMIT")

@@ -37,7 +37,9 @@ def test_changes_are_written_in_order_in_one_session(seed_db_path, check_db):
     assert writer.close(5) == []
     rows = review.history(check_db)
     assert [(h.claim_id, h.kind, h.new) for h in rows] == [
-        (first, "status", "sourced"), (first, "note", "why"), (second, "status", "contested"),
+        (first, "status", "sourced"),
+        (first, "note", "why"),
+        (second, "status", "contested"),
         (second, "status", None),  # the undo of the newest change
     ]
     sessions = check_db.execute("SELECT reviewer, ended_at FROM review_sessions").fetchall()

@@ -47,8 +47,15 @@ class ReviewApp(App, inherit_bindings=False):
     TITLE = "workbench"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, db_path: str | Path, *, reviewer: str, config: Config | None = None,
-                 retry_budget_s: float = RETRY_BUDGET_S, judge_stale: bool = True) -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        reviewer: str,
+        config: Config | None = None,
+        retry_budget_s: float = RETRY_BUDGET_S,
+        judge_stale: bool = True,
+    ) -> None:
         super().__init__()
         self.judge_stale = judge_stale
         """Judge stale claims' evidence in the background (tests of other things turn it off)."""
@@ -58,8 +65,9 @@ class ReviewApp(App, inherit_bindings=False):
         # The UI thread's connection, for reads only (WAL: a writer elsewhere never blocks
         # them). Every write goes through the writer thread; workers open their own.
         self.db = connect(self.db_path)
-        self.writer = Writer(self.db_path, reviewer=reviewer, report=self._writer_report,
-                             retry_budget_s=retry_budget_s)
+        self.writer = Writer(
+            self.db_path, reviewer=reviewer, report=self._writer_report, retry_budget_s=retry_budget_s
+        )
         self.unsaved_on_exit: list[Change] = []
         """Decisions the writer could not write before the app closed (the CLI lists them)."""
         self._quitting = False
@@ -73,14 +81,24 @@ class ReviewApp(App, inherit_bindings=False):
         self.writer.start()  # its first change opens the review session
         resume = reviewview.load_resume(self.db)
         self.push_screen(
-            ReviewScreen(self.db, self.db_path, self.writer, reviewer=self.reviewer,
-                         advance_on_mark=self.config.advance_on_mark, resume=resume,
-                         judge_stale=self.judge_stale)
+            ReviewScreen(
+                self.db,
+                self.db_path,
+                self.writer,
+                reviewer=self.reviewer,
+                advance_on_mark=self.config.advance_on_mark,
+                resume=resume,
+                judge_stale=self.judge_stale,
+            )
         )
         progress = review.progress(self.db).summary()
         if resume.claim_id is not None:
-            self.notify(f"Resumed at claim #{resume.claim_id} · {progress}", title="Welcome back",
-                        timeout=5, markup=False)
+            self.notify(
+                f"Resumed at claim #{resume.claim_id} · {progress}",
+                title="Welcome back",
+                timeout=5,
+                markup=False,
+            )
         else:
             self.notify(progress, title=f"Reviewing as {one_line(self.reviewer)}", timeout=5, markup=False)
         # Config lines quote the user's TOML and paths may hold [brackets]: never markup.
@@ -124,7 +142,10 @@ class ReviewApp(App, inherit_bindings=False):
         self.notify(
             f"{len(unsaved)} change(s) not saved yet: waiting for the database. The review closes as"
             " soon as they are written. Press q again to quit without them.",
-            title="Saving before quitting", severity="warning", timeout=60, markup=False,
+            title="Saving before quitting",
+            severity="warning",
+            timeout=60,
+            markup=False,
         )
 
     def on_ready(self) -> None:
@@ -159,16 +180,32 @@ class ReviewApp(App, inherit_bindings=False):
             ("Mark unsupported", "Verdict: no source supports the claim", "verdict('unsupported')"),
             ("Clear verdict", "Back to unreviewed", "verdict('')"),
             ("Link candidate", "Link the highlighted passage as supporting evidence", "link('supports')"),
-            ("Link top supporting candidate", "The one offered after marking sourced with nothing linked",
-             "link_top"),
+            (
+                "Link top supporting candidate",
+                "The one offered after marking sourced with nothing linked",
+                "link_top",
+            ),
             ("Link as contradicting", "Link the highlighted passage as contradicting", "link('contradicts')"),
-            ("Find evidence", "Search every passage and link one as supporting or contradicting",
-             "find_evidence"),
-            ("Open the claim's article", "The whole document at the claim's sentence", "open_article('claim')"),
-            ("Open the candidate's article", "The whole document at the highlighted candidate",
-             "open_article('candidate')"),
-            ("Apply verdict to cluster", "Give every claim of the cluster this claim's verdict and links",
-             "cluster_verdict"),
+            (
+                "Find evidence",
+                "Search every passage and link one as supporting or contradicting",
+                "find_evidence",
+            ),
+            (
+                "Open the claim's article",
+                "The whole document at the claim's sentence",
+                "open_article('claim')",
+            ),
+            (
+                "Open the candidate's article",
+                "The whole document at the highlighted candidate",
+                "open_article('candidate')",
+            ),
+            (
+                "Apply verdict to cluster",
+                "Give every claim of the cluster this claim's verdict and links",
+                "cluster_verdict",
+            ),
             ("Edit note", "The rationale kept with the verdict", "edit_note"),
             ("Add claim", "Type a claim by hand into the current document", "add_claim"),
             ("Search claims", "Narrow the list as you type", "search"),
@@ -181,9 +218,11 @@ class ReviewApp(App, inherit_bindings=False):
         for title, help_text, action in commands:
             yield SystemCommand(title, help_text, lambda a=action: self.run_action(a, screen))
         for fmt, label in export.PALETTE_FORMATS:
-            yield SystemCommand(f"Export report ({label})",
-                                "Write the whole review next to the database",
-                                lambda f=fmt: self.action_export(f))
+            yield SystemCommand(
+                f"Export report ({label})",
+                "Write the whole review next to the database",
+                lambda f=fmt: self.action_export(f),
+            )
 
     # --- export ---------------------------------------------------------------------
 
@@ -206,12 +245,14 @@ class ReviewApp(App, inherit_bindings=False):
         if worker.group != "export":
             return
         if event.state == WorkerState.SUCCESS:
-            self.notify(f"Report written to {one_line(str(worker.result))}", title="Export", timeout=8,
-                        markup=False)
+            self.notify(
+                f"Report written to {one_line(str(worker.result))}", title="Export", timeout=8, markup=False
+            )
         elif event.state == WorkerState.ERROR:
             error = worker.error
             if isinstance(error, export.ExportUnavailable):
                 self.notify(str(error), severity="warning", timeout=5, markup=False)
             else:  # a report problem must not end the review
-                self.notify(f"Export failed: {one_line(str(error))}", severity="error", timeout=8,
-                            markup=False)
+                self.notify(
+                    f"Export failed: {one_line(str(error))}", severity="error", timeout=8, markup=False
+                )

@@ -14,8 +14,13 @@ from ..keymap import SPEC_BY_ID, SPECS, Config
 def bindings_for(scope: str) -> list[Binding]:
     return [
         Binding(
-            spec.keys, spec.action, spec.description, show=spec.show, id=spec.id,
-            key_display=spec.key_display, tooltip=spec.description,
+            spec.keys,
+            spec.action,
+            spec.description,
+            show=spec.show,
+            id=spec.id,
+            key_display=spec.key_display,
+            tooltip=spec.description,
         )
         for spec in SPECS
         if spec.scope == scope

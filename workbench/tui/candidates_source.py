@@ -37,8 +37,13 @@ class Suggestion:
 
     @classmethod
     def from_result(cls, result) -> Suggestion:
-        return cls(tuple(result.candidates), int(result.sources), result.suggested or None,
-                   getattr(result, "coverage", Coverage()), bool(getattr(result, "related_only", False)))
+        return cls(
+            tuple(result.candidates),
+            int(result.sources),
+            result.suggested or None,
+            getattr(result, "coverage", Coverage()),
+            bool(getattr(result, "related_only", False)),
+        )
 
 
 def _module(name: str):

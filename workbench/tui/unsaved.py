@@ -65,6 +65,7 @@ def overlay(ctx: ClaimContext, pending: Iterable[Change], reviewer: str) -> tupl
             if change.value is None:
                 links.pop(change.passage_id, None)
             else:
-                links[change.passage_id] = EvidenceLink(ctx.claim.id, change.passage_id, change.value,
-                                                        reviewer, None)
+                links[change.passage_id] = EvidenceLink(
+                    ctx.claim.id, change.passage_id, change.value, reviewer, None
+                )
     return replace(ctx, verdict=verdict, links=tuple(links.values())), True

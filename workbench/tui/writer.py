@@ -125,8 +125,15 @@ def _transient(exc: BaseException) -> bool:
 class Writer:
     """Writes ``Change``s one at a time, in order, on its own thread and connection."""
 
-    def __init__(self, db_path: str | Path, *, reviewer: str, report: Callable[[Event], None],
-                 retry_budget_s: float = RETRY_BUDGET_S, attempt_s: float = ATTEMPT_S) -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        *,
+        reviewer: str,
+        report: Callable[[Event], None],
+        retry_budget_s: float = RETRY_BUDGET_S,
+        attempt_s: float = ATTEMPT_S,
+    ) -> None:
         self.db_path = Path(db_path)
         self.reviewer = reviewer
         self.report = report
@@ -154,8 +161,15 @@ class Writer:
     def submit(self, change: Change) -> Change:
         """Queue ``change`` behind every earlier one; returns it with its sequence number."""
         with self._cond:
-            change = Change(change.kind, change.claim_id, change.value, change.passage_id,
-                            change.document_id, next(self._seq), change.at_claim)
+            change = Change(
+                change.kind,
+                change.claim_id,
+                change.value,
+                change.passage_id,
+                change.document_id,
+                next(self._seq),
+                change.at_claim,
+            )
             if change.kind == "resume":
                 # Only the latest position matters: replace one still waiting (not the one being written).
                 for i in range(1, len(self._queue)):

@@ -54,13 +54,17 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
         Binding("k", "move(-1)", "Previous sentence", show=False, id="article.up"),
         Binding("escape,q", "back", "Back", id="article.back"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="ArticleView") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ArticleView")
+        + """
     ArticleView > Vertical { width: 96%; max-width: 140; height: 94%; }
     ArticleView OptionList { height: 1fr; border: none; }
     """
+    )
 
-    def __init__(self, db_path, *, document_id: int, title: str, passage_id: int | None,
-                 relations: dict[int, str]) -> None:
+    def __init__(
+        self, db_path, *, document_id: int, title: str, passage_id: int | None, relations: dict[int, str]
+    ) -> None:
         super().__init__()
         self.db_path = db_path
         self.document_id = document_id
@@ -72,9 +76,11 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = txt.one_line(self.title)[:100]
-            box.border_subtitle = (f"{self._key('article.link')} links supporting ·"
-                                   f" {self._key('article.contradicts')} contradicting ·"
-                                   f" {self._key('article.back')} back")
+            box.border_subtitle = (
+                f"{self._key('article.link')} links supporting ·"
+                f" {self._key('article.contradicts')} contradicting ·"
+                f" {self._key('article.back')} back"
+            )
             yield Label(Text("reading the document…"), id="article-note")
             yield OptionList(id="article-sentences")
 
@@ -109,9 +115,17 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
         options = []
         previous = None
         for p in self.passages:
-            options.append(Option(sentence_prompt(p, new_paragraph=previous is not None and p.paragraph != previous,
-                                                  relation=self.relations.get(p.id), target=p.id == self.passage_id),
-                                  id=str(p.id)))
+            options.append(
+                Option(
+                    sentence_prompt(
+                        p,
+                        new_paragraph=previous is not None and p.paragraph != previous,
+                        relation=self.relations.get(p.id),
+                        target=p.id == self.passage_id,
+                    ),
+                    id=str(p.id),
+                )
+            )
             previous = p.paragraph
         sentences = self.query_one(OptionList)
         sentences.clear_options()

@@ -59,11 +59,14 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="evidence.up", priority=True),
         Binding("escape", "cancel", "Back", id="evidence.cancel"),
     ]
-    DEFAULT_CSS = DIALOG_CSS.format(name="EvidenceSearch") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EvidenceSearch")
+        + """
     EvidenceSearch > Vertical { height: 90%; }
     EvidenceSearch OptionList { height: 1fr; border: none; }
     EvidenceSearch OptionList > .option-list--option { padding: 0 0 1 0; }
     """
+    )
 
     def __init__(self, db_path, claim_text: str, relations: dict[int, str]) -> None:
         super().__init__()
@@ -77,9 +80,11 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = "Find evidence in every passage"
-            box.border_subtitle = (f"{self._key('evidence.link')} links supporting ·"
-                                   f" {self._key('evidence.contradicts')} contradicting ·"
-                                   f" {self._key('evidence.cancel')} back")
+            box.border_subtitle = (
+                f"{self._key('evidence.link')} links supporting ·"
+                f" {self._key('evidence.contradicts')} contradicting ·"
+                f" {self._key('evidence.cancel')} back"
+            )
             yield Label(Text("claim: " + txt.one_line(self.claim_text)[:300]))
             yield Input(placeholder="words in the passage (as you type)", id="evidence-query")
             yield OptionList(id="evidence-hits")
@@ -113,8 +118,9 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
         self.query_text, self.hits = event.query, event.hits
         hits = self.query_one(OptionList)
         hits.clear_options()
-        hits.add_options(Option(hit_prompt(h, self.relations.get(h.passage_id)), id=str(h.passage_id))
-                         for h in event.hits)
+        hits.add_options(
+            Option(hit_prompt(h, self.relations.get(h.passage_id)), id=str(h.passage_id)) for h in event.hits
+        )
         if event.hits:
             hits.highlighted = 0
 

@@ -75,8 +75,17 @@ class ReviewScreen(SavingScreen):
     # screen update timer.)
     BINDINGS = bindings_for("screen") + bindings_for("list")
 
-    def __init__(self, db, db_path, writer: Writer, *, reviewer: str, advance_on_mark: bool = True,
-                 resume: ResumeState | None = None, judge_stale: bool = True) -> None:
+    def __init__(
+        self,
+        db,
+        db_path,
+        writer: Writer,
+        *,
+        reviewer: str,
+        advance_on_mark: bool = True,
+        resume: ResumeState | None = None,
+        judge_stale: bool = True,
+    ) -> None:
         super().__init__(writer, reviewer=reviewer)
         self.judge_stale_claims = judge_stale
         self.db = db
@@ -117,7 +126,9 @@ class ReviewScreen(SavingScreen):
         claim_view = self.query_one(ClaimView)
         config = self.app.config
         claim_view.empty = empty_text(shown_key(config, "list.filter"), shown_key(config, "list.search"))
-        claim_view.scroll_hint = f"{shown_key(config, 'claim.scroll_down')}/{shown_key(config, 'claim.scroll_up')}"
+        claim_view.scroll_hint = (
+            f"{shown_key(config, 'claim.scroll_down')}/{shown_key(config, 'claim.scroll_up')}"
+        )
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
@@ -225,8 +236,10 @@ class ReviewScreen(SavingScreen):
         """What the keys do to candidates, named by the keys bound now (a rebinding shows here)."""
         config = self.app.config
         key = lambda binding_id: shown_key(config, binding_id)
-        return (f"{key('candidate.link')} link · {key('candidate.contradicts')} contradicting"
-                f" · tab/{key('candidate.prev')} {key('candidate.next')} pick")
+        return (
+            f"{key('candidate.link')} link · {key('candidate.contradicts')} contradicting"
+            f" · tab/{key('candidate.prev')} {key('candidate.next')} pick"
+        )
 
     @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
     def compute_candidates(self, db_path, claim_id: int) -> None:
@@ -274,8 +287,9 @@ class ReviewScreen(SavingScreen):
             for start in range(0, total, JUDGE_CHUNK):
                 if worker.is_cancelled:
                     return
-                suggesting.refresh(db, stale[start:start + JUDGE_CHUNK],
-                                   cancelled=lambda: worker.is_cancelled)
+                suggesting.refresh(
+                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: worker.is_cancelled
+                )
                 done = min(total, start + JUDGE_CHUNK)
                 self.post_message(JudgingProgress(done, total))
         except Exception as exc:  # a busy database, a linker failure: the review goes on without it
@@ -291,8 +305,12 @@ class ReviewScreen(SavingScreen):
         self.judging = None if event.finished else (event.done, event.total)
         self.update_status()
         if event.error:
-            self.notify(f"Judging evidence stopped: {txt.one_line(event.error)}", severity="warning",
-                        timeout=8, markup=False)
+            self.notify(
+                f"Judging evidence stopped: {txt.one_line(event.error)}",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
         if event.finished or (self.context is not None and self.suggestion is None):
             self._pick_up_judged()
 
@@ -389,7 +407,11 @@ class ReviewScreen(SavingScreen):
         self.sync()
         claims = self.claims
         target = reviewview.next_unreviewed(
-            self.db, self.claim_id, status=claims.status, search=claims.search or None, backwards=backwards,
+            self.db,
+            self.claim_id,
+            status=claims.status,
+            search=claims.search or None,
+            backwards=backwards,
             skip=self.pending_reviewed(),
         )
         if target is None:
@@ -423,7 +445,10 @@ class ReviewScreen(SavingScreen):
         claims = self.claims
         if status and self.advance_on_mark:
             target = reviewview.next_unreviewed(
-                self.db, claim_id, status=claims.status, search=claims.search or None,
+                self.db,
+                claim_id,
+                status=claims.status,
+                search=claims.search or None,
                 skip=self.pending_reviewed(),
             )
             if target is None:
@@ -441,20 +466,34 @@ class ReviewScreen(SavingScreen):
         top = next((c for c in cands if c.stance == "supports"), None)
         self.offer = (claim_id, top) if top is not None else None
         if top is None:
-            self.notify(f"Claim #{claim_id} is marked sourced with no evidence linked, and no candidate"
-                        f" supports it: link a passage with {shown_key(self.app.config, 'candidate.link')}.",
-                        title="Nothing linked", severity="warning", timeout=8, markup=False)
+            self.notify(
+                f"Claim #{claim_id} is marked sourced with no evidence linked, and no candidate"
+                f" supports it: link a passage with {shown_key(self.app.config, 'candidate.link')}.",
+                title="Nothing linked",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
             return
-        self.notify(f"Claim #{claim_id} is marked sourced with no evidence linked. Press"
-                    f" {shown_key(self.app.config, 'claim.link_top')} to link its top supporting candidate,"
-                    f" passage #{top.passage_id} ({txt.one_line(top.title or top.doc)[:60]}).",
-                    title="Nothing linked", severity="warning", timeout=10, markup=False)
+        self.notify(
+            f"Claim #{claim_id} is marked sourced with no evidence linked. Press"
+            f" {shown_key(self.app.config, 'claim.link_top')} to link its top supporting candidate,"
+            f" passage #{top.passage_id} ({txt.one_line(top.title or top.doc)[:60]}).",
+            title="Nothing linked",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
     def action_link_top(self) -> None:
         """Link the candidate offered when a claim was marked sourced with nothing linked."""
         if self.offer is None:
-            self.notify("No supporting candidate is on offer: it is offered when a claim is marked"
-                        " sourced with nothing linked.", timeout=3, markup=False)
+            self.notify(
+                "No supporting candidate is on offer: it is offered when a claim is marked"
+                " sourced with nothing linked.",
+                timeout=3,
+                markup=False,
+            )
             return
         claim_id, cand = self.offer
         self.offer = None
@@ -467,8 +506,9 @@ class ReviewScreen(SavingScreen):
         if self.claim_id is None or cand is None or self.context is None:
             self.notify("No candidate to link.", timeout=2)
             return
-        current = next((link.relation for link in self.context.links if link.passage_id == cand.passage_id),
-                       None)
+        current = next(
+            (link.relation for link in self.context.links if link.passage_id == cand.passage_id), None
+        )
         new = None if current == relation else relation
         self.submit(Change("link", self.claim_id, new, passage_id=cand.passage_id))
         done = "unlinked" if new is None else f"linked ({new})"
@@ -487,12 +527,18 @@ class ReviewScreen(SavingScreen):
             last = reviewview.claim_context(self.db, self.last_marked)
             ctx = self.overlay(last)[0] if last is not None else ctx
         if ctx is None or not ctx.verdict.status:
-            self.notify("Give the claim a verdict first; this key then applies it to its whole cluster.",
-                        timeout=4, markup=False)
+            self.notify(
+                "Give the claim a verdict first; this key then applies it to its whole cluster.",
+                timeout=4,
+                markup=False,
+            )
             return
         if ctx.cluster_size < 2:
-            self.notify(f"Claim #{ctx.claim.id} is in no cluster: no other claim states the same thing.",
-                        timeout=4, markup=False)
+            self.notify(
+                f"Claim #{ctx.claim.id} is in no cluster: no other claim states the same thing.",
+                timeout=4,
+                markup=False,
+            )
             return
         claim_id, status = ctx.claim.id, ctx.verdict.status
         links = tuple((link.passage_id, link.relation) for link in ctx.links)
@@ -501,8 +547,10 @@ class ReviewScreen(SavingScreen):
         question.append(status, "bold")
         if links:
             question.append(f" and link the same {len(links)} passage(s)")
-        question.append(f"? They are in {ctx.also_in + 1} document(s). {shown_key(self.app.config, 'review.undo')}"
-                        " undoes it as one change.")
+        question.append(
+            f"? They are in {ctx.also_in + 1} document(s). {shown_key(self.app.config, 'review.undo')}"
+            " undoes it as one change."
+        )
 
         def apply(yes: bool | None) -> None:
             if yes:
@@ -556,8 +604,12 @@ class ReviewScreen(SavingScreen):
                 self.submit(Change("link", claim_id, relation, passage_id=picked_id))
             self.notify(f"Passage #{picked_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
 
-        self.app.push_screen(ArticleView(self.db_path, document_id=document_id, title=title,
-                                         passage_id=passage_id, relations=relations), link)
+        self.app.push_screen(
+            ArticleView(
+                self.db_path, document_id=document_id, title=title, passage_id=passage_id, relations=relations
+            ),
+            link,
+        )
 
     def action_edit_note(self) -> None:
         self.sync()

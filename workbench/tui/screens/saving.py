@@ -85,19 +85,32 @@ class SavingScreen(ClaimSearchScreen):
             if composed:
                 self.update_status()
             count = len(self.unsaved)
-            kept = (f" {count} unsaved change(s) are kept (marked *) and retried until it is free;"
-                    " quitting now would lose them.") if count else " Retrying until it is free."
+            kept = (
+                (
+                    f" {count} unsaved change(s) are kept (marked *) and retried until it is free;"
+                    " quitting now would lose them."
+                )
+                if count
+                else " Retrying until it is free."
+            )
             self.notify(
                 f"Could not save {change.describe()}: {txt.one_line(event.reason)}.{kept}",
-                title="Not saved yet", severity="error", timeout=30, markup=False,
+                title="Not saved yet",
+                severity="error",
+                timeout=30,
+                markup=False,
             )
             return
         self.unsaved = [c for c in self.unsaved if c.seq != change.seq]
         if not self.unsaved or isinstance(event, Saved):
             self.waiting = self.stalled = False
         if isinstance(event, Failed):
-            self.notify(f"Not saved: {change.describe()} ({txt.one_line(event.reason)})",
-                        severity="error", timeout=15, markup=False)
+            self.notify(
+                f"Not saved: {change.describe()} ({txt.one_line(event.reason)})",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
         if not composed:
             return  # only the writer's own bookkeeping can be written this early
         if not isinstance(event, Failed):

@@ -30,7 +30,10 @@ STANCE_LABELS = {
 }
 
 FLAG_LABELS = {"number-mismatch": "⚠ numbers differ"}
-RELATION_LABELS = {"supports": ("✓ linked", "bold green"), "contradicts": ("✗ linked as contradicting", "bold red")}
+RELATION_LABELS = {
+    "supports": ("✓ linked", "bold green"),
+    "contradicts": ("✗ linked as contradicting", "bold red"),
+}
 
 
 def clip(text: str, span: tuple[int, int], window: int = WINDOW) -> tuple[str, tuple[int, int]]:
@@ -52,8 +55,9 @@ def stance_text(stance: str) -> Text:
     return Text(f"{mark} {txt.one_line(word)}", style)
 
 
-def candidate_prompt(rank: int, cand: Candidate, relation: str | None, *, window: int = WINDOW,
-                     reasons: int = REASONS) -> Text:
+def candidate_prompt(
+    rank: int, cand: Candidate, relation: str | None, *, window: int = WINDOW, reasons: int = REASONS
+) -> Text:
     head = Text(no_wrap=False)
     head.append(f"{rank:>2}. ", "bold")
     head.append_text(stance_text(cand.stance))
@@ -109,8 +113,9 @@ class CandidateList(OptionList):
         window, reasons = (WINDOW_SHORT, REASONS_SHORT) if short else (WINDOW, REASONS)
         self.clear_options()
         self.add_options(
-            Option(candidate_prompt(i, c, relations.get(c.passage_id), window=window, reasons=reasons),
-                   id=str(i))
+            Option(
+                candidate_prompt(i, c, relations.get(c.passage_id), window=window, reasons=reasons), id=str(i)
+            )
             for i, c in enumerate(candidates, start=1)
         )
         if candidates:

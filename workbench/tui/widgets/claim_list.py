@@ -166,8 +166,9 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- changing what is listed -------------------------------------------------
 
-    def reload(self, claim_id: int | None = None, *, status: str | None = None,
-               search: str | None = None) -> None:
+    def reload(
+        self, claim_id: int | None = None, *, status: str | None = None, search: str | None = None
+    ) -> None:
         """Re-read the list (after a filter, search or data change), keeping ``claim_id`` current.
 
         When ``claim_id`` is no longer in the list the cursor lands on the claim
@@ -184,9 +185,7 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         if claim_id is None:
             index = 0
         else:
-            index = corpus.claim_position(
-                self.db, claim_id, status=self.status, search=self.search or None
-            )
+            index = corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
         self._move(min(index, max(self.total - 1, 0)), center=True)
         self.refresh()
 
@@ -214,7 +213,10 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(old)
         self.refresh_line(self.cursor)
         self.scroll_to_region(
-            Region(0, self.cursor, 1, 1), animate=False, center=center, force=True,
+            Region(0, self.cursor, 1, 1),
+            animate=False,
+            center=center,
+            force=True,
             immediate=True,
         )
         claim_id = self.current_id
@@ -258,8 +260,13 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         index = self.scroll_offset.y + y
         base = self.rich_style
         cursor = self.get_component_rich_style("claim-list--cursor")
-        key = (width, base, cursor, self.get_component_rich_style("claim-list--score"),
-               self.get_component_rich_style("claim-list--origin"))
+        key = (
+            width,
+            base,
+            cursor,
+            self.get_component_rich_style("claim-list--score"),
+            self.get_component_rich_style("claim-list--origin"),
+        )
         if key != self._strips_for:  # resized, focus moved or the theme changed
             self._strips.clear()
             self._strips_for = key

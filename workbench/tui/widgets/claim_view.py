@@ -58,8 +58,11 @@ def marked_sentence(sentence: str, claim_text: str, coverage: Coverage | None) -
     offset = sentence.find(claim_text) if claim_text else -1
     spans = []
     if groups and offset >= 0:
-        spans = sorted((f.start + offset, f.end + offset, groups[f.label])
-                       for f in claim_facts(claim_text) if f.label in groups)
+        spans = sorted(
+            (f.start + offset, f.end + offset, groups[f.label])
+            for f in claim_facts(claim_text)
+            if f.label in groups
+        )
     pos = 0
     for start, end, group in spans:
         if start < pos:
@@ -123,7 +126,7 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
         post = txt.one_line(" ".join(after))
         room = max(0, CONTEXT_CHARS - len(target)) // 2
         if len(pre) > room:
-            pre = "…" + pre[len(pre) - room:]
+            pre = "…" + pre[len(pre) - room :]
         if len(post) > room:
             post = post[:room] + "…"
         out.append(pre + (" " if pre else ""))
@@ -206,7 +209,9 @@ class ClaimView(Widget, can_focus=False):
         self.scroll_hint = "J/K"
         """Keys named on the "more lines" row (the screen sets the ones in use)."""
 
-    def show(self, ctx: ClaimContext | None, *, unsaved: bool = False, coverage: Coverage | None = None) -> None:
+    def show(
+        self, ctx: ClaimContext | None, *, unsaved: bool = False, coverage: Coverage | None = None
+    ) -> None:
         """Show ``ctx`` (or the empty-list message), scrolled to the claim's sentence.
 
         ``unsaved``: the verdict, note or links shown include changes not yet written.
@@ -227,8 +232,11 @@ class ClaimView(Widget, can_focus=False):
 
     def _build(self) -> None:
         ctx = self._ctx
-        self._blocks = ((self.empty,) if ctx is None else
-                        (verdict_text(ctx, unsaved=self._unsaved), context_text(ctx, self._coverage)))
+        self._blocks = (
+            (self.empty,)
+            if ctx is None
+            else (verdict_text(ctx, unsaved=self._unsaved), context_text(ctx, self._coverage))
+        )
         self._width = -1  # re-wrap on the next paint, at the width the panel has then
         self.refresh()
 
@@ -255,7 +263,7 @@ class ClaimView(Widget, can_focus=False):
         """The lines on screen now, as plain text (tests)."""
         self._wrap()
         height = self.content_region.height or self.size.height
-        return self.plain_lines[max(self._top, 0):max(self._top, 0) + height]
+        return self.plain_lines[max(self._top, 0) : max(self._top, 0) + height]
 
     def _wrap(self) -> None:
         width = self.content_region.width or self.size.width
@@ -290,8 +298,12 @@ class ClaimView(Widget, can_focus=False):
         hidden = len(self._lines) - self._top - height
         if hidden > 0 and y == height - 1:
             above = f"↑ {self._top} above · " if self._top else ""
-            more = Text(f"{above}↓ {hidden + 1} more line(s): {self.scroll_hint} scroll", no_wrap=True,
-                        overflow="ellipsis", end="")
+            more = Text(
+                f"{above}↓ {hidden + 1} more line(s): {self.scroll_hint} scroll",
+                no_wrap=True,
+                overflow="ellipsis",
+                end="",
+            )
             more.truncate(width, overflow="ellipsis")
             style = base + self.get_component_rich_style("claim-view--more")
             return Strip(more.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
