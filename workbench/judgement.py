@@ -43,8 +43,6 @@ from .facts import (
 from .facts import _names as names_in
 from .models import Candidate, Coverage, LinkResult
 
-STANCES = ("supports", "contradicts", "related")
-
 #: A differing measure (years, %, degrees, money) counts when the passage shares this much
 #: of the claim's content, as much as a differing time, actor or action needs...
 FIGURE_MIN_OVERLAP = 0.45
