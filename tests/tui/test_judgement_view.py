@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench import suggesting
 from workbench.keymap import Config, parse_config
-from workbench.models import Candidate, Coverage
+from workbench.models import Candidate, Coverage, LinkResult
 from workbench.storage import corpus, review
 from workbench.tui import candidates_source
 from workbench.tui.screens.review import JudgingProgress
@@ -36,7 +36,7 @@ def judged(monkeypatch, *, stance="related", suggested="unsupported", related_on
         coverage = Coverage(
             corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]), not_found=tuple(labels[2:3])
         )
-        return candidates_source.Suggestion((cand,), 0, suggested, coverage, related_only)
+        return LinkResult((cand,), 0, suggested, coverage, related_only)
 
     monkeypatch.setattr(candidates_source, "stored", stored)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.facts import claim_facts
-from workbench.models import Candidate, Coverage
+from workbench.models import Candidate, Coverage, LinkResult
 from workbench.storage import connect, corpus
 from workbench.tui import candidates_source
 from workbench.tui.app import ReviewApp
@@ -54,9 +54,7 @@ def fixed_candidates(monkeypatch, seed_db_path):
         coverage = Coverage(
             corroborated=tuple(labels[:1]), contradicted=tuple(labels[1:2]), not_found=tuple(labels[2:3])
         )
-        return candidates_source.Suggestion(
-            cands, sources=0, suggested="unsupported", coverage=coverage, related_only=True
-        )
+        return LinkResult(cands, sources=0, suggested="unsupported", coverage=coverage, related_only=True)
 
     monkeypatch.setattr(candidates_source, "stored", stored)
 

@@ -22,7 +22,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ... import clustering, suggesting
-from ...models import Candidate
+from ...models import Candidate, LinkResult
 from ...storage import connect, corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
 from .. import candidates_source as source
@@ -50,7 +50,7 @@ class CandidatesReady(Message):
     """A worker finished computing candidates for ``claim_id``."""
 
     claim_id: int
-    result: source.Suggestion | None
+    result: LinkResult | None
     error: str | None = None
 
 
@@ -94,7 +94,7 @@ class ReviewScreen(SavingScreen):
         self.resume = resume or ResumeState()
         self.context: ClaimContext | None = None
         """The current claim with its document, paragraph, verdict and links."""
-        self.suggestion: source.Suggestion | None = None
+        self.suggestion: LinkResult | None = None
         """Candidates and suggested verdict shown for the current claim."""
         self._save_timer = None
         self._compute_timer = None
@@ -132,7 +132,7 @@ class ReviewScreen(SavingScreen):
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
-        if self.judge_stale_claims and source.available():
+        if self.judge_stale_claims:
             self.judge_stale(self.db_path)
 
     def on_resize(self) -> None:
@@ -197,8 +197,6 @@ class ReviewScreen(SavingScreen):
         claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
         if stored is not None:
             self.show_candidates()
-        elif not source.available():
-            self.show_candidates("no candidates (the evidence linker is not installed)")
         else:
             self.show_candidates("finding candidates…")
             self._compute_timer = self.set_timer(
@@ -224,7 +222,7 @@ class ReviewScreen(SavingScreen):
             if suggestion.suggested:
                 header.append(" · suggests ")
                 header.append_text(txt.status_mark(suggestion.suggested))
-                header.append(" " + txt.one_line(suggestion.label), "bold")
+                header.append(" " + txt.one_line(suggestion.suggestion_label), "bold")
                 header.append(" (not applied)", "dim")
             header.append("  " + self.candidate_hint(), "dim italic")
         # Fixed height (2 lines): no layout pass needed, which keeps a keypress to one cheap frame.
