@@ -162,8 +162,9 @@ def write(db: Database, *, wait_s: float = BUSY_TIMEOUT_S * 2) -> Iterator[Datab
         with db.atomic():
             yield db
         return
-    _begin_immediate(conn, wait_s)
     try:
+        # Inside the try: an interrupt (Ctrl-C) landing just after BEGIN still rolls back.
+        _begin_immediate(conn, wait_s)
         yield db
     except BaseException:
         if conn.in_transaction:
@@ -227,4 +228,6 @@ def bulk_load(db: Database) -> Iterator[Database]:
     try:
         yield db
     finally:
+        if db.conn.in_transaction:  # interrupted mid-document: nothing half-written stays
+            db.conn.execute("ROLLBACK")
         db.execute("PRAGMA synchronous=FULL")
