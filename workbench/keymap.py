@@ -128,7 +128,24 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("claim.add", "a", "add_claim", "Add claim", show=False),
     KeySpec("list.search", "slash", "search", "Search", key_display="/"),
     KeySpec("list.filter", "f", "cycle_filter", "Filter", show=False),
+    KeySpec("claim.dismiss", "d", "dismiss", "Dismiss as not check-worthy (again: restore)", show=False),
+    KeySpec("claim.edit_text", "i", "edit_claim", "Edit the claim's text or boundaries", show=False),
+    KeySpec("claim.history", "h", "claim_history", "History of this claim", show=False),
+    KeySpec("claim.link_url", "w", "link_url", "Link a web page (URL) as evidence", show=False),
+    KeySpec("list.collapse", "z", "toggle_collapse", "One row per cluster (toggle)", show=False),
+    KeySpec(
+        "claim.take_out", "minus", "take_out", "Take the claim out of its cluster", show=False, key_display="-"
+    ),
+    KeySpec(
+        "claim.join",
+        "plus",
+        "join_cluster",
+        "Join clusters: mark a claim, then press on another",
+        show=False,
+        key_display="+",
+    ),
     KeySpec("review.undo", "ctrl+z", "undo", "Undo"),
+    KeySpec("review.redo", "ctrl+y", "redo", "Redo", show=False),
     KeySpec("review.help", "question_mark", "help", "Help", key_display="?"),
     KeySpec("review.quit", "q", "quit", "Quit"),
 )

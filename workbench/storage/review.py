@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from ..errors import DatabaseError
 from ..models import VERDICTS, EvidenceLink, HistoryEntry, Progress, Verdict
 from .connection import DatabaseBusy, write  # noqa: F401  (DatabaseBusy: the writer thread catches it)
+from . import team
 from .corpus import now
 
 _HISTORY_COLS = "id, claim_id, kind, passage_id, old, new, reviewer, at, undoes"
@@ -67,6 +68,8 @@ def _record(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [claim_id, kind, passage_id, old, new, reviewer, session_id, at, undoes],
     )
+    if kind in ("status", "note"):
+        team.on_decision(db, claim_id)
     return HistoryEntry(int(cur.lastrowid), claim_id, kind, passage_id, old, new, reviewer, at, undoes)
 
 

@@ -239,6 +239,86 @@ def m004_web_sources(db: Database) -> None:
     )
 
 
+@migration
+def m005_review_workflow(db: Database) -> None:
+    """Dismissed and edited claims (issue #11) and decisions per reviewer (issue #13).
+
+    ``verdicts`` stays the *final* verdict of a claim (alone: yours); ``decisions``
+    holds each reviewer's current verdict and note, kept in step with ``history``
+    by a trigger so that every write path (screen, CLI, import, cluster verdict)
+    records it. ``history`` is rebuilt to allow the new kinds of change.
+    """
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db.executescript(
+        """
+        ALTER TABLE claims ADD COLUMN dismissed_at TEXT;   -- 'not check-worthy', NULL = a claim
+        ALTER TABLE claims ADD COLUMN dismissed_by TEXT;
+        ALTER TABLE claims ADD COLUMN original_text TEXT;  -- the extracted text once a reviewer edited it
+        CREATE INDEX claims_dismissed ON claims(dismissed_at);
+
+        -- kind: status | note | link | dismiss (old/new: NULL or the reason) |
+        -- edit (old/new: JSON {"text", "start", "end"}) | adjudicate (old/new: final verdict)
+        CREATE TABLE history_new (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('status', 'note', 'link', 'dismiss', 'edit', 'adjudicate')),
+            passage_id INTEGER,
+            old TEXT,
+            new TEXT,
+            reviewer TEXT,
+            session_id INTEGER REFERENCES review_sessions(id),
+            at TEXT NOT NULL,
+            undoes INTEGER REFERENCES history_new(id)
+        );
+        INSERT INTO history_new SELECT id, claim_id, kind, passage_id, old, new, reviewer,
+            session_id, at, undoes FROM history;
+        DROP TABLE history;
+        ALTER TABLE history_new RENAME TO history;
+        CREATE INDEX history_claim ON history(claim_id);
+        CREATE INDEX history_session ON history(session_id);
+        CREATE INDEX history_reviewer ON history(reviewer);
+
+        -- Each reviewer's current decision on a claim ('' = no reviewer name given).
+        CREATE TABLE decisions (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            reviewer TEXT NOT NULL,
+            status TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (claim_id, reviewer)
+        );
+        CREATE INDEX decisions_reviewer ON decisions(reviewer, status);
+        INSERT INTO decisions (claim_id, reviewer, status, note, updated_at)
+            SELECT claim_id, COALESCE(reviewer, ''), status, note, updated_at FROM verdicts;
+        CREATE TRIGGER decisions_from_status AFTER INSERT ON history WHEN new.kind = 'status' BEGIN
+            INSERT INTO decisions (claim_id, reviewer, status, updated_at)
+                VALUES (new.claim_id, COALESCE(new.reviewer, ''), new.new, new.at)
+                ON CONFLICT (claim_id, reviewer) DO UPDATE
+                SET status = excluded.status, updated_at = excluded.updated_at;
+        END;
+        CREATE TRIGGER decisions_from_note AFTER INSERT ON history WHEN new.kind = 'note' BEGIN
+            INSERT INTO decisions (claim_id, reviewer, note, updated_at)
+                VALUES (new.claim_id, COALESCE(new.reviewer, ''), COALESCE(new.new, ''), new.at)
+                ON CONFLICT (claim_id, reviewer) DO UPDATE
+                SET note = excluded.note, updated_at = excluded.updated_at;
+        END;
+
+        -- How the final verdict came about: 'single' (one reviewer), 'agreed', 'adjudicated'.
+        ALTER TABLE verdicts ADD COLUMN basis TEXT NOT NULL DEFAULT 'single';
+
+        -- Which reviewers are to decide a claim (`workbench assign`).
+        CREATE TABLE assignments (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            reviewer TEXT NOT NULL,
+            assigned_at TEXT NOT NULL,
+            PRIMARY KEY (claim_id, reviewer)
+        );
+        CREATE INDEX assignments_reviewer ON assignments(reviewer);
+        """
+    )
+
+
 def known_versions() -> int:
     return len(KNOWN)
 
