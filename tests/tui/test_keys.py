@@ -262,7 +262,7 @@ async def test_question_mark_lists_every_key(make_app):
     from workbench.keymap import SPECS
 
     app = make_app()
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
