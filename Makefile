@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Reinstall only when the project metadata changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,embeddings]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,embeddings,serve]'
 	touch $(STAMP)
 
 run: $(STAMP)
