@@ -74,4 +74,4 @@ def main() -> None:
 
 
 # The command modules register their commands on `cli` (they import it, so they come last).
-from . import clusters, corpus, linking, reports, review, verdicts  # noqa: E402, F401
+from . import clusters, corpus, linking, reports, review, serve, team, verdicts  # noqa: E402, F401

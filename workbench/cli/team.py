@@ -1,0 +1,3 @@
+"""Team review commands (issue #13): assign, agreement, adjudicate, merge."""
+
+from __future__ import annotations
