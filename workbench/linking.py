@@ -45,8 +45,8 @@ LINK_THRESHOLD = 30.0
 #: walks. At most MAX_QUERY_TERMS words are considered for any query.
 DF_BUDGET = 1_000
 #: ... or under this smaller one when the budget already left claim words out (a big
-#: corpus) and the AND query found passages: a wide OR query then costs ~2 ms at 100k
-#: passages and adds nothing measurable (eval set and scale benchmark unchanged).
+#: corpus) and the AND query found passages: a wide OR query then costs time and adds
+#: nothing measurable (benchmarks/README.md, "Linker").
 DF_BUDGET_AFTER_HITS = 300
 MAX_QUERY_TERMS = 24
 #: Weights of the rerank signals, tuned on the Climate-FEVER eval half (benchmarks/README.md):
@@ -72,10 +72,10 @@ TWO_OF_TERMS = 4
 TWO_OF_BUDGET = 50_000
 #: When the best candidate scores below this, the candidate search is widened once.
 WIDEN_BELOW = 60.0
-#: How many FTS5 candidates are reranked (eval set: 40 → 100 gains ~0.005 recall@10, costs 2× the rerank).
+#: How many FTS5 candidates are reranked (more costs rerank time for little recall: benchmarks/README.md).
 POOL = 50
 #: The three queries' candidates are merged and cut to limit + POOL_EXTRA: the rerank
-#: costs ~40 µs a candidate.
+#: costs time per candidate.
 POOL_EXTRA = 10
 #: Only the lexical top of the pool gets the (costlier) embedding signal (benchmarks/README.md).
 EMBED_TOP = 30
