@@ -74,6 +74,12 @@ def filters_line(report: Report) -> str:
     return f"{scope} ({report.summary.claims} of {total} claims in the database)"
 
 
+def passage_ref(passage_id: int, ordinal: int) -> str:
+    """A passage as every command names it: its database id (the one ``link --json`` shows and
+    ``verdict --link`` takes), with its place in the document beside it (1-based sentence)."""
+    return f"passage {passage_id}, sentence {ordinal + 1}"
+
+
 def same_claim_line(c: ReportClaim) -> str:
     others = c.cluster_size - 1
     return f"stated by {others} other claim{'' if others == 1 else 's'} too (cluster {c.cluster_id})"

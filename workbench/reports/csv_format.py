@@ -2,9 +2,12 @@
 
 UTF-8 with a header row. Columns: ``id, document, title, source, verdict,
 claim, note, reviewer, reviewed_at, flags, links, evidence, context_before,
-context_after, score, origin``. ``verdict`` is ``unreviewed`` when there is
+context_after, score, origin, suggested, corroborated, contradicted, not_found, cluster,
+passage``. ``verdict`` is ``unreviewed`` when there is
 none; ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
-``relation: document #sentence: "matched span"`` separated by `` | ``.
+``relation: passage ID, sentence N of document: "matched span"`` separated by `` | ``
+(ID is the passage id ``link --json`` shows and ``verdict --link`` takes; N counts from 1).
+``passage`` is the id of the claim's own sentence.
 
 Formula injection is guarded: a text cell starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a leading apostrophe, so spreadsheet
@@ -19,7 +22,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from .common import shown
+from .common import passage_ref, shown
 from .model import Report, ReportClaim
 
 COLUMNS: tuple[str, ...] = (
@@ -44,6 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "contradicted",
     "not_found",
     "cluster",
+    "passage",
 )
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -57,7 +61,8 @@ def guard(cell: str) -> str:
 
 def row(c: ReportClaim) -> list:
     evidence = " | ".join(
-        f'{link.relation}: {link.document.name} #{link.ordinal}: "{link.matched}"' for link in c.links
+        f'{link.relation}: {passage_ref(link.passage_id, link.ordinal)} of {link.document.name}: "{link.matched}"'
+        for link in c.links
     )
     texts = [
         c.document.name,
@@ -97,6 +102,7 @@ def row(c: ReportClaim) -> list:
         c.origin,
         *map(guard, judged),
         "" if c.cluster_id is None else c.cluster_id,
+        "" if c.passage_id is None else c.passage_id,
     ]
 
 

@@ -19,6 +19,7 @@ from .common import (
     NO_EVIDENCE,
     STATUSES,
     filters_line,
+    passage_ref,
     period,
     progress_line,
     reviewer_name,
@@ -153,8 +154,8 @@ def _link(link: LinkedPassage) -> str:
     where = e(link.document.label) + (f" ({e(link.document.source)})" if link.document.source else "")
     flags = "".join(f'<span class="flag">{e(f)}</span>' for f in link.flags)
     return (
-        f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — {where}, '
-        f"sentence {link.ordinal + 1}: “{text}” {flags}{_cite(link.document)}</li>"
+        f'<li><span class="rel-{e(link.relation)}">{e(link.relation)}</span> — '
+        f"{e(passage_ref(link.passage_id, link.ordinal))} of {where}: “{text}” {flags}{_cite(link.document)}</li>"
     )
 
 
@@ -177,7 +178,8 @@ def _cite(doc: DocRef) -> str:
 def claim(c: ReportClaim) -> str:
     rows = []
     doc = e(c.document.label) + (f" · {e(c.document.source)}" if c.document.source else "")
-    rows.append(("Document", f'{doc} <span class="muted">({e(c.document.name)})</span>'))
+    own = f", passage {c.passage_id}" if c.passage_id is not None else ""
+    rows.append(("Document", f'{doc} <span class="muted">({e(c.document.name)}){own}</span>'))
     if c.verdict or c.note:
         rows.append(("Reviewed by", f"{e(reviewer_name(c.reviewer))}, {e(when(c.updated_at))}"))
     if c.note:

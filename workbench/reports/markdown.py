@@ -17,6 +17,7 @@ from .common import (
     NO_EVIDENCE,
     STATUSES,
     filters_line,
+    passage_ref,
     period,
     progress_line,
     reviewer_name,
@@ -87,7 +88,8 @@ def _link(link: LinkedPassage) -> str:
     text = md(link.text[:s0]) + (f"**{md(link.text[s0:s1])}**" if s1 > s0 else "") + md(link.text[s1:])
     where = md(link.document.label) + (f" ({md(link.document.source)})" if link.document.source else "")
     flags = f" — flags: {md(', '.join(link.flags))}" if link.flags else ""
-    return f"  - *{link.relation}* — {where}, sentence {link.ordinal + 1}: “{text}”{flags}{_cite(link)}\n"
+    place = passage_ref(link.passage_id, link.ordinal)
+    return f"  - *{link.relation}* — {place} of {where}: “{text}”{flags}{_cite(link)}\n"
 
 
 def _cite(link: LinkedPassage) -> str:
@@ -108,7 +110,8 @@ def claim(c: ReportClaim) -> Iterator[str]:
     yield f"### Claim {c.id} — {c.status}\n\n"
     yield f"> {md(c.text)}\n\n"
     doc = md(c.document.label) + (f" · {md(c.document.source)}" if c.document.source else "")
-    yield f"- **Document:** {doc} ({md(c.document.name)})\n"
+    own = f", passage {c.passage_id}" if c.passage_id is not None else ""
+    yield f"- **Document:** {doc} ({md(c.document.name)}){own}\n"
     if c.verdict or c.note:
         yield f"- **Reviewed by:** {md(reviewer_name(c.reviewer))}, {when(c.updated_at)}\n"
     if c.note:
