@@ -1,33 +1,20 @@
-"""Key bindings of the review screen and the user's TOML config that rebinds them.
+"""Key bindings of the review screen, and the checks on the user's rebindings.
 
 This module stays free of Textual (the core never imports it): it describes
-every binding as plain data, reads ``config.toml`` with stdlib ``tomllib`` and
-checks the user's rebindings for clashes. The TUI turns the result into
-``textual.binding.Binding`` objects and ``App.set_keymap``.
-
-A config file looks like::
-
-    [review]
-    advance_on_mark = true        # after s/c/u, move on to the next unreviewed claim
-
-    [keys]
-    "claim.sourced" = "S"         # binding id = comma-separated keys
-    "list.down" = "j,down,ctrl+n"
+every binding as plain data and checks rebindings (the ``[keys]`` section of
+the settings file, read by ``workbench.config``) for clashes. The TUI turns
+the specs into ``textual.binding.Binding`` objects and the checked rebindings
+into ``App.set_keymap``.
 
 A rebinding that clashes with another binding active at the same time, names
-an unknown id or has no keys is not applied; it is reported (one line each)
-when the review screen starts.
+an unknown id, has no keys or takes a key the app reserves is not applied; it
+is reported (one line each) when the review screen starts.
 """
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from . import locations
-from .errors import MB, InputError, read_regular
+from dataclasses import dataclass
 
 #: Where a binding lives. Bindings of "screen" are active all the time; the
 #: claims list and the candidate list are never focused together, so the same
@@ -134,7 +121,12 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("claim.link_url", "w", "link_url", "Link a web page (URL) as evidence", show=False),
     KeySpec("list.collapse", "z", "toggle_collapse", "One row per cluster (toggle)", show=False),
     KeySpec(
-        "claim.take_out", "minus", "take_out", "Take the claim out of its cluster", show=False, key_display="-"
+        "claim.take_out",
+        "minus",
+        "take_out",
+        "Take the claim out of its cluster",
+        show=False,
+        key_display="-",
     ),
     KeySpec(
         "claim.join",
@@ -174,19 +166,6 @@ def split_keys(keys: str) -> list[str]:
 def _overlap(a: str, b: str) -> bool:
     """Whether bindings of scopes ``a`` and ``b`` can be active at the same time."""
     return a == b or "screen" in (a, b)
-
-
-@dataclass
-class Config:
-    """The user's settings: rebindings that passed the checks, plus the problems found."""
-
-    keymap: dict[str, str] = field(default_factory=dict)
-    advance_on_mark: bool = True
-    problems: list[str] = field(default_factory=list)
-    path: Path | None = None
-
-    def keys_for(self, binding_id: str) -> list[str]:
-        return split_keys(self.keymap.get(binding_id) or SPEC_BY_ID[binding_id].keys)
 
 
 def check_keymap(requested: dict[str, str], where: str = "config") -> tuple[dict[str, str], list[str]]:
@@ -231,57 +210,13 @@ def check_keymap(requested: dict[str, str], where: str = "config") -> tuple[dict
     return applied, problems
 
 
-def parse_config(text: str, where: str = "config") -> Config:
-    """A ``Config`` from TOML text; never raises: problems are collected instead."""
-    config = Config()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        config.problems.append(f"{where}: not valid TOML ({exc}); using the default keys")
-        return config
-    review = data.get("review", {})
-    if isinstance(review, dict) and "advance_on_mark" in review:
-        value = review["advance_on_mark"]
-        if isinstance(value, bool):
-            config.advance_on_mark = value
-        else:
-            config.problems.append(f"{where}: review.advance_on_mark must be true or false, got {value!r}")
-    keys = data.get("keys", {})
-    if not isinstance(keys, dict):
-        config.problems.append(f'{where}: [keys] must be a table of binding id = "keys"')
-        keys = {}
-    config.keymap, problems = check_keymap(keys, where)
-    config.problems.extend(problems)
-    return config
+#: Names that moved to ``workbench.config`` (the settings module); still importable from here.
+_MOVED = ("Config", "parse_config", "load_config", "read_config_text", "MAX_CONFIG_BYTES")
 
 
-#: A config file is a few hundred bytes; anything near this is not one.
-MAX_CONFIG_BYTES = 1 * MB
+def __getattr__(name: str):
+    if name in _MOVED:  # lazily: workbench.config imports this module
+        from . import config
 
-
-def read_config_text(path: Path) -> str | None:
-    """The config file's text, ``None`` when there is none; else InputError (one line).
-
-    Only a regular file of at most ``MAX_CONFIG_BYTES`` is read: ``WORKBENCH_CONFIG``
-    pointing at /dev/zero or a FIFO is refused instead of read forever.
-    """
-    if not path.exists():
-        return None
-    try:
-        return read_regular(path, MAX_CONFIG_BYTES, "the config file").decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: cannot read (not UTF-8 text)") from None
-
-
-def load_config(path: Path | None = None) -> Config:
-    """Read the config file (``locations.config_path()`` by default); a missing file is fine."""
-    path = path or locations.config_path()
-    try:
-        text = read_config_text(path)
-    except InputError as exc:
-        return Config(path=path, problems=[f"{exc}; using the default keys"])
-    if text is None:
-        return Config(path=path)
-    config = parse_config(text, str(path))
-    config.path = path
-    return config
+        return getattr(config, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,11 +11,13 @@ DEFAULT_DB = Path("db") / "workbench.db"
 
 
 def database_path(option: str | None) -> Path:
-    """``--db`` wins, then ``WORKBENCH_DB``, then ``db/workbench.db`` under the current folder."""
+    """The database chosen with ``--db``, else ``db/workbench.db`` under the current folder.
+
+    ``WORKBENCH_DB`` is read once, by click, as the ``--db`` option's envvar: it
+    arrives here as ``option``.
+    """
     if option:
         return Path(option)
-    if env := os.environ.get("WORKBENCH_DB"):
-        return Path(env)
     path = DEFAULT_DB
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

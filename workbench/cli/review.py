@@ -63,10 +63,10 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     # ~33 ms) often waits 17-33 ms for its frame; at 120 the wait halves. Idle screens
     # paint nothing. Set here, before Textual is imported; the user's own value wins.
     os.environ.setdefault("TEXTUAL_FPS", "120")
-    from ..keymap import load_config
+    from .. import config as settings
     from ..tui.app import ReviewApp  # Textual is imported only when the TUI runs
 
-    config = load_config()
+    config = settings.current()
     app = ReviewApp(db_path(ctx), reviewer=reviewer or login_name(), config=config)
     app.run()
     for problem in config.problems:  # the notifications are gone with the screen: repeat them

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import config as settings
 from ..errors import InputError
 from ..storage import export as q
 from ..storage.connection import database_file
@@ -68,7 +69,7 @@ def make_filter(
     found = q.document_ids_named(db, names) if names else {}
     missing = [n for n, ids in found.items() if not ids]
     if missing:
-        raise InputError(f"no document named {missing[0]!r} (see `workbench stats` / `workbench claims`)")
+        raise InputError(f"no document named or titled {missing[0]!r} (see `workbench documents`)")
     ids = tuple(sorted(i for group in found.values() for i in group))
     return q.ExportFilter(statuses=statuses, document_ids=ids, reviewed_only=reviewed_only)
 
@@ -91,24 +92,8 @@ def render(report: Report, fmt: str, *, org: str | None = None, base_url: str | 
 
 
 def configured_org() -> str | None:
-    """``org`` under ``[reports]`` in the user's config.toml (the ClaimReview author), if set.
-
-    A missing or unreadable config is not an error here: the review screen
-    reports config problems; an export just goes without the organisation. The
-    file is read like the key config: a regular file of bounded size only (a
-    ``WORKBENCH_CONFIG`` of /dev/zero or a FIFO is skipped, not read forever).
-    """
-    import tomllib
-
-    from ..keymap import read_config_text
-    from ..locations import config_path
-
-    try:
-        text = read_config_text(config_path())
-        value = tomllib.loads(text).get("reports", {}).get("org") if text else None
-    except (InputError, tomllib.TOMLDecodeError, AttributeError):
-        return None
-    return value if isinstance(value, str) and value.strip() else None
+    """``org`` under ``[reports]`` in the settings file (the ClaimReview author), if set."""
+    return settings.current().org
 
 
 def check_base_url(base_url: str | None) -> None:
@@ -136,8 +121,10 @@ def prepare(
     check_base_url(base_url)
     warnings: list[str] = []
     if fmt == "claimreview":
+        # A [reports] value that is wrong is reported, never silently dropped.
+        warnings = [] if org else settings.current().problems_in("reports")
         org = org or configured_org()
-        warnings = claimreview.warnings(org=org, base_url=base_url)
+        warnings += claimreview.warnings(org=org, base_url=base_url)
     f = make_filter(db, statuses=statuses, documents=documents, reviewed_only=reviewed_only)
 
     def chunks() -> Iterator[str]:

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from ..keymap import Config
+from ..config import Config
 from ..storage import connect, review, reviewview
 from ..textsafety import one_line
 from . import export

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from ..keymap import SPEC_BY_ID, SPECS, Config
+from ..config import Config
+from ..keymap import SPEC_BY_ID, SPECS
 
 
 def bindings_for(scope: str) -> list[Binding]:

@@ -12,7 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...keymap import SPECS, Config
+from ...config import Config
+from ...keymap import SPECS
 
 #: Keys handled outside the binding table, listed for completeness.
 EXTRA_KEYS: tuple[tuple[str, str, str], ...] = (
