@@ -180,3 +180,50 @@ def test_read_only_database_is_one_line_and_untouched(v1):
 
 def test_folder_as_database_is_one_line(tmp_path):
     assert "is a directory" in one_error_line(run("--db", tmp_path, "stats"))
+
+
+def test_m004_database_migrates_to_m005_keeping_every_decision(v1):
+    """An m004 database (the v1 fixture upgraded to 4, with a few more changes) gains
+    decisions, basis and assignments at m005 with every verdict, note and history row kept."""
+    from sqlite_utils import Database
+
+    conn = sqlite3.connect(v1)
+    old = Database(conn)
+    schema.migrations.apply(old, stop_before="m005_review_workflow")
+    conn.execute("PRAGMA user_version = 4")
+    claim = conn.execute("SELECT min(id) FROM claims").fetchone()[0]
+    conn.execute(  # a change by a second reviewer, as m004's review.py wrote it
+        "INSERT INTO history (claim_id, kind, old, new, reviewer, at) VALUES (?, 'note', 'x', 'y', 'bob', 't')",
+        [claim],
+    )
+    conn.execute("UPDATE verdicts SET reviewer = NULL WHERE claim_id = (SELECT max(claim_id) FROM verdicts)")
+    conn.commit()
+    verdicts = conn.execute(
+        "SELECT claim_id, status, note, reviewer, updated_at FROM verdicts ORDER BY claim_id"
+    ).fetchall()
+    history = conn.execute("SELECT * FROM history ORDER BY id").fetchall()
+    conn.close()
+    assert len(verdicts) >= 4 and len(history) >= 5
+
+    db = connect(v1)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema.known_versions()
+    assert (
+        db.execute(
+            "SELECT claim_id, status, note, reviewer, updated_at FROM verdicts ORDER BY claim_id"
+        ).fetchall()
+        == verdicts
+    )
+    assert {r[0] for r in db.execute("SELECT basis FROM verdicts")} == {"single"}
+    assert db.execute("SELECT * FROM history ORDER BY id").fetchall() == history
+    decisions = db.execute(
+        "SELECT claim_id, reviewer, status, note, updated_at FROM decisions ORDER BY claim_id"
+    ).fetchall()
+    assert decisions == [(c, r or "", s, n, u) for c, s, n, r, u in verdicts]
+    assert db.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
+    checks.integrity(db)
+    # From here on a decision lands in both tables; nothing is assigned, so it is final.
+    review.set_status(db, verdicts[0][0], "unsupported", reviewer="carol")
+    assert review.get_verdict(db, verdicts[0][0]).status == "unsupported"
+    assert db.execute(
+        "SELECT status FROM decisions WHERE claim_id = ? AND reviewer = 'carol'", [verdicts[0][0]]
+    ).fetchone() == ("unsupported",)
