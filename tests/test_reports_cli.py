@@ -53,7 +53,10 @@ def test_claimreview_without_base_url_warns(seed_db_path, tmp_path):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["export", "--doc", "nope.txt"], "no document named 'nope.txt'"),
+        (
+            ["export", "--doc", "nope.txt"],
+            "no document named or titled 'nope.txt' (see `workbench documents`)",
+        ),
         (["export", "--format", "claimreview", "--base-url", "ftp://x"], "must start with http"),
         (["export", "-o", "/no/such/folder/r.md"], "does not exist"),
         (["import", "/no/such/file.json"], "no such file"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -10,6 +11,7 @@ import click
 
 from .. import reports
 from ..errors import InputError
+from ..reports.writer import database_side_files
 from ..storage.export import STATUS_FILTERS
 from ..textsafety import one_line
 from . import cli
@@ -39,7 +41,11 @@ from .common import db_path, open_db
     help="Only claims with this status (repeatable: any of them).",
 )
 @click.option(
-    "--doc", "docs", multiple=True, metavar="NAME", help="Only claims of this document (repeatable)."
+    "--doc",
+    "docs",
+    multiple=True,
+    metavar="NAME",
+    help="Only claims of this document, by file name or title (repeatable; `workbench documents` lists them).",
 )
 @click.option("--reviewed-only", is_flag=True, help="Leave out claims without a verdict.")
 @click.option(
@@ -147,5 +153,25 @@ def import_cmd(ctx: click.Context, file: str) -> None:
       workbench --db fresh.db import review.json
     """
     loaded = reports.load(file)  # validated whole before a database is opened (or created)
-    stats = reports.import_review(open_db(ctx), loaded.documents, loaded.claims)
+    path = db_path(ctx)
+    created = not path.exists()
+    db = None
+    try:
+        db = open_db(ctx)
+        stats = reports.import_review(db, loaded.documents, loaded.claims)
+    except BaseException:
+        if created:  # the import rolled back: leave no empty database where there was none
+            _remove_new_database(db, path)
+        raise
     click.echo(f"imported {one_line(file)}: {stats.summary()}")
+
+
+def _remove_new_database(db, path) -> None:
+    """Close and delete a database this command created, with SQLite's side files."""
+    if db is not None:
+        with contextlib.suppress(Exception):
+            db.close()
+    for side in database_side_files(path):
+        with contextlib.suppress(OSError):
+            if side.is_file():
+                side.unlink()

@@ -83,9 +83,24 @@ def summary(report: Report) -> Iterator[str]:
         )
 
 
+def highlighted(text: str, s0: int, s1: int) -> str:
+    """``text`` with ``text[s0:s1]`` in bold. ``md`` trims each piece, so the spaces around the
+    bold part are put back here ("invade **Ukraine**", not "invade**Ukraine**"), outside the
+    ``**`` (Markdown does not embolden "** Ukraine **")."""
+    before, part, after = text[:s0], text[s0:s1], text[s1:]
+    bold = md(part)
+    if not bold:
+        return md(text)
+    head, tail = md(before), md(after)
+    if head and (before[-1:].isspace() or part[:1].isspace()):
+        head += " "
+    if tail and (after[:1].isspace() or part[-1:].isspace()):
+        tail = " " + tail
+    return f"{head}**{bold}**{tail}"
+
+
 def _link(link: LinkedPassage) -> str:
-    s0, s1 = link.span
-    text = md(link.text[:s0]) + (f"**{md(link.text[s0:s1])}**" if s1 > s0 else "") + md(link.text[s1:])
+    text = highlighted(link.text, *link.span)
     where = md(link.document.label) + (f" ({md(link.document.source)})" if link.document.source else "")
     flags = f" — flags: {md(', '.join(link.flags))}" if link.flags else ""
     place = passage_ref(link.passage_id, link.ordinal)
