@@ -21,8 +21,8 @@ from .errors import MB, InputError, amount, open_regular, read_regular, unreadab
 from .extraction import is_boilerplate
 from .models import PassageDraft, RawDocument
 from .passages import ParallelSplitter, paragraphs, split_passages  # noqa: F401  (re-exported)
-from .storage import corpus
-from .storage.connection import LockSharer, bulk_load
+from .storage import corpus, versions
+from .storage.connection import LockSharer, bulk_load, write
 from .storage.corpus import content_hash
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class IngestReport:
         versions = ""
         if self.versions:
             versions = (
-                f", {self.versions} new versions of pages already stored"
+                f", {self.versions} new versions of documents already stored"
                 f" ({self.changed} claims or links changed, {self.gone} gone: see `workbench stale`)"
             )
         return (
@@ -321,12 +321,69 @@ def ingest_document(db: Database, doc: RawDocument, *, markdown: bool = False) -
 
 
 def _store(db: Database, doc: RawDocument, drafts: Iterable[PassageDraft]) -> tuple[int, int] | None:
+    result = corpus.add_document(db, _storable(doc), content_hash(doc.text), drafts)
+    return None if result is None else result[1:]
+
+
+def _storable(doc: RawDocument) -> RawDocument:
     if not is_utf8(doc.name):
         # A file name that is not UTF-8 reaches us with surrogate escapes, which SQLite
         # cannot store: keep the name readable, its bad bytes shown as U+FFFD.
         doc = replace(doc, name=os.fsencode(doc.name).decode("utf-8", "replace"))
-    result = corpus.add_document(db, doc, content_hash(doc.text), drafts)
-    return None if result is None else result[1:]
+    return doc
+
+
+class FileVersions:
+    """Stores documents read from files, an edited file as the next version of its document.
+
+    A file is known by its absolute path, document name and source
+    (``storage.versions``): the same text again is skipped, changed text is a new
+    version whose claims and links are re-anchored as for a page (``web.anchoring``).
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.known: dict[versions.FileKey, int] | None = None  # read on first use
+
+    def store(
+        self, doc: RawDocument, drafts: Iterable[PassageDraft], location: str, report: IngestReport
+    ) -> None:
+        from .web import anchoring  # rapidfuzz: loaded once a file is stored
+
+        db = self.db
+        doc = _storable(doc)
+        key = (location, doc.name, doc.source)
+        digest = content_hash(doc.text)
+        with write(db):
+            if self.known is None:
+                self.known = versions.file_documents(db)
+            previous = versions.newest(db, self.known[key]) if key in self.known else None
+            result = None
+            if previous is None or previous.content_hash != digest:
+                web = corpus.WebSource(fetched_url=location, fetched_at="", http_status=0)
+                result = corpus.add_document(db, doc, digest, drafts, web=web, previous=previous)
+            if result is None:
+                report.skipped += 1
+                if previous is None and (adopted := versions.adopt(db, digest, key)) is not None:
+                    self.known[key] = adopted
+                return
+            self.known[key] = result[0]
+            report.added += 1
+            report.passages += result[1]
+            report.claims += result[2]
+            if previous is not None:
+                outcome = anchoring.reanchor(db, previous.id, result[0])
+                report.versions += 1
+                report.changed += outcome.changed
+                report.gone += outcome.gone
+
+
+def file_location(path: Path) -> str:
+    """Where a file was read from, as stored: its absolute path as a ``file:`` URI."""
+    try:
+        return path.resolve().as_uri()
+    except (OSError, RuntimeError):  # a symlink loop on the way: the path as given
+        return path.absolute().as_uri()
 
 
 def is_utf8(text: str) -> bool:
@@ -360,16 +417,12 @@ def ingest_paths(
             on_error(message)
 
     sharer = LockSharer()
+    files_stored = FileVersions(db)
 
-    def store(doc: RawDocument, drafts: Iterable[PassageDraft], source_bytes: int) -> None:
-        stored = _store(db, doc, drafts)
+    def store(doc: RawDocument, drafts: Iterable[PassageDraft], source: tuple[str, int]) -> None:
+        location, source_bytes = source
+        files_stored.store(doc, drafts, location, report)
         sharer.after_commit()
-        if stored is None:
-            report.skipped += 1
-        else:
-            report.added += 1
-            report.passages += stored[0]
-            report.claims += stored[1]
         if on_progress:
             on_progress(source_bytes)
 
@@ -381,14 +434,14 @@ def ingest_paths(
     documents = _documents(files, fail)
     with bulk_load(db):
         if not parallel:
-            for doc, markdown, source_bytes in documents:
-                store(doc, split_passages(doc.text, blank_line_separated=markdown), source_bytes)
+            for doc, markdown, source in documents:
+                store(doc, split_passages(doc.text, blank_line_separated=markdown), source)
             return report
         splitter = _splitter_deaf_to_ctrl_c()
         try:
-            jobs = (((doc, size), doc.text, markdown) for doc, markdown, size in documents)
-            for (doc, source_bytes), drafts in splitter.run(jobs):
-                store(doc, drafts, source_bytes)
+            jobs = (((doc, source), doc.text, markdown) for doc, markdown, source in documents)
+            for (doc, source), drafts in splitter.run(jobs):
+                store(doc, drafts, source)
         finally:
             splitter.close()
     return report
@@ -420,17 +473,21 @@ def _splitter_deaf_to_ctrl_c() -> ParallelSplitter:
     return splitter
 
 
-def _documents(files: list[Path], fail: Callable[[str], None]) -> Iterator[tuple[RawDocument, bool, int]]:
-    """Every readable document with its Markdown flag and source size; errors go to ``fail``."""
+def _documents(
+    files: list[Path], fail: Callable[[str], None]
+) -> Iterator[tuple[RawDocument, bool, tuple[str, int]]]:
+    """Every readable document with its Markdown flag and (file location, source size);
+    errors go to ``fail``."""
     for path in files:
         suffix = path.suffix.lower()
+        location = file_location(path)
         for item in parse_file(path):
             if isinstance(item, InputError):
                 fail(str(item))
             elif suffix in JSONL_SUFFIXES:
-                yield item, False, len(item.text.encode("utf-8"))
+                yield item, False, (location, len(item.text.encode("utf-8")))
             else:
-                yield item, suffix in MARKDOWN_SUFFIXES, _size(path)
+                yield item, suffix in MARKDOWN_SUFFIXES, (location, _size(path))
 
 
 def _size(path: Path) -> int:
@@ -609,7 +666,6 @@ def _fetch_ahead(urls: list[str], work: Callable, threads: int) -> Iterator[tupl
 
 def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:
     """Store a fetched page: new, unchanged (skipped) or the next version of a stored one."""
-    from .storage.connection import write
     from .web import anchoring
 
     digest = content_hash(doc.text)
