@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import clustering
-from ..storage import connect, corpus, review, reviewview
+from ..storage import clusters, connect, corpus, review, reviewview
 
 ATTEMPT_S = 0.2
 """How long one attempt waits for the write lock; after the first miss the screen says it is waiting."""
@@ -37,7 +37,9 @@ STALLED_PAUSE_S = 0.5
 """Pause between attempts once the budget is spent (no need to poll hard any more)."""
 
 #: Kinds that record a reviewer's decision; the others are the writer's own bookkeeping.
-DECISIONS = frozenset({"status", "note", "link", "claim", "undo", "cluster"})
+DECISIONS = frozenset(
+    {"status", "note", "link", "claim", "undo", "cluster", "take_out", "join", "changes_seen"}
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,10 @@ class Change:
     status: the verdict (``None`` clears) · note: the text · link: the relation
     (``None`` unlinks ``passage_id``) · claim: the text of a claim added to
     ``document_id`` · undo: unused · resume: a ``ResumeState`` · start/end: unused ·
-    cluster: ``(status, links)`` set on every claim of ``claim_id``'s cluster.
+    cluster: ``(status, links)`` set on every claim of ``claim_id``'s cluster ·
+    group: unused (claims never clustered are clustered) · take_out: unused (``claim_id``
+    leaves its cluster) · join: the other claim (their clusters become one) ·
+    changes_seen: unused (the reviewer has seen ``claim_id``'s changed evidence).
     """
 
     kind: str
@@ -77,11 +82,20 @@ class Change:
             return f"new claim in document #{self.document_id}"
         if self.kind == "cluster":
             return f"verdict {self.value[0] or 'cleared'} on the cluster of claim #{self.claim_id}"
+        if self.kind == "take_out":
+            return f"take claim #{self.claim_id} out of its cluster"
+        if self.kind == "join":
+            return f"join the clusters of claims #{self.claim_id} and #{self.value}"
+        if self.kind == "changes_seen":
+            return f"changed evidence seen{where}"
         if self.kind == "undo":
             return "undo"
-        return {"resume": "resume position", "start": "session start", "end": "session end"}.get(
-            self.kind, self.kind
-        )
+        return {
+            "resume": "resume position",
+            "start": "session start",
+            "end": "session end",
+            "group": "grouping claims into clusters",
+        }.get(self.kind, self.kind)
 
 
 @dataclass(frozen=True)
@@ -290,6 +304,17 @@ class Writer:
             if action.entries:
                 self._groups.append(action)
             return action
+        if kind == "group":
+            _group_claims(db)
+            return None
+        if kind == "take_out":
+            _group_claims(db)
+            return clusters.take_out(db, change.claim_id, reviewer=self.reviewer)
+        if kind == "join":
+            _group_claims(db)
+            return clusters.join(db, change.claim_id, change.value, reviewer=self.reviewer)
+        if kind == "changes_seen":
+            return corpus.mark_changes_seen(db, change.claim_id)
         if kind == "undo":
             if self.session_id is None:
                 return None
@@ -301,3 +326,11 @@ class Writer:
                     pass  # a later single change comes first
             return review.undo_last(db, self.session_id, reviewer=self.reviewer)
         raise ValueError(f"unknown change {kind!r}")
+
+
+def _group_claims(db) -> None:
+    """Cluster every claim the first time, then only the claims added since (as ``workbench clusters``)."""
+    if not clusters.is_clustered(db):
+        clustering.recluster(db)
+    elif clusters.unclustered_ids(db):
+        clustering.cluster_new(db)

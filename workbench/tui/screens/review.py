@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ... import clustering, suggesting
+from ...clustering import SeenBefore
 from ...models import Candidate, LinkResult
 from ...storage import connect, corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
@@ -34,6 +36,7 @@ from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
 from .article import ArticleView
+from .cluster_keys import ClusterKeys
 from .dialogs import AddClaimDialog, ConfirmDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
@@ -55,6 +58,16 @@ class CandidatesReady(Message):
 
 
 @dataclass
+class ClaimExtras(Message):
+    """A worker read what the claim panel adds about ``claim_id``: an earlier decision on the
+    same claim (seen before) and evidence that changed in a newer version of its page."""
+
+    claim_id: int
+    seen: SeenBefore | None
+    changes: tuple[corpus.Change, ...]
+
+
+@dataclass
 class JudgingProgress(Message):
     """The background worker stored judged suggestions for ``done`` of ``total`` stale claims."""
 
@@ -67,13 +80,17 @@ class JudgingProgress(Message):
         return isinstance(message, JudgingProgress) and not message.finished
 
 
-class ReviewScreen(SavingScreen):
+class ReviewScreen(ClusterKeys, SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
     # claim panel a frame later, 16-33 ms on, at the next tick of Textual's
     # screen update timer.)
-    BINDINGS = bindings_for("screen") + bindings_for("list")
+    BINDINGS = [
+        *bindings_for("screen"),
+        *bindings_for("list"),
+        Binding("escape", "clear_join_mark", show=False),
+    ]
 
     def __init__(
         self,
@@ -98,6 +115,7 @@ class ReviewScreen(SavingScreen):
         """Candidates and suggested verdict shown for the current claim."""
         self._save_timer = None
         self._compute_timer = None
+        self._extras_timer = None
         self._pending: ResumeState | None = None
         self._progress: str | None = None  # cached summary for the status line
         self.last_marked: int | None = None
@@ -129,6 +147,10 @@ class ReviewScreen(SavingScreen):
         claim_view.scroll_hint = (
             f"{shown_key(config, 'claim.scroll_down')}/{shown_key(config, 'claim.scroll_up')}"
         )
+        verdict_keys = "/".join(
+            shown_key(config, f"claim.{v}") for v in ("sourced", "contested", "unsupported")
+        )
+        claim_view.ack_hint = f"(a verdict, {verdict_keys}, marks it seen)"
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
@@ -188,10 +210,14 @@ class ReviewScreen(SavingScreen):
         if self._compute_timer is not None:
             self._compute_timer.stop()
             self._compute_timer = None
+        if self._extras_timer is not None:
+            self._extras_timer.stop()
+            self._extras_timer = None
         if claim_id is None:
             claim_view.show(None)
             self.show_candidates()
             return
+        self._extras_timer = self.set_timer(COMPUTE_DELAY, lambda: self.read_extras(self.db_path, claim_id))
         stored = source.stored(self.db, claim_id)
         self.suggestion = stored
         claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
@@ -255,6 +281,28 @@ class ReviewScreen(SavingScreen):
                 db.conn.close()
         if not worker.is_cancelled:
             self.post_message(CandidatesReady(claim_id, result))
+
+    @work(thread=True, exclusive=True, group="extras", exit_on_error=False)
+    def read_extras(self, db_path, claim_id: int) -> None:
+        """Seen before (an FTS search and pair checks) and changed evidence, off the UI thread."""
+        worker = get_current_worker()
+        db = None
+        try:
+            db = connect(db_path, migrate=False)
+            changes = tuple(corpus.changes(db, claim_id=claim_id))
+            decided = review.get_verdict(db, claim_id).status is not None
+            seen = None if decided else clustering.seen_before(db, claim_id)
+        except Exception:  # a busy or odd database: the panel goes without these lines
+            return
+        finally:
+            if db is not None:
+                db.conn.close()
+        if not worker.is_cancelled:
+            self.post_message(ClaimExtras(claim_id, seen, changes))
+
+    @on(ClaimExtras)
+    def _extras_read(self, event: ClaimExtras) -> None:
+        self.query_one(ClaimView).set_extras(event.claim_id, event.seen, event.changes)
 
     @on(CandidatesReady)
     def _candidates_ready(self, event: CandidatesReady) -> None:
@@ -332,6 +380,7 @@ class ReviewScreen(SavingScreen):
         # Two aggregate queries: only when a verdict or a claim changed, not per cursor move.
         if progress_changed or self._progress is None:
             self._progress = review.progress(self.db).summary()
+            self.cluster_progress_changed()
         line = Text(no_wrap=True, overflow="ellipsis")
         saving = self.saving_status()
         if saving is not None:  # first: a narrow terminal cuts the end of the line
@@ -342,6 +391,10 @@ class ReviewScreen(SavingScreen):
             line.append(f"judging evidence {done}/{total}", "bold")
             line.append("  ·  ")
         line.append(self._progress, "bold")
+        for extra in (self.cluster_status(), self.join_status()):
+            if extra is not None:
+                line.append("  ·  ")
+                line.append_text(extra)
         line.append(f"  ·  {claims.status} ({shown_key(self.app.config, 'list.filter')})", "italic")
         if claims.search:
             line.append("  ·  /")
@@ -437,6 +490,8 @@ class ReviewScreen(SavingScreen):
         new = status or None
         if self.context.verdict.status != new:
             self.submit(Change("status", claim_id, new))
+        if new and self.query_one(ClaimView).changes:  # the reviewer has seen what changed
+            self.submit(Change("changes_seen", claim_id))
         self.last_marked = claim_id if new else None
         if new == "sourced":
             self._offer_top_support(claim_id)
@@ -676,6 +731,11 @@ class ReviewScreen(SavingScreen):
         elif change.kind == "undo":
             self._progress = None
             self._undone(change, result)
+        elif change.kind in ("group", "take_out", "join"):
+            self.clusters_written(change, result)
+        elif change.kind == "changes_seen":
+            self._progress = None
+            self.claims.reload(self.claim_id)  # it may leave the flagged list
 
     def _undone(self, change: Change, entry) -> None:
         if entry is None:

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...models import Claim
-from ...storage import corpus
+from ...storage import clusters, corpus
 from .. import text as txt
 
 if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
@@ -74,9 +74,15 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
             # Holding j sends a burst: only the last position matters.
             return isinstance(message, ClaimList.Highlighted)
 
-    def __init__(self, db: Database, *, status: str = "all", search: str = "", **kwargs) -> None:
+    def __init__(
+        self, db: Database, *, status: str = "all", search: str = "", collapsed: bool = False, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.db = db
+        self.collapsed = collapsed
+        """One row per claim cluster (its first claim, with the cluster's size) instead of per claim."""
+        self._sizes: dict[int, int] = {}
+        """Cluster size by claim id, for the rows loaded while collapsed."""
         self.status = status
         """The status filter (one of ``corpus.FILTERS``)."""
         self.search = search
@@ -119,7 +125,26 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         return claim
 
     def _query(self, **kwargs) -> list[Claim]:
+        if self.collapsed:
+            rows = clusters.list_heads(self.db, status=self.status, search=self.search or None, **kwargs)
+            self._sizes.update(clusters.cluster_sizes(self.db, [c.id for c in rows]))
+            return rows
         return corpus.list_claims(self.db, status=self.status, search=self.search or None, **kwargs)
+
+    def _count(self) -> int:
+        if self.collapsed:
+            return clusters.count_heads(self.db, status=self.status, search=self.search or None)
+        return corpus.count_claims(self.db, status=self.status, search=self.search or None)
+
+    def position(self, claim_id: int) -> int:
+        """The list index ``claim_id`` has (or would have): its cluster's row when collapsed."""
+        if self.collapsed:
+            return clusters.head_position(self.db, claim_id, status=self.status, search=self.search or None)
+        return corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
+
+    def size_of(self, claim_id: int) -> int:
+        """The cluster size shown on ``claim_id``'s row (1 when not collapsed)."""
+        return self._sizes.get(claim_id, 1) if self.collapsed else 1
 
     def _load(self, index: int) -> None:
         """Read the page around ``index``, walking from the nearest row already known."""
@@ -167,7 +192,12 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
     # --- changing what is listed -------------------------------------------------
 
     def reload(
-        self, claim_id: int | None = None, *, status: str | None = None, search: str | None = None
+        self,
+        claim_id: int | None = None,
+        *,
+        status: str | None = None,
+        search: str | None = None,
+        collapsed: bool | None = None,
     ) -> None:
         """Re-read the list (after a filter, search or data change), keeping ``claim_id`` current.
 
@@ -178,14 +208,14 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
             self.status = status
         if search is not None:
             self.search = search
+        if collapsed is not None:
+            self.collapsed = collapsed
         self._rows.clear()
         self._strips.clear()
-        self.total = corpus.count_claims(self.db, status=self.status, search=self.search or None)
+        self._sizes.clear()
+        self.total = self._count()
         self.virtual_size = Size(self.size.width, self.total)
-        if claim_id is None:
-            index = 0
-        else:
-            index = corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
+        index = 0 if claim_id is None else self.position(claim_id)
         self._move(min(index, max(self.total - 1, 0)), center=True)
         self.refresh()
 
@@ -200,7 +230,7 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def select_id(self, claim_id: int) -> bool:
         """Put the cursor on ``claim_id``; False when it is not in the list."""
-        index = corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
+        index = self.position(claim_id)
         claim = self.row(index)
         if claim is None or claim.id != claim_id:
             return False
@@ -293,6 +323,11 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
             line.append(f" {score:>3} ", score_style)
         if claim.origin == "manual":
             line.append("+ ", self.get_component_rich_style("claim-list--origin"))
+        if self.collapsed:
+            size = self.size_of(claim.id)
+            line.append(
+                f"×{size} " if size > 1 else "   ", self.get_component_rich_style("claim-list--origin")
+            )
         line.append(txt.one_line(claim.text[:500]))
         line.truncate(width, overflow="ellipsis", pad=True)
         segments = list(line.render(self.app.console))

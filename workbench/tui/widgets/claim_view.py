@@ -21,8 +21,10 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...clustering import SeenBefore
 from ...facts import claim_facts
 from ...models import Coverage
+from ...storage.corpus import Change as EvidenceChange
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
 
@@ -108,6 +110,8 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
     if ctx.also_in:
         out.append(f" · also in {ctx.also_in} other document(s)", "bold")
         out.append(f" (cluster of {ctx.cluster_size} claims)", "dim")
+    elif ctx.cluster_size > 1:
+        out.append(f" · cluster of {ctx.cluster_size} claims in this document", "bold")
     if claim.origin != "extracted":
         out.append(f" ({claim.origin})", "dim")
     out.append("\n")
@@ -142,7 +146,55 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
     return out
 
 
-def verdict_text(ctx: ClaimContext, *, unsaved: bool = False) -> Text:
+#: Changed evidence listed in the panel; the rest are counted ("… and 2 more").
+MAX_CHANGES = 3
+
+
+def seen_before_text(seen: SeenBefore) -> Text:
+    """An earlier decision on the same claim, as a suggestion (never applied)."""
+    out = Text()
+    out.append("seen before: ", "bold")
+    out.append(txt.one_line(seen.summary())[:160])
+    out.append(f" (claim #{seen.matched_claim_id}; a suggestion, not applied)", "dim")
+    return out
+
+
+def changes_text(changes: tuple[EvidenceChange, ...], ack_hint: str = "") -> Text:
+    """Evidence (or the claim's own sentence) that changed or went in a newer version of its page."""
+    out = Text()
+    for n, change in enumerate(changes[:MAX_CHANGES]):
+        if n:
+            out.append("\n")
+        where = f"v{change.old_version} → v{change.new_version}"
+        if change.kind == "claim":
+            out.append("⚠ the claim's sentence changed", "bold yellow")
+        else:
+            out.append("⚠ evidence changed since you linked it", "bold yellow")
+        out.append(f" ({where}", "dim")
+        if change.url:
+            out.append(" of " + txt.one_line(change.url)[:80], "dim")
+        out.append("): ", "dim")
+        out.append(txt.one_line(change.old_text)[:300])
+        if change.state == "gone" or change.new_text is None:
+            out.append(" → gone", "bold")
+        else:
+            out.append(" → ", "bold")
+            out.append(txt.one_line(change.new_text)[:300])
+    if len(changes) > MAX_CHANGES:
+        out.append(f"\n… and {len(changes) - MAX_CHANGES} more (workbench stale)", "dim")
+    if ack_hint:
+        out.append("\n" + ack_hint, "dim italic")
+    return out
+
+
+def verdict_text(
+    ctx: ClaimContext,
+    *,
+    unsaved: bool = False,
+    seen: SeenBefore | None = None,
+    changes: tuple[EvidenceChange, ...] = (),
+    ack_hint: str = "",
+) -> Text:
     verdict = ctx.verdict
     out = Text()
     out.append_text(txt.status_mark(verdict.status))
@@ -156,6 +208,12 @@ def verdict_text(ctx: ClaimContext, *, unsaved: bool = False) -> Text:
     contradicts = len(ctx.links) - supports
     if ctx.links:
         out.append(f" · {supports} supporting, {contradicts} contradicting link(s)", "dim")
+    if changes:
+        out.append("\n")
+        out.append_text(changes_text(changes, ack_hint))
+    if seen is not None and not verdict.status:
+        out.append("\n")
+        out.append_text(seen_before_text(seen))
     if verdict.note:
         out.append("\nnote: ", "bold")
         out.append(txt.clean(verdict.note[:2000], keep_newlines=True))
@@ -208,6 +266,10 @@ class ClaimView(Widget, can_focus=False):
         """Shown when no claim matches (the screen words it with the keys in use)."""
         self.scroll_hint = "J/K"
         """Keys named on the "more lines" row (the screen sets the ones in use)."""
+        self.ack_hint = ""
+        """Says which keys mark changed evidence seen (the screen sets it)."""
+        self._extras: tuple[int | None, SeenBefore | None, tuple[EvidenceChange, ...]] = (None, None, ())
+        """(claim id, seen before, changed evidence), read by a worker after the claim is shown."""
 
     def show(
         self, ctx: ClaimContext | None, *, unsaved: bool = False, coverage: Coverage | None = None
@@ -218,6 +280,8 @@ class ClaimView(Widget, can_focus=False):
         ``coverage``: how the evidence bears out the claim's facts (marked in the sentence).
         """
         self._ctx, self._unsaved, self._coverage = ctx, unsaved, coverage
+        if ctx is None or ctx.claim.id != self._extras[0]:
+            self._extras = (None, None, ())
         self._build()
         self._top = -1  # on the next wrap: scroll the sentence into view
         self.fit()
@@ -230,12 +294,29 @@ class ClaimView(Widget, can_focus=False):
         self._build()
         self.fit()
 
+    def set_extras(self, claim_id: int, seen: SeenBefore | None, changes: tuple[EvidenceChange, ...]) -> None:
+        """Show the earlier decision on the same claim and the changed evidence of ``claim_id``."""
+        if self._ctx is None or self._ctx.claim.id != claim_id or self._extras == (claim_id, seen, changes):
+            return
+        self._extras = (claim_id, seen, changes)
+        self._build()
+        self.fit()
+
+    @property
+    def changes(self) -> tuple[EvidenceChange, ...]:
+        """The changed evidence shown for the current claim."""
+        return self._extras[2]
+
     def _build(self) -> None:
         ctx = self._ctx
+        _, seen, changes = self._extras
         self._blocks = (
             (self.empty,)
             if ctx is None
-            else (verdict_text(ctx, unsaved=self._unsaved), context_text(ctx, self._coverage))
+            else (
+                verdict_text(ctx, unsaved=self._unsaved, seen=seen, changes=changes, ack_hint=self.ack_hint),
+                context_text(ctx, self._coverage),
+            )
         )
         self._width = -1  # re-wrap on the next paint, at the width the panel has then
         self.refresh()
