@@ -1,3 +1,129 @@
-"""Team review commands (issue #13): assign, agreement, adjudicate, merge."""
+"""Team review commands (issue #13): assign, assignments, agreement, adjudicate, merge."""
 
 from __future__ import annotations
+
+import click
+
+from ..errors import InputError
+from ..models import UNREVIEWED, VERDICTS
+from ..storage import export as export_store
+from ..storage import team as store
+from ..textsafety import one_line
+from . import cli
+from .common import echo_json_array, open_db
+
+
+def parse_reviewers(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise InputError(f"--reviewers {one_line(text)!r}: give names separated by commas, none empty")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise InputError(f"--reviewers: {one_line(', '.join(twice))} named more than once")
+    return names
+
+
+def parse_sample(text: str) -> float:
+    """'20%' or a fraction such as '0.2' (of the matching claims)."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise InputError(
+            f"--sample {one_line(text)!r}: give a share such as 20% or 0.2 (above 0, at most 100%)"
+        )
+    return value
+
+
+@cli.command()
+@click.option("--reviewers", required=True, metavar="NAME,NAME", help="Who reviews, separated by commas.")
+@click.option(
+    "--overlap",
+    type=int,
+    default=2,
+    show_default=True,
+    help="How many of them review each claim (2: blind double review).",
+)
+@click.option("--sample", default="100%", show_default=True, help="Share of the matching claims, e.g. 20%.")
+@click.option(
+    "--status",
+    type=click.Choice(("all", UNREVIEWED, *VERDICTS)),
+    default="all",
+    show_default=True,
+    help="Only claims with this final status.",
+)
+@click.option(
+    "--doc", "docs", multiple=True, metavar="NAME", help="Only claims of this document (repeatable)."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Picks the sample; same seed, same claims."
+)
+@click.pass_context
+def assign(
+    ctx: click.Context,
+    reviewers: str,
+    overlap: int,
+    sample: str,
+    status: str,
+    docs: tuple[str, ...],
+    seed: int,
+) -> None:
+    """Give claims to reviewers: each chosen claim gets OVERLAP of them, the work balanced.
+
+    Running the same command again adds nothing; a claim already given to enough of
+    these reviewers keeps them. A verdict on an assigned claim is final once every
+    reviewer assigned to it agrees (or an adjudicator decides).
+
+    \b
+    Examples:
+      workbench assign --reviewers ana,ben --overlap 2
+      workbench assign --reviewers ana,ben,cleo --overlap 2 --sample 20% --status unreviewed
+    """
+    names = parse_reviewers(reviewers)
+    if overlap < 1 or overlap > len(names):
+        raise InputError(f"--overlap {overlap}: must be between 1 and the number of reviewers ({len(names)})")
+    share = parse_sample(sample)
+    db = open_db(ctx)
+    document_ids: list[int] = []
+    if docs:
+        found = export_store.document_ids_named(db, list(docs))
+        missing = [n for n, ids in found.items() if not ids]
+        if missing:
+            raise InputError(f"no document named {one_line(missing[0])!r} (`workbench documents` lists them)")
+        document_ids = sorted({i for ids in found.values() for i in ids})
+    candidates = store.candidate_claims(db, status=status, document_ids=document_ids)
+    result = store.assign(db, candidates, names, overlap=overlap, sample=share, seed=seed)
+    click.echo(
+        f"{result.claims} of {len(candidates)} matching claims chosen; {result.added} assignments added"
+        f" ({result.already} claims already had {overlap} of these reviewers)"
+    )
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array: a progress object per reviewer.")
+@click.pass_context
+def assignments(ctx: click.Context, as_json: bool) -> None:
+    """Progress per reviewer: claims assigned, decided, still to do."""
+    db = open_db(ctx, readonly=True)
+    progress = store.reviewer_progress(db)
+    if as_json:
+        echo_json_array(
+            {"reviewer": p.reviewer, "assigned": p.assigned, "decided": p.decided, "remaining": p.remaining}
+            for p in progress
+        )
+        return
+    if not progress:
+        click.echo("no claims assigned (`workbench assign --reviewers A,B` gives them out)")
+        return
+    width = max(len(one_line(p.reviewer)) for p in progress)
+    for p in progress:
+        click.echo(
+            f"{one_line(p.reviewer):<{width}}  {p.decided:>7} of {p.assigned:<7} decided  {p.remaining:>7} to do"
+        )
+    waiting = len(store.disagreed(db))
+    if waiting:
+        click.echo(
+            f"{waiting} claim{'' if waiting == 1 else 's'} disagreed, waiting for an adjudicator (`workbench claims --status disagreed`)"
+        )
