@@ -338,7 +338,7 @@ async def test_config_problems_quoting_markup_are_shown_literally(make_app):
     app = make_app(config=config)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        toasts = [n for n in app._notifications if n.title == "Key config"]
+        toasts = [n for n in app._notifications if n.title == "Settings"]
         assert any("[/]" in n.message for n in toasts)
         assert all(not n.markup for n in toasts)
         await pilot.press("j")

@@ -1,4 +1,4 @@
-"""`workbench review` (the default command): seeds an empty database, then opens the app."""
+"""`workbench review` (the default command): seeds an empty default database, then opens the app."""
 
 from __future__ import annotations
 
@@ -24,11 +24,18 @@ def terminal(monkeypatch):
     monkeypatch.setattr(review_cli, "missing_terminal", lambda: None)
 
 
-def test_bare_workbench_seeds_an_empty_database_and_opens_review(tmp_path, monkeypatch, terminal):
+def test_bare_workbench_seeds_an_empty_default_database_and_opens_review(tmp_path, monkeypatch, terminal):
+    from workbench import locations
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    # The default database of the checkout (what `make run` opens), here in a scratch folder.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(locations, "in_checkout", lambda: True)
+    monkeypatch.setattr(locations, "seeds_dir", lambda: seeds)
     opened = []
     monkeypatch.setattr(ReviewApp, "run", lambda self: opened.append((self.db_path, self.reviewer)))
-    path = tmp_path / "new.db"
-    result = CliRunner().invoke(cli, ["--db", str(path)])
+    path = Path("db") / "workbench.db"
+    result = CliRunner().invoke(cli, [])
     assert result.exit_code == 0, result.output
     assert "documents added" in result.output
     assert opened == [(path, login_name())]
@@ -36,9 +43,21 @@ def test_bare_workbench_seeds_an_empty_database_and_opens_review(tmp_path, monke
     assert len(corpus.documents(db)) == 5
     db.close()
     # A second start does not ingest again.
-    result = CliRunner().invoke(cli, ["--db", str(path), "review", "--reviewer", "ana"])
+    result = CliRunner().invoke(cli, ["review", "--reviewer", "ana"])
     assert "documents added" not in result.output
     assert opened[-1] == (path, "ana")
+
+
+def test_an_empty_named_database_is_not_seeded(tmp_path, monkeypatch, terminal):
+    opened = []
+    monkeypatch.setattr(ReviewApp, "run", lambda self: opened.append(self.db_path))
+    path = tmp_path / "case.db"
+    result = CliRunner().invoke(cli, ["--db", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "documents added" not in result.output and opened == [path]
+    db = connect(path)
+    assert corpus.documents(db) == []  # the app opens on its empty-state screen instead
+    db.close()
 
 
 def test_config_problems_are_repeated_on_exit(tmp_path, monkeypatch, seed_db_path, terminal):

@@ -114,3 +114,10 @@ def test_evidence_search(snap_compare, seed_db_path, fixed_candidates, size):
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
 def test_article_view(snap_compare, seed_db_path, fixed_candidates, size):
     assert snap_compare(_app(seed_db_path), terminal_size=size, run_before=_opened("j", "j", "o"))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+def test_empty_database(snap_compare, tmp_path, monkeypatch, size):
+    monkeypatch.chdir(tmp_path)  # a relative path: the picture does not depend on the temp folder
+    connect("case.db").close()
+    assert snap_compare(_app("case.db"), terminal_size=size, run_before=_ready)

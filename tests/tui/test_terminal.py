@@ -36,14 +36,14 @@ def wait_for(session: str, needle: str, timeout: float = 15.0) -> str:
     raise AssertionError(f"{needle!r} never appeared; screen was:\n{screen}")
 
 
-def test_review_in_a_real_terminal(tmp_path):
-    db_path = tmp_path / "e2e.db"
+def test_review_in_a_real_terminal(tmp_path, seed_db_path):
+    db_path = seed_db_path  # a named database is never seeded: this one holds the seeds already
     session = f"wb-e2e-{os.getpid()}"
     env = f"WORKBENCH_CONFIG={tmp_path / 'none.toml'}"
     command = f"env {env} {WORKBENCH} --db {db_path} review --reviewer e2e"
     tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command)
     try:
-        wait_for(session, "0/")  # seeds ingested, progress line painted
+        wait_for(session, "0/")  # progress line painted
         wait_for(session, "Sourced")  # footer painted: the app takes keys
         tmux("send-keys", "-t", session, "j", "s")
         wait_for(session, "1 sourced")

@@ -26,8 +26,10 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     """Open the review screen: step through claims, mark verdicts, link evidence.
 
     Every change is saved the moment it is made; reopening the same database
-    returns to the same claim, filter and search. On an empty database the
-    built-in seed articles are ingested first. Keys: press ? on the screen;
+    returns to the same claim, filter and search. The default database
+    (db/workbench.db in the checkout, what `make run` opens) gets the built-in
+    seed articles when it is empty; an empty --db database opens on a screen
+    that says how to ingest. Keys: press ? on the screen;
     rebind them in the config file (`WORKBENCH_CONFIG`, default
     ~/.config/workbench/config.toml).
 
@@ -46,7 +48,9 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
         )
         ctx.exit(2)
     db = open_db(ctx)
-    if not reviewview.has_documents(db):
+    # Only the default database is seeded: an empty --db case.db is the user's own
+    # case, and the app opens it on a screen that says how to ingest.
+    if ctx.obj.get("db_path") is None and not reviewview.has_documents(db):
         seeds = locations.seeds_dir()
         if seeds is not None:
             from .. import ingestion

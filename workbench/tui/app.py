@@ -60,6 +60,8 @@ class ReviewApp(App, inherit_bindings=False):
         self.judge_stale = judge_stale
         """Judge stale claims' evidence in the background (tests of other things turn it off)."""
         self.db_path = Path(db_path)
+        self.sub_title = str(self.db_path)
+        """Which database is open (a Header, the palette and the empty-state screen show it)."""
         self.reviewer = reviewer
         self.config = config or Config()
         # The UI thread's connection, for reads only (WAL: a writer elsewhere never blocks
@@ -79,6 +81,12 @@ class ReviewApp(App, inherit_bindings=False):
 
         self.set_keymap(self.config.keymap)
         self.writer.start()  # its first change opens the review session
+        self._notify_config_problems()
+        if not reviewview.has_documents(self.db):
+            from .screens.empty import EmptyScreen
+
+            self.push_screen(EmptyScreen(self.db_path))
+            return
         resume = reviewview.load_resume(self.db)
         self.push_screen(
             ReviewScreen(
@@ -95,15 +103,22 @@ class ReviewApp(App, inherit_bindings=False):
         if resume.claim_id is not None:
             self.notify(
                 f"Resumed at claim #{resume.claim_id} · {progress}",
-                title="Welcome back",
+                title=f"Welcome back to {one_line(self.db_path.name)}",
                 timeout=5,
                 markup=False,
             )
         else:
-            self.notify(progress, title=f"Reviewing as {one_line(self.reviewer)}", timeout=5, markup=False)
+            self.notify(
+                progress,
+                title=f"Reviewing {one_line(self.db_path.name)} as {one_line(self.reviewer)}",
+                timeout=5,
+                markup=False,
+            )
+
+    def _notify_config_problems(self) -> None:
         # Config lines quote the user's TOML and paths may hold [brackets]: never markup.
         for problem in self.config.problems:
-            self.notify(one_line(problem), title="Key config", severity="error", timeout=30, markup=False)
+            self.notify(one_line(problem), title="Settings", severity="error", timeout=30, markup=False)
 
     # --- the writer ---------------------------------------------------------------
 

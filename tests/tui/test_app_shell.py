@@ -1,0 +1,56 @@
+"""The application shell: which database opens how, the empty state, the palette, reserved keys."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from textual.widgets import Static
+
+from workbench.cli import cli
+from workbench.storage import connect
+from workbench.tui.screens.empty import EmptyScreen
+from workbench.tui.screens.review import ReviewScreen
+
+from .conftest import SIZE, settle
+
+
+async def test_an_empty_database_opens_on_a_screen_that_says_how_to_ingest(make_app, tmp_path):
+    path = tmp_path / "my case.db"
+    connect(path).close()
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, EmptyScreen)
+        shown = str(app.screen.query_one("#empty-message", Static).content)
+        assert "workbench --db" in shown and "ingest FILES" in shown
+        assert "my case.db" in shown  # which database is open
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.return_code == 0
+
+
+async def test_the_seeded_database_opens_on_the_review_screen_and_names_itself(make_app, seed_db_path):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.sub_title == str(seed_db_path)
+        assert any(seed_db_path.name in (n.title or "") for n in app._notifications)
+
+
+def test_the_ingest_command_shown_is_quoted_for_a_shell(tmp_path):
+    from workbench.tui.screens.empty import ingest_command
+
+    assert ingest_command(tmp_path / "my case.db") == f"workbench --db '{tmp_path}/my case.db' ingest FILES…"
+
+
+def test_another_folder_gets_no_silent_database(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and str(tmp_path / "db" / "workbench.db") in lines[0] and "--db" in lines[0]
+    assert not (tmp_path / "db").exists()
+    # An existing default database there is opened as before.
+    (tmp_path / "db").mkdir()
+    connect(tmp_path / "db" / "workbench.db").close()
+    assert CliRunner().invoke(cli, ["stats"]).exit_code == 0
