@@ -131,6 +131,9 @@ class Claim:
     origin: str
     status: str | None = None
     doc_name: str = ""
+    dismissed_at: str | None = None  # set when a reviewer dismissed it as not check-worthy
+    dismissed_by: str | None = None
+    original_text: str | None = None  # the extracted text, once a reviewer edited the claim
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ class EvidenceLink:
 class HistoryEntry:
     id: int
     claim_id: int
-    kind: str  # "status" | "note" | "link"
+    kind: str  # "status" | "note" | "link" | "dismiss" | "edit" | "adjudicate"
     passage_id: int | None
     old: str | None
     new: str | None
@@ -274,8 +277,9 @@ class LinkResult:
 class Progress:
     """How far a review is: counts per verdict."""
 
-    total: int
+    total: int  # claims not dismissed
     counts: dict[str, int] = field(default_factory=dict)
+    dismissed: int = 0
 
     @property
     def reviewed(self) -> int:
@@ -284,6 +288,8 @@ class Progress:
     def summary(self) -> str:
         parts = [f"{self.reviewed}/{self.total} reviewed"]
         parts += [f"{self.counts.get(v, 0)} {v}" for v in VERDICTS]
+        if self.dismissed:
+            parts.append(f"{self.dismissed} dismissed")
         return " · ".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
@@ -198,7 +199,7 @@ def add_claim(
 _DOC_COLS = "id, name, title, source, url, published, content_hash"
 _CLAIM_SELECT = (
     'SELECT c.id, c.document_id, c.passage_id, c.text, c.start, c."end", c.score, c.reasons,'
-    " c.origin, v.status, d.name FROM claims c"
+    " c.origin, v.status, d.name, c.dismissed_at, c.dismissed_by, c.original_text FROM claims c"
     " JOIN documents d ON d.id = c.document_id"
     " LEFT JOIN verdicts v ON v.claim_id = c.id"
 )
@@ -217,6 +218,9 @@ def _claim(row: tuple) -> Claim:
         origin=row[8],
         status=row[9],
         doc_name=row[10],
+        dismissed_at=row[11],
+        dismissed_by=row[12],
+        original_text=row[13],
     )
 
 
@@ -273,9 +277,9 @@ FLAGGED_SQL = (
 
 
 def filter_sql(status: str | None, search: str | None, document_id: int | None) -> tuple[str, list]:
-    where: list[str] = []
+    where: list[str] = ["c.dismissed_at IS NOT NULL" if status == "dismissed" else "c.dismissed_at IS NULL"]
     params: list = []
-    if status in (None, "all"):
+    if status in (None, "all", "dismissed"):
         pass
     elif status == "unreviewed":
         where.append("v.status IS NULL")
@@ -370,11 +374,18 @@ def claim_position(
 
 
 def stats(db: Database) -> dict[str, int]:
+    """Corpus and review figures; ``claims`` and the verdict counts leave dismissed claims
+    out (``dismissed`` counts them)."""
     one = lambda sql: db.execute(sql).fetchone()[0]
     counts = dict(
-        db.execute("SELECT coalesce(status, 'unreviewed'), count(*) FROM verdicts GROUP BY 1").fetchall()
+        db.execute(
+            "SELECT v.status, count(*) FROM verdicts v JOIN claims c ON c.id = v.claim_id"
+            " WHERE v.status IS NOT NULL AND c.dismissed_at IS NULL GROUP BY v.status"
+        ).fetchall()
     )
-    claims = one("SELECT count(*) FROM claims")
+    claims, dismissed = db.execute(
+        "SELECT count(*) - count(dismissed_at), count(dismissed_at) FROM claims"
+    ).fetchone()
     reviewed = sum(counts.get(v, 0) for v in VERDICTS)
     return {
         "documents": one("SELECT count(*) FROM documents"),
@@ -382,9 +393,8 @@ def stats(db: Database) -> dict[str, int]:
         "claims": claims,
         "reviewed": reviewed,
         "unreviewed": claims - reviewed,
-        "sourced": counts.get("sourced", 0),
-        "contested": counts.get("contested", 0),
-        "unsupported": counts.get("unsupported", 0),
+        **{v: counts.get(v, 0) for v in VERDICTS},
+        "dismissed": dismissed,
         "links": one("SELECT count(*) FROM evidence_links"),
     }
 
@@ -426,10 +436,33 @@ def move_claim(db: Database, claim_id: int, passage: Passage, text: str, start: 
     db.execute(
         "DELETE FROM claims WHERE passage_id = ? AND origin = 'extracted' AND id != ?", [passage.id, claim_id]
     )
-    db.execute(
-        'UPDATE claims SET document_id = ?, passage_id = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
-        [passage.document_id, passage.id, text, start, end, claim_id],
-    )
+    with reindexed_claim(db, claim_id):
+        db.execute(
+            'UPDATE claims SET document_id = ?, passage_id = ?, text = ?, start = ?, "end" = ? WHERE id = ?',
+            [passage.document_id, passage.id, text, start, end, claim_id],
+        )
+
+
+#: Claims with an entry of their own in ``claims_fts``: added by hand or imported (the
+#: schema's triggers), and extracted claims a reviewer edited (their passage no longer
+#: says what they say; ``review.edit_claim`` indexes them).
+INDEXED_CLAIM_SQL = "(origin != 'extracted' OR original_text IS NOT NULL)"
+
+
+@contextlib.contextmanager
+def reindexed_claim(db: Database, claim_id: int) -> Iterator[None]:
+    """Keep ``claims_fts`` right around an UPDATE of a claim's text (the schema has no
+    update trigger): the old entry goes (an external-content FTS5 table needs the old
+    text to delete it), the new one goes in when the claim is indexed after the change."""
+    row = db.execute(f"SELECT text, {INDEXED_CLAIM_SQL} FROM claims WHERE id = ?", [claim_id]).fetchone()
+    if row is not None and row[1]:
+        db.execute(
+            "INSERT INTO claims_fts (claims_fts, rowid, text) VALUES ('delete', ?, ?)", [claim_id, row[0]]
+        )
+    yield
+    row = db.execute(f"SELECT text, {INDEXED_CLAIM_SQL} FROM claims WHERE id = ?", [claim_id]).fetchone()
+    if row is not None and row[1]:
+        db.execute("INSERT INTO claims_fts (rowid, text) VALUES (?, ?)", [claim_id, row[0]])
 
 
 def move_link(db: Database, claim_id: int, old_passage_id: int, new_passage_id: int) -> None:

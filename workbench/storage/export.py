@@ -104,6 +104,9 @@ CLAIM_COLUMNS = (
     "note",
     "reviewer",
     "updated_at",
+    "dismissed_at",
+    "dismissed_by",
+    "original_text",
 )
 
 
@@ -123,7 +126,8 @@ def iter_claim_pages(
         params = [*params, status]
     sql = (
         'SELECT c.id, c.document_id, c.passage_id, c.text, c.start, c."end", c.score, c.reasons,'
-        " c.origin, c.created_at, v.status, coalesce(v.note, ''), v.reviewer, v.updated_at"
+        " c.origin, c.created_at, v.status, coalesce(v.note, ''), v.reviewer, v.updated_at,"
+        " c.dismissed_at, c.dismissed_by, c.original_text"
         f"{_FROM} WHERE {where} AND c.id > ? ORDER BY c.id LIMIT ?"
     )
     after = 0
