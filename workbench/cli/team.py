@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError
 from ..models import UNREVIEWED, VERDICTS
+from ..reports.safe_json import dumps
 from ..storage import export as export_store
 from ..storage import team as store
 from ..textsafety import one_line
@@ -127,3 +128,59 @@ def assignments(ctx: click.Context, as_json: bool) -> None:
         click.echo(
             f"{waiting} claim{'' if waiting == 1 else 's'} disagreed, waiting for an adjudicator (`workbench claims --status disagreed`)"
         )
+
+
+def _figure(f) -> str:  # an agreement.Figure
+    return f"{f.value:6.3f}" if f.value is not None else "     -"
+
+
+def _rests_on(f) -> str:
+    text = f"on {f.claims} claim{'' if f.claims == 1 else 's'}"
+    return f"{text}  (undefined: {f.undefined})" if f.undefined else text
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object with every figure.")
+@click.pass_context
+def agreement(ctx: click.Context, as_json: bool) -> None:
+    """How far reviewers agree: Krippendorff's alpha and Fleiss' kappa over all, Cohen's
+    kappa and a confusion matrix for each pair, agreement per verdict.
+
+    Counts each reviewer's current verdict on the claims assigned to them (on a claim
+    without assignments, everyone's). Every figure says how many claims it rests on; one
+    that cannot be computed (one reviewer, no shared claims, a single verdict throughout)
+    is shown as '-' with the reason (null in JSON).
+    """
+    from .. import agreement as agreement_core  # numpy: loaded only for this command
+
+    db = open_db(ctx, readonly=True)
+    result = agreement_core.compute(store.decision_rows(db))
+    if as_json:
+        click.echo(dumps(result.to_json()))
+        return
+    if not result.decisions:
+        click.echo("no verdicts yet: nothing to compare")
+        return
+    click.echo(
+        f"{result.decisions} verdicts from {len(result.reviewers)} reviewers;"
+        f" {result.claims} claims decided by two or more"
+    )
+    click.echo(f"  Krippendorff's alpha (nominal) {_figure(result.alpha)}  {_rests_on(result.alpha)}")
+    click.echo(f"  Fleiss' kappa                  {_figure(result.fleiss)}  {_rests_on(result.fleiss)}")
+    click.echo(
+        "Agreement per verdict (of the pairings where one reviewer chose it, the share where both did):"
+    )
+    for name, f in result.per_verdict.items():
+        click.echo(f"  {name:<30} {_figure(f)}  {_rests_on(f)}")
+    if result.pairs:
+        click.echo("Pairs (Cohen's kappa; rows: the first reviewer's verdicts, columns: the second's):")
+    width = max((len(v) for v in result.categories), default=0) + 1
+    for p in result.pairs:
+        observed = "" if p.observed is None else f", same verdict on {p.observed:.0%}"
+        click.echo(
+            f"  {one_line(p.first)} / {one_line(p.second)}  {_figure(p.kappa)}  {_rests_on(p.kappa)}{observed}"
+        )
+        if p.kappa.claims:
+            click.echo("    " + " " * width + "".join(f"{v:>{width}}" for v in result.categories))
+            for name, row in zip(result.categories, p.confusion, strict=True):
+                click.echo(f"    {name:<{width}}" + "".join(f"{n:>{width}}" for n in row))
