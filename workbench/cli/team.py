@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError
+from ..ingestion import is_utf8
 from ..models import UNREVIEWED, VERDICTS
 from ..reports.safe_json import dumps
 from ..storage import export as export_store
@@ -184,3 +185,45 @@ def agreement(ctx: click.Context, as_json: bool) -> None:
             click.echo("    " + " " * width + "".join(f"{v:>{width}}" for v in result.categories))
             for name, row in zip(result.categories, p.confusion, strict=True):
                 click.echo(f"    {name:<{width}}" + "".join(f"{n:>{width}}" for n in row))
+
+
+@cli.command()
+@click.argument("claim_id", type=int)
+@click.argument("status", metavar="VERDICT", type=click.Choice([*VERDICTS, "withdraw"]))
+@click.option("--note", default="", help="Why: becomes the final note.")
+@click.option("--reviewer", required=True, help="The adjudicator's name.")
+@click.pass_context
+def adjudicate(ctx: click.Context, claim_id: int, status: str, note: str, reviewer: str) -> None:
+    """Decide a claim the reviewers disagree on: VERDICT becomes its final verdict.
+
+    Recorded in the claim's history as an adjudication; later decisions of the reviewers
+    do not change it. 'withdraw' takes the adjudication back (the reviewers' verdicts
+    decide again). `workbench claims --status disagreed` lists the claims waiting.
+
+    \b
+    Example:
+      workbench adjudicate 12 contested --reviewer editor --note "the ministry's figure is newer"
+    """
+    for label, text in (("--note", note), ("--reviewer", reviewer)):
+        if not is_utf8(text):
+            raise InputError(f"{label} is not valid UTF-8 text")
+    if not reviewer.strip():
+        raise InputError("--reviewer: give the adjudicator's name")
+    db = open_db(ctx)
+    if not -(2**63) <= claim_id < 2**63:
+        raise InputError(f"no claim with id {claim_id}")
+    try:
+        final = store.adjudicate(
+            db, claim_id, None if status == "withdraw" else status, reviewer=reviewer, note=note
+        )
+    except KeyError:
+        raise InputError(f"no claim with id {claim_id}") from None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    others = ", ".join(
+        f"{one_line(d.reviewer or '(unnamed)')}: {d.status or 'undecided'}"
+        for d in store.decisions_of(db, claim_id)
+        if d.assigned
+    )
+    verdict = final.status or "none yet"
+    click.echo(f"claim {claim_id}: final verdict {verdict} ({final.basis}); reviewers: {others}")

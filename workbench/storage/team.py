@@ -186,15 +186,24 @@ def adjudicate(
     with write(db):
         if db.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchone() is None:
             raise KeyError(f"no claim with id {claim_id}")
+        old = db.execute("SELECT status, basis FROM verdicts WHERE claim_id = ?", [claim_id]).fetchone()
+        if status is None and (old is None or old[1] != "adjudicated"):
+            raise ValueError(f"claim {claim_id} is not adjudicated: nothing to withdraw")
         if not assigned_reviewers(db, claim_id):
-            cur = db.execute(
+            db.execute(
                 "INSERT OR IGNORE INTO assignments (claim_id, reviewer, assigned_at)"
                 " SELECT claim_id, reviewer, ? FROM decisions WHERE claim_id = ? AND status IS NOT NULL",
                 [now(), claim_id],
             )
-            if not cur.rowcount:
-                raise ValueError(f"claim {claim_id} has no reviewer's verdict to adjudicate")
-        old = db.execute("SELECT status FROM verdicts WHERE claim_id = ?", [claim_id]).fetchone()
+        if (
+            status is not None
+            and not db.execute(
+                "SELECT 1 FROM decisions d JOIN assignments a ON a.claim_id = d.claim_id AND a.reviewer = d.reviewer"
+                " WHERE d.claim_id = ? AND d.status IS NOT NULL",
+                [claim_id],
+            ).fetchone()
+        ):
+            raise ValueError(f"claim {claim_id} has no reviewer's verdict to adjudicate")
         at = now()
         _history(db, claim_id, "adjudicate", old[0] if old else None, status, reviewer, session_id, at)
         current = db.execute(
@@ -203,7 +212,7 @@ def adjudicate(
         if (current[0] if current else "") != note:
             _history(db, claim_id, "note", current[0] if current else "", note, reviewer, session_id, at)
         final = settle(db, claim_id)
-        assert final is not None
+        assert final is not None  # the claim has assignments by now
         return final
 
 
