@@ -38,7 +38,7 @@ STALLED_PAUSE_S = 0.5
 
 #: Kinds that record a reviewer's decision; the others are the writer's own bookkeeping.
 DECISIONS = frozenset(
-    {"status", "note", "link", "claim", "undo", "cluster", "take_out", "join", "changes_seen"}
+    {"status", "note", "link", "claim", "undo", "cluster", "take_out", "join", "changes_seen", "page"}
 )
 
 
@@ -52,7 +52,8 @@ class Change:
     cluster: ``(status, links)`` set on every claim of ``claim_id``'s cluster ·
     group: unused (claims never clustered are clustered) · take_out: unused (``claim_id``
     leaves its cluster) · join: the other claim (their clusters become one) ·
-    changes_seen: unused (the reviewer has seen ``claim_id``'s changed evidence).
+    changes_seen: unused (the reviewer has seen ``claim_id``'s changed evidence) ·
+    page: ``(url, fetched page, its document)`` stored and archived, to link to ``claim_id``.
     """
 
     kind: str
@@ -86,6 +87,8 @@ class Change:
             return f"take claim #{self.claim_id} out of its cluster"
         if self.kind == "join":
             return f"join the clusters of claims #{self.claim_id} and #{self.value}"
+        if self.kind == "page":
+            return f"web page {self.value[0]}{where}"
         if self.kind == "changes_seen":
             return f"changed evidence seen{where}"
         if self.kind == "undo":
@@ -313,6 +316,9 @@ class Writer:
         if kind == "join":
             _group_claims(db)
             return clusters.join(db, change.claim_id, change.value, reviewer=self.reviewer)
+        if kind == "page":
+            url, page, document = change.value
+            return store_page(db, self.db_path, url, page, document)
         if kind == "changes_seen":
             return corpus.mark_changes_seen(db, change.claim_id)
         if kind == "undo":
@@ -334,3 +340,26 @@ def _group_claims(db) -> None:
         clustering.recluster(db)
     elif clusters.unclustered_ids(db):
         clustering.cluster_new(db)
+
+
+def store_page(db, db_path: Path, url: str, page, document) -> int:
+    """Archive a fetched page beside the database and store its article (a new version when
+    its text changed), as ``ingestion.ingest_urls`` does for one URL; returns the document id."""
+    from .. import ingestion
+    from ..web import archive
+
+    warc = archive.Archive(archive.archive_folder(db_path))
+    try:
+        final = [warc.write(r) for r in page.responses][-1]
+    finally:
+        warc.close()
+    web = corpus.WebSource(
+        fetched_url=url,
+        fetched_at=page.final.fetched_at,
+        http_status=page.final.status,
+        warc_file=final.file,
+        warc_offset=final.offset,
+        warc_record_id=final.record_id,
+    )
+    ingestion.store_version(db, document, web, ingestion.IngestReport())
+    return corpus.current_version(db, document.url).id

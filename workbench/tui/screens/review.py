@@ -40,6 +40,7 @@ from .cluster_keys import ClusterKeys
 from .dialogs import AddClaimDialog, ConfirmDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
+from .link_url import LinkUrlKeys
 from .saving import SavingScreen
 from .search import SearchBox
 
@@ -80,7 +81,7 @@ class JudgingProgress(Message):
         return isinstance(message, JudgingProgress) and not message.finished
 
 
-class ReviewScreen(ClusterKeys, SavingScreen):
+class ReviewScreen(ClusterKeys, LinkUrlKeys, SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
@@ -619,16 +620,19 @@ class ReviewScreen(ClusterKeys, SavingScreen):
             return
         claim_id = ctx.claim.id
         relations = {link.passage_id: link.relation for link in ctx.links}
+        self.app.push_screen(
+            EvidenceSearch(self.db_path, txt.clean(ctx.claim.text), relations),
+            lambda picked: self.link_picked(claim_id, relations, picked),
+        )
 
-        def link(picked: tuple[int, str] | None) -> None:
-            if picked is None:
-                return
-            passage_id, relation = picked
-            if relations.get(passage_id) != relation:
-                self.submit(Change("link", claim_id, relation, passage_id=passage_id))
-            self.notify(f"Passage #{passage_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
-
-        self.app.push_screen(EvidenceSearch(self.db_path, txt.clean(ctx.claim.text), relations), link)
+    def link_picked(self, claim_id: int, relations: dict[int, str], picked: tuple[int, str] | None) -> None:
+        """Link the passage picked in the evidence search or an article to ``claim_id``."""
+        if picked is None:
+            return
+        passage_id, relation = picked
+        if relations.get(passage_id) != relation:
+            self.submit(Change("link", claim_id, relation, passage_id=passage_id))
+        self.notify(f"Passage #{passage_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
 
     def action_open_article(self, which: str) -> None:
         """The claim's document (or the highlighted candidate's) at its sentence; escape comes back."""
@@ -648,20 +652,11 @@ class ReviewScreen(ClusterKeys, SavingScreen):
             title = (doc.title or doc.name) if doc else ctx.claim.doc_name
         claim_id = ctx.claim.id
         relations = {link.passage_id: link.relation for link in ctx.links}
-
-        def link(picked: tuple[int, str] | None) -> None:
-            if picked is None:
-                return
-            picked_id, relation = picked
-            if relations.get(picked_id) != relation:
-                self.submit(Change("link", claim_id, relation, passage_id=picked_id))
-            self.notify(f"Passage #{picked_id} linked ({relation}) to claim #{claim_id}.", timeout=3)
-
         self.app.push_screen(
             ArticleView(
                 self.db_path, document_id=document_id, title=title, passage_id=passage_id, relations=relations
             ),
-            link,
+            lambda picked: self.link_picked(claim_id, relations, picked),
         )
 
     def action_edit_note(self) -> None:
@@ -733,6 +728,8 @@ class ReviewScreen(ClusterKeys, SavingScreen):
             self._undone(change, result)
         elif change.kind in ("group", "take_out", "join"):
             self.clusters_written(change, result)
+        elif change.kind == "page":
+            self.page_stored(change, result)
         elif change.kind == "changes_seen":
             self._progress = None
             self.claims.reload(self.claim_id)  # it may leave the flagged list
