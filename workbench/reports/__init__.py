@@ -137,6 +137,9 @@ def prepare(
                     f"left out {n} document URL{'' if n == 1 else 's'} that"
                     f" {'is' if n == 1 else 'are'} not an http(s) link"
                 )
+            if report.summary.dismissed and fmt in ("fever", "claimreview"):
+                n = report.summary.dismissed
+                warnings.append(f"left out {n} claim{'' if n == 1 else 's'} dismissed as not check-worthy")
             if fmt == "fever":
                 left_out: list[int] = []
                 yield from fever.render(report, left_out)

@@ -24,7 +24,8 @@ Rating scale (``ratingValue``; ``alternateName`` is the verdict):
 ====  ===========  ===============================================
 
 ``url``: ``--base-url`` either contains ``{id}`` (replaced by the claim id) or
-gets ``/claim-<id>`` appended. Unreviewed claims are left out. ``reviewBody``
+gets ``/claim-<id>`` appended. Unreviewed claims and claims dismissed as not
+check-worthy are left out (the export warns how many were dismissed). ``reviewBody``
 carries the reviewer's note when there is one.
 
 ``author``: the organisation (``--org``, ``WORKBENCH_ORG`` or ``org`` under
@@ -116,7 +117,7 @@ def render(report: Report, *, org: str | None = None, base_url: str | None = Non
     yield "["
     first = True
     for c in report.claims:
-        if c.verdict is None:
+        if c.verdict is None or c.dismissed_at is not None:
             continue
         text = dumps(review(c, org=org, base_url=base_url), script=True, indent=2)
         yield ("\n" if first else ",\n") + text

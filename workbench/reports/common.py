@@ -7,10 +7,14 @@ from functools import lru_cache
 
 from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS
 from ..textsafety import BIDI, INVISIBLE, visible
-from .model import Report, ReportClaim, Summary
+from .model import DISMISSED, Report, ReportClaim, Summary
 
 #: What each status means, for the legends (from the verdict registry).
-MEANING: dict[str, str] = {**{v.name: v.meaning for v in VERDICT_SPECS}, UNREVIEWED: "no verdict yet"}
+MEANING: dict[str, str] = {
+    **{v.name: v.meaning for v in VERDICT_SPECS},
+    UNREVIEWED: "no verdict yet",
+    DISMISSED: "dismissed by a reviewer as not check-worthy; kept, counted apart",
+}
 
 
 #: What a claim without linked evidence says, by whether it was marked sourced anyway.
@@ -57,7 +61,15 @@ def progress_line(s: Summary) -> str:
     parts += [f"{s.counts.get(k, 0)} {k}" for k in STATUSES]
     if s.flagged:
         parts.append(f"{s.flagged} flagged by the linker")
+    if s.dismissed:
+        parts.append(f"{s.dismissed} dismissed as not check-worthy")
     return " · ".join(parts)
+
+
+def dismissed_line(c: ReportClaim) -> str:
+    """Who dismissed the claim and when (and the verdict it had, if any)."""
+    had = f"; its verdict was {c.verdict}" if c.verdict else ""
+    return f"dismissed by {reviewer_name(c.dismissed_by)}, {when(c.dismissed_at)}{had}"
 
 
 def filters_line(report: Report) -> str:

@@ -3,8 +3,10 @@
 UTF-8 with a header row. Columns: ``id, document, title, source, verdict,
 claim, note, reviewer, reviewed_at, flags, links, evidence, context_before,
 context_after, score, origin, suggested, corroborated, contradicted, not_found, cluster,
-passage``. ``verdict`` is ``unreviewed`` when there is
-none; ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
+passage, dismissed_at, dismissed_by, original_text``. ``verdict`` is ``unreviewed`` when there
+is none and ``dismissed`` for a claim a reviewer dismissed as not check-worthy (who and when
+in ``dismissed_by``/``dismissed_at``); ``original_text`` is the extracted text of a claim a
+reviewer edited (``claim`` is the edited one); ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
 ``relation: passage ID, sentence N of document: "matched span"`` separated by `` | ``
 (ID is the passage id ``link --json`` shows and ``verdict --link`` takes; N counts from 1).
 ``passage`` is the id of the claim's own sentence.
@@ -48,6 +50,9 @@ COLUMNS: tuple[str, ...] = (
     "not_found",
     "cluster",
     "passage",
+    "dismissed_at",
+    "dismissed_by",
+    "original_text",
 )
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -103,6 +108,7 @@ def row(c: ReportClaim) -> list:
         *map(guard, judged),
         "" if c.cluster_id is None else c.cluster_id,
         "" if c.passage_id is None else c.passage_id,
+        *map(guard, (c.dismissed_at or "", c.dismissed_by or "", c.original_text or "")),
     ]
 
 

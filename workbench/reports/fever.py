@@ -12,7 +12,8 @@ contested    REFUTES           VERIFIABLE
 unsupported  NOT ENOUGH INFO   NOT VERIFIABLE
 ===========  ================  ================
 
-Unreviewed claims are left out. ``evidence`` is a list of evidence sets; each
+Unreviewed claims and claims dismissed as not check-worthy are left out (the
+export warns how many were dismissed). ``evidence`` is a list of evidence sets; each
 linked passage whose relation matches the label (``supports`` for SUPPORTS,
 ``contradicts`` for REFUTES) is one set of one sentence, as
 ``[annotation_id, evidence_id, page, sentence_id]`` = ``[null, passage id,
@@ -55,7 +56,7 @@ def record(c: ReportClaim) -> dict:
 def render(report: Report, left_out: list[int] | None = None) -> Iterator[str]:
     """One line per reviewed claim; ids of verifiable claims without evidence go to ``left_out``."""
     for c in report.claims:
-        if c.verdict is None:
+        if c.verdict is None or c.dismissed_at is not None:
             continue
         rec = record(c)
         if rec["verifiable"] == "VERIFIABLE" and not rec["evidence"]:

@@ -18,6 +18,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    dismissed_line,
     filters_line,
     passage_ref,
     period,
@@ -27,11 +28,12 @@ from .common import (
     shown,
     when,
 )
-from .model import DocRef, LinkedPassage, Report, ReportClaim
+from .model import DISMISSED, DocRef, LinkedPassage, Report, ReportClaim
 
 COLOURS: dict[str, tuple[str, str]] = {  # status -> (accent, background), from the verdict registry
     **{v.name: v.colours for v in VERDICT_SPECS},
     UNREVIEWED: ("#5f6368", "#f1f3f4"),
+    DISMISSED: ("#80868b", "#ffffff"),
 }
 
 _CSS = """
@@ -184,6 +186,8 @@ def claim(c: ReportClaim) -> str:
         rows.append(("Reviewed by", f"{e(reviewer_name(c.reviewer))}, {e(when(c.updated_at))}"))
     if c.note:
         rows.append(("Note", e(c.note)))
+    if c.original_text is not None:
+        rows.append(("Edited", f"extracted as “{e(c.original_text)}”"))
     if c.flags:
         rows.append(("Flags", "".join(f'<span class="flag">{e(f)}</span>' for f in c.flags)))
     if c.context_before or c.context_after:
@@ -210,6 +214,24 @@ def claim(c: ReportClaim) -> str:
     )
 
 
+def dismissed(c: ReportClaim) -> str:
+    """A dismissed claim in the short list at the end: what it says, where, who dismissed it."""
+    own = f", passage {c.passage_id}" if c.passage_id is not None else ""
+    return (
+        f'<li id="claim-{c.id}"><strong>Claim {c.id}</strong> ({e(c.document.label)}{own}):'
+        f' “{e(c.text)}” <span class="muted">— {e(dismissed_line(c))}</span></li>\n'
+    )
+
+
+def _heading(report: Report, status: str) -> str:
+    s = report.summary
+    n = s.dismissed if status == DISMISSED else s.counts.get(status, 0)
+    head = f"<section><h2>{badge(status)} {e(status.capitalize())} claims ({n})</h2>\n"
+    if status == DISMISSED:
+        head += f'<p class="muted">{e(MEANING[status])}.</p><ul class="dismissed">\n'
+    return head
+
+
 def render(report: Report) -> Iterator[str]:
     yield (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
@@ -224,15 +246,12 @@ def render(report: Report) -> Iterator[str]:
     for c in report.claims:
         if c.status != current:
             if current is not None:
-                yield "</section>\n"
+                yield "</ul></section>\n" if current == DISMISSED else "</section>\n"
             current = c.status
-            yield (
-                f"<section><h2>{badge(current)} {e(current.capitalize())} claims "
-                f"({report.summary.counts.get(current, 0)})</h2>\n"
-            )
-        yield claim(c)
+            yield _heading(report, current)
+        yield dismissed(c) if current == DISMISSED else claim(c)
     if current is None:
         yield "<section><h2>Claims</h2><p>No claims match this report.</p></section>\n"
     else:
-        yield "</section>\n"
+        yield "</ul></section>\n" if current == DISMISSED else "</section>\n"
     yield "</body></html>\n"

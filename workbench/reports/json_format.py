@@ -8,7 +8,8 @@ Format version 1. Top-level object (keys in this order):
                    two exports of the same data)
 ``filters``        ``{"status": [...], "documents": [names], "reviewed_only": bool}``
 ``summary``        ``claims_in_database``, ``claims`` (in this file), ``reviewed``, ``flagged``,
-                   ``counts`` {sourced, contested, unsupported, unreviewed},
+                   ``counts`` {sourced, contested, unsupported, unreviewed}, ``dismissed``
+                   (claims dismissed as not check-worthy, in none of the counts),
                    ``by_document`` [{document_id, document, title, source, counts, total}],
                    ``by_source`` {source: counts}, ``reviewers`` [{name, verdicts, changes}],
                    ``first_change``, ``last_change``
@@ -35,7 +36,13 @@ Format version 1. Top-level object (keys in this order):
   ``cite``: null, or for a fetched page {url, fetched_at, content_hash, warc_file, warc_offset,
   warc_record_id} (read from the document's ``capture``; an import ignores it)}],
   ``suggestions`` [{rank, passage_id, score, span, flags, stance, reasons}]: stored linker candidates,
-  ``history`` [{id, kind (status | note | link), passage_id, old, new, reviewer, at, undoes}],
+  ``history`` [{id, kind, passage_id, old, new, reviewer, at, undoes}]; kind: status | note |
+  link | dismiss (old/new: null or the reason) | edit (old/new: JSON {"text", "start", "end"})
+  | adjudicate (old/new: the final verdict),
+  ``dismissed_at``, ``dismissed_by``: when and by whom the claim was dismissed as not
+  check-worthy (null for a claim; such a claim is kept, out of the counts),
+  ``original_text``: the extracted text when a reviewer edited the claim (``text`` is the
+  edited one), else null; files from before these fields lack them,
   ``cluster_id``: claims that state the same thing share it (null when not clustered; not imported),
   ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
   not_found, related_only}} or null: the judgement of the stored suggestions (read-only: an
@@ -77,6 +84,7 @@ def summary_dict(s: Summary) -> dict:
         "claims": s.claims,
         "reviewed": s.reviewed,
         "flagged": s.flagged,
+        "dismissed": s.dismissed,
         "counts": s.counts,
         "by_document": [
             {
@@ -204,6 +212,9 @@ def claim_dict(c: ReportClaim) -> dict:
             for s in c.suggestions
         ],
         "cluster_id": c.cluster_id,
+        "dismissed_at": c.dismissed_at,
+        "dismissed_by": c.dismissed_by,
+        "original_text": c.original_text,
         "evidence_check": None
         if c.evidence_check is None
         else {

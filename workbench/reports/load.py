@@ -28,7 +28,8 @@ from .model import (
     WebCapture,
 )
 
-_HISTORY_KINDS = ("status", "note", "link")
+#: Kinds of history row an export holds (the schema's CHECK on history.kind).
+HISTORY_KINDS = ("status", "note", "link", "dismiss", "edit", "adjudicate")
 
 
 @dataclass(frozen=True)
@@ -241,26 +242,65 @@ def _capture(d: dict, where: str, digest: str) -> WebCapture | None:
     )
 
 
-def _claim(
-    c: dict, where: str, refs: dict[int, DocRef], passages: dict[int, tuple[int, ReportPassage]]
-) -> ReportClaim:
+_Passages = dict[int, tuple[int, ReportPassage]]
+
+
+def _passage(passages: _Passages, pid: int, where: str) -> tuple[int, ReportPassage]:
+    if pid not in passages:
+        raise _Bad(f"{where} refers to passage {pid}, which is not in the file")
+    return passages[pid]
+
+
+def _optional_text(obj: dict, key: str, where: str) -> str | None:
+    """A field added after format version 1 was first written: older files lack it."""
+    return _get(obj, key, str, where, null=True) if key in obj else None
+
+
+def _claim(c: dict, where: str, refs: dict[int, DocRef], passages: _Passages) -> ReportClaim:
+    claim_id = _get(c, "id", int, where)
     doc_id = _get(c, "document_id", int, where)
     if doc_id not in refs:
         raise _Bad(f"{where} refers to document {doc_id}, which is not in the file")
-
-    def passage(pid: int, w: str) -> tuple[int, ReportPassage]:
-        if pid not in passages:
-            raise _Bad(f"{w} refers to passage {pid}, which is not in the file")
-        return passages[pid]
-
     passage_id = _get(c, "passage_id", int, where, null=True)
     if passage_id is not None:
-        passage(passage_id, where)
-    text = _get(c, "text", str, where)
+        _passage(passages, passage_id, where)
+    verdict = _get(c, "verdict", str, where, null=True)
+    if verdict is not None:
+        _choice(verdict, VERDICTS, f"{where}.verdict")
+    context = _get(c, "context", dict, where)
+    return ReportClaim(
+        id=claim_id,
+        document=refs[doc_id],
+        text=_get(c, "text", str, where),
+        verdict=verdict,
+        note=_get(c, "note", str, where),
+        reviewer=_get(c, "reviewer", str, where, null=True),
+        updated_at=_get(c, "updated_at", str, where, null=True),
+        passage_id=passage_id,
+        start=_get(c, "start", int, where, null=True),
+        end=_get(c, "end", int, where, null=True),
+        score=float(_get(c, "score", (int, float), where)),
+        reasons=_strings(c, "reasons", where),
+        origin=_choice(_get(c, "origin", str, where), ORIGINS, f"{where}.origin"),
+        created_at=_get(c, "created_at", str, where),
+        context_before=_get(context, "before", str, f"{where}.context"),
+        context_after=_get(context, "after", str, f"{where}.context"),
+        links=_links(c, where, refs, passages),
+        flags=_strings(c, "flags", where),
+        suggestions=_suggestions(c, where, passages),
+        history=_history(c, claim_id, where, passages),
+        evidence_check=_evidence_check(c.get("evidence_check"), f"{where}.evidence_check"),
+        dismissed_at=_optional_text(c, "dismissed_at", where),
+        dismissed_by=_optional_text(c, "dismissed_by", where),
+        original_text=_optional_text(c, "original_text", where),
+    )
+
+
+def _links(c: dict, where: str, refs: dict[int, DocRef], passages: _Passages) -> tuple[LinkedPassage, ...]:
     links = []
     for i, link in enumerate(_get(c, "links", list, where)):
         w = f"{where}.links[{i}]"
-        pdoc, p = passage(_get(link, "passage_id", int, w), w)
+        pdoc, p = _passage(passages, _get(link, "passage_id", int, w), w)
         links.append(
             LinkedPassage(
                 p.id,
@@ -275,13 +315,17 @@ def _claim(
                 _strings(link, "flags", w),
             )
         )
+    return tuple(links)
+
+
+def _suggestions(c: dict, where: str, passages: _Passages) -> tuple[Suggestion, ...]:
     suggestions = []
     for i, s in enumerate(_get(c, "suggestions", list, where)):
         w = f"{where}.suggestions[{i}]"
         suggestions.append(
             Suggestion(
                 _get(s, "rank", int, w),
-                passage(_get(s, "passage_id", int, w), w)[1].id,
+                _passage(passages, _get(s, "passage_id", int, w), w)[1].id,
                 float(_get(s, "score", (int, float), w)),
                 _span(s, w),
                 _strings(s, "flags", w),
@@ -292,52 +336,49 @@ def _claim(
         )
     if len({s.rank for s in suggestions}) != len(suggestions):
         raise _Bad(f"{where}.suggestions has two entries with the same rank")
+    return tuple(suggestions)
+
+
+def _history(c: dict, claim_id: int, where: str, passages: _Passages) -> tuple[HistoryEntry, ...]:
     history = []
     for i, h in enumerate(_get(c, "history", list, where)):
         w = f"{where}.history[{i}]"
         hp = _get(h, "passage_id", int, w, null=True)
         if hp is not None:
-            passage(hp, w)
+            _passage(passages, hp, w)
+        kind = _choice(_get(h, "kind", str, w), HISTORY_KINDS, f"{w}.kind")
+        old, new = _get(h, "old", str, w, null=True), _get(h, "new", str, w, null=True)
+        for value, part in ((old, "old"), (new, "new")):
+            _history_value(kind, value, f"{w}.{part}")
         history.append(
             HistoryEntry(
                 _get(h, "id", int, w),
-                _get(c, "id", int, where),
-                _choice(_get(h, "kind", str, w), _HISTORY_KINDS, f"{w}.kind"),
+                claim_id,
+                kind,
                 hp,
-                _get(h, "old", str, w, null=True),
-                _get(h, "new", str, w, null=True),
+                old,
+                new,
                 _get(h, "reviewer", str, w, null=True),
                 _get(h, "at", str, w),
                 _get(h, "undoes", int, w, null=True),
             )
         )
-    verdict = _get(c, "verdict", str, where, null=True)
-    if verdict is not None:
-        _choice(verdict, VERDICTS, f"{where}.verdict")
-    context = _get(c, "context", dict, where)
-    return ReportClaim(
-        id=_get(c, "id", int, where),
-        document=refs[doc_id],
-        text=text,
-        verdict=verdict,
-        note=_get(c, "note", str, where),
-        reviewer=_get(c, "reviewer", str, where, null=True),
-        updated_at=_get(c, "updated_at", str, where, null=True),
-        passage_id=passage_id,
-        start=_get(c, "start", int, where, null=True),
-        end=_get(c, "end", int, where, null=True),
-        score=float(_get(c, "score", (int, float), where)),
-        reasons=_strings(c, "reasons", where),
-        origin=_choice(_get(c, "origin", str, where), ORIGINS, f"{where}.origin"),
-        created_at=_get(c, "created_at", str, where),
-        context_before=_get(context, "before", str, f"{where}.context"),
-        context_after=_get(context, "after", str, f"{where}.context"),
-        links=tuple(links),
-        flags=_strings(c, "flags", where),
-        suggestions=tuple(suggestions),
-        history=tuple(history),
-        evidence_check=_evidence_check(c.get("evidence_check"), f"{where}.evidence_check"),
-    )
+    return tuple(history)
+
+
+def _history_value(kind: str, value: str | None, where: str) -> None:
+    """A verdict change holds a verdict; an edit the claim's text and offsets as JSON."""
+    if value is None:
+        return
+    if kind in ("status", "adjudicate"):
+        _choice(value, VERDICTS, where)
+    elif kind == "edit":
+        try:
+            span = json.loads(value)
+        except ValueError:
+            raise _Bad(f"{where} is not the JSON of an edited claim") from None
+        if not isinstance(span, dict) or not isinstance(span.get("text"), str):
+            raise _Bad(f"{where} must be a JSON object with the claim's text")
 
 
 def _evidence_check(check, where: str) -> LinkResult | None:

@@ -16,6 +16,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    dismissed_line,
     filters_line,
     passage_ref,
     period,
@@ -25,7 +26,7 @@ from .common import (
     shown,
     when,
 )
-from .model import LinkedPassage, Report, ReportClaim
+from .model import DISMISSED, LinkedPassage, Report, ReportClaim
 
 # Inline specials; ``(`` ``!`` need no escape once ``[``/``]`` have one (no link can form).
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
@@ -131,6 +132,8 @@ def claim(c: ReportClaim) -> Iterator[str]:
         yield f"- **Reviewed by:** {md(reviewer_name(c.reviewer))}, {when(c.updated_at)}\n"
     if c.note:
         yield f"- **Note:** {md(c.note)}\n"
+    if c.original_text is not None:
+        yield f"- **Edited:** extracted as “{md(c.original_text)}”\n"
     if c.flags:
         yield f"- **Flags:** {md(', '.join(c.flags))}\n"
     if c.context_before or c.context_after:
@@ -148,6 +151,18 @@ def claim(c: ReportClaim) -> Iterator[str]:
     yield "\n"
 
 
+def dismissed(c: ReportClaim) -> str:
+    """A dismissed claim in the short list at the end: what it says, where, who dismissed it."""
+    own = f", passage {c.passage_id}" if c.passage_id is not None else ""
+    return f"- **Claim {c.id}** ({md(c.document.label)}{own}): “{md(c.text)}” — {md(dismissed_line(c))}\n"
+
+
+def _heading(report: Report, status: str) -> str:
+    s = report.summary
+    n = s.dismissed if status == DISMISSED else s.counts.get(status, 0)
+    return f"## {status.capitalize()} claims ({n})\n\n*{MEANING[status]}.*\n\n"
+
+
 def render(report: Report) -> Iterator[str]:
     yield "# Verdict report\n\n"
     yield f"Exported {when(report.exported_at)}.\n\n"
@@ -155,9 +170,13 @@ def render(report: Report) -> Iterator[str]:
     current = None
     for c in report.claims:
         if c.status != current:
+            if current == DISMISSED:
+                yield "\n"
             current = c.status
-            yield f"## {current.capitalize()} claims ({report.summary.counts.get(current, 0)})\n\n"
-            yield f"*{MEANING[current]}.*\n\n"
-        yield from claim(c)
+            yield _heading(report, current)
+        if current == DISMISSED:
+            yield dismissed(c)
+        else:
+            yield from claim(c)
     if current is None:
         yield "## Claims\n\nNo claims match this report.\n"

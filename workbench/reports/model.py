@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS, VERDICTS, Coverage, HistoryEntry, LinkResult
 from ..storage import export as q
+from ..storage import export_team
 from ..storage.corpus import now
 from ..textsafety import visible
 from .spans import matched_span
@@ -29,6 +30,8 @@ READING_ORDER: tuple[str, ...] = (
     *(v.name for v in sorted(VERDICT_SPECS, key=lambda v: v.reading_order)),
     UNREVIEWED,
 )
+#: The report group of claims a reviewer dismissed as not check-worthy (listed last, counted apart).
+DISMISSED = "dismissed"
 
 
 @dataclass(frozen=True)
@@ -121,10 +124,16 @@ class ReportClaim:
     evidence_check: LinkResult | None = None  # the judgement's suggestion and coverage (no candidates)
     cluster_id: int | None = None  # claims stating the same thing share it (`workbench clusters`)
     cluster_size: int = 1
+    dismissed_at: str | None = None  # dismissed as not check-worthy (kept, out of the counts)
+    dismissed_by: str | None = None
+    original_text: str | None = None  # the extracted text, when a reviewer edited the claim
 
     @property
     def status(self) -> str:
-        return self.verdict or "unreviewed"
+        """The claim's group in reports: dismissed, else its verdict, else unreviewed."""
+        if self.dismissed_at is not None:
+            return DISMISSED
+        return self.verdict or UNREVIEWED
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,7 @@ class Summary:
     first_change: str | None = None
     last_change: str | None = None
     flagged: int = 0
+    dismissed: int = 0  # claims dismissed as not check-worthy (in no count above)
 
     @property
     def claims(self) -> int:
@@ -243,12 +253,18 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
         capture = WebCapture(web_url(found[0]), *found[1:]) if found else None
         meta[i] = DocRef(i, name, title, source, safe, published, capture)
     summary = _summary(db, f, meta)
-    groups: tuple[str | None, ...] = READING_ORDER if reading_order else (None,)
 
     def claims() -> Iterator[ReportClaim]:
-        for status in groups:
-            for rows in q.iter_claim_pages(db, f, status=status):
+        if not reading_order:
+            for rows in q.iter_claim_pages(db, f):
                 yield from _page(db, rows, meta)
+            return
+        for status in READING_ORDER:  # dismissed claims last, in a group of their own
+            for rows in q.iter_claim_pages(db, f, status=status):
+                yield from _page(db, [r for r in rows if not _dismissed(r)], meta)
+        if summary.dismissed:
+            for rows in q.iter_claim_pages(db, f):
+                yield from _page(db, [r for r in rows if _dismissed(r)], meta)
 
     def documents() -> Iterator[ReportDocument]:
         doc_ids = q.referenced_documents(db, f)
@@ -280,12 +296,20 @@ def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summar
     counts = Counter({v: 0 for v in STATUSES})
     per_doc: dict[int, Counter] = {}
     by_source: dict[str, Counter] = {}
-    for doc_id, status, n in q.counts_by_document(db, f):
-        key = status or "unreviewed"
+
+    def add(doc_id: int, status: str | None, n: int) -> None:
+        key = status or UNREVIEWED
         counts[key] += n
         per_doc.setdefault(doc_id, Counter())[key] += n
         source = meta[doc_id].source or "(no source)"
         by_source.setdefault(source, Counter())[key] += n
+
+    for doc_id, status, n in q.counts_by_document(db, f):
+        add(doc_id, status, n)
+    dismissed = 0
+    for doc_id, status, n in export_team.dismissed_counts(db, f):  # counted apart, not as unreviewed
+        add(doc_id, status, -n)
+        dismissed += n
     first, last = q.date_range(db, f)
     return Summary(
         claims_in_database=q.total_claims(db),
@@ -296,6 +320,7 @@ def _summary(db: Database, f: q.ExportFilter, meta: dict[int, DocRef]) -> Summar
         first_change=first,
         last_change=last,
         flagged=q.flagged_count(db, f),
+        dismissed=dismissed,
     )
 
 
@@ -313,7 +338,22 @@ def _strings(raw: str | None, cache: dict[str | None, tuple[str, ...]]) -> tuple
         return value
 
 
+#: Where each field sits in a claim row (read by name: storage may append columns).
+_COLUMN = {name: i for i, name in enumerate(q.CLAIM_COLUMNS)}
+
+
+def _column(row: tuple, name: str):
+    i = _COLUMN.get(name)
+    return row[i] if i is not None and i < len(row) else None
+
+
+def _dismissed(row: tuple) -> bool:
+    return _column(row, "dismissed_at") is not None
+
+
 def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[ReportClaim]:
+    if not rows:
+        return
     ids = [r[0] for r in rows]
     decoded: dict[str | None, tuple[str, ...]] = {}
     links = q.page_links(db, ids)
@@ -324,40 +364,36 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
     context = q.page_context(db, ids)
     for r in rows:
         # Most claims have no links, suggestions or history: skip building empty
-        # generators for them (this loop runs once per claim of the export).
+        # tuples for them (this loop runs once per claim of the export).
         cid = r[0]
-        sugg: tuple[Suggestion, ...] = ()
-        if found := suggestions.get(cid):
-            sugg = tuple(
-                Suggestion(
-                    rank, pid, score, (s0, s1), _strings(flags, decoded), stance, _strings(reasons, decoded)
-                )
-                for rank, pid, score, s0, s1, flags, stance, reasons in found
-            )
+        sugg = _suggestions(found, decoded) if (found := suggestions.get(cid)) else ()
         before = after = ""
         for offset, text in context.get(cid, ()):
             if offset < 0:
                 before = text
             else:
                 after = text
+        col = lambda name, r=r: _column(r, name)
         yield ReportClaim(
             id=cid,
-            document=meta[r[1]],
-            passage_id=r[2],
-            text=r[3],
-            start=r[4],
-            end=r[5],
-            score=r[6],
-            reasons=_strings(r[7], decoded),
-            origin=r[8],
-            created_at=r[9],
-            verdict=r[10],
-            note=r[11],
-            reviewer=r[12],
-            updated_at=r[13],
+            document=meta[col("document_id")],
+            passage_id=col("passage_id"),
+            text=col("text"),
+            start=col("start"),
+            end=col("end"),
+            score=col("score"),
+            reasons=_strings(col("reasons"), decoded),
+            origin=col("origin"),
+            created_at=col("created_at"),
+            verdict=col("status"),
+            note=col("note"),
+            reviewer=col("reviewer"),
+            updated_at=col("updated_at"),
             context_before=before,
             context_after=after,
-            links=tuple(_link(r[3], row, meta, sugg) for row in found) if (found := links.get(cid)) else (),
+            links=tuple(_link(col("text"), row, meta, sugg) for row in found)
+            if (found := links.get(cid))
+            else (),
             flags=_union(s.flags for s in sugg) if sugg else (),
             suggestions=sugg,
             history=tuple(HistoryEntry(h[0], cid, *h[1:]) for h in found)
@@ -366,7 +402,17 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             evidence_check=_evidence_check(found) if (found := checks.get(cid)) else None,
             cluster_id=clusters[cid][0] if cid in clusters else None,
             cluster_size=clusters[cid][1] if cid in clusters else 1,
+            dismissed_at=col("dismissed_at"),
+            dismissed_by=col("dismissed_by"),
+            original_text=col("original_text"),
         )
+
+
+def _suggestions(rows: list[tuple], decoded: dict[str | None, tuple[str, ...]]) -> tuple[Suggestion, ...]:
+    return tuple(
+        Suggestion(rank, pid, score, (s0, s1), _strings(flags, decoded), stance, _strings(reasons, decoded))
+        for rank, pid, score, s0, s1, flags, stance, reasons in rows
+    )
 
 
 def _evidence_check(row: tuple) -> LinkResult:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
 from .connection import write
-from .corpus import bump_corpus_version, corpus_version, now
+from .corpus import bump_corpus_version, corpus_version, now, reindexed_claim
 
 #: Marks summaries written by this import until the import knows the final corpus version.
 IMPORTED_VERSION = -2
@@ -84,12 +84,11 @@ def import_review(
     with write(db):
         keep = _is_empty(db)
         doc_map, passage_map, matched = _documents(db, documents, keep, stats)
-        claim_ids, hist_ids = _Ids(db, "claims", keep), _Ids(db, "history", keep)
-        hist_map: dict[int, int] = {}
+        job = _Import(
+            db, doc_map, passage_map, matched, _Ids(db, "claims", keep), _Ids(db, "history", keep), stats
+        )
         for c in claims:
-            _claim(
-                db, c, doc_map, passage_map, c.document.id in matched, claim_ids, hist_ids, hist_map, stats
-            )
+            _claim(job, c)
         if stats.documents_added:
             bump_corpus_version(db)
         conn = db.conn
@@ -173,121 +172,196 @@ def _documents(
     return doc_map, passage_map, matched
 
 
-def _claim(
-    db: Database,
-    c: ReportClaim,
-    doc_map: dict[int, int],
-    passage_map: dict[int, int],
-    known_document: bool,
-    claim_ids: _Ids,
-    hist_ids: _Ids,
-    hist_map: dict[int, int],
-    stats: ImportStats,
-) -> None:
-    conn = db.conn
-    doc_id = doc_map[c.document.id]
-    passage_id = passage_map.get(c.passage_id) if c.passage_id is not None else None
-    row = None
-    if known_document:
-        row = conn.execute(
-            'SELECT id FROM claims WHERE document_id = ? AND text = ? AND start IS ? AND "end" IS ?'
-            " ORDER BY id LIMIT 1",
-            [doc_id, c.text, c.start, c.end],
-        ).fetchone()
-    if row is not None:
-        cid = row[0]
-        stats.claims_matched += 1
+@dataclass
+class _Import:
+    """What one import knows while it writes: the id maps (file -> database) and its counts."""
+
+    db: Database
+    doc_map: dict[int, int]
+    passage_map: dict[int, int]
+    matched_documents: set[int]  # file ids of documents already stored
+    claim_ids: _Ids
+    hist_ids: _Ids
+    stats: ImportStats
+    hist_map: dict[int, int] = field(default_factory=dict)
+
+    def passage(self, file_id: int | None) -> int | None:
+        return self.passage_map.get(file_id) if file_id is not None else None
+
+
+def _claim(job: _Import, c: ReportClaim) -> None:
+    """One claim of the file with its verdict, links, suggestions and history."""
+    cid = _stored_claim(job, c)
+    if cid is None:
+        cid = _insert_claim(job, c)
     else:
-        cid = claim_ids.take(c.id)
-        conn.execute(
-            'INSERT INTO claims (id, document_id, passage_id, text, start, "end", score, reasons,'
-            " origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                cid,
-                doc_id,
-                passage_id,
-                c.text,
-                c.start,
-                c.end,
-                c.score,
-                json.dumps(list(c.reasons)),
-                c.origin,
-                c.created_at,
-            ],
+        job.stats.claims_matched += 1
+        _take_edit_and_dismissal(job, cid, c)
+    _history(job, cid, c)
+    _verdict(job, cid, c)
+    _links(job, cid, c)
+    _suggestions(job, cid, c)
+
+
+def _original_span(c: ReportClaim) -> tuple[str, int | None, int | None] | None:
+    """The claim as extracted, before its first edit (from the edit's history row)."""
+    first = next((h for h in c.history if h.kind == "edit" and h.old), None)
+    if first is None:
+        return None
+    span = json.loads(first.old)
+    return span["text"], span.get("start"), span.get("end")
+
+
+def _stored_claim(job: _Import, c: ReportClaim) -> int | None:
+    """The id of the same claim already stored: same text and offsets, or, for a claim
+    edited in the file, the unedited claim it was."""
+    if c.document.id not in job.matched_documents:
+        return None
+    sql = (
+        'SELECT id FROM claims WHERE document_id = ? AND text = ? AND start IS ? AND "end" IS ?'
+        " ORDER BY id LIMIT 1"
+    )
+    doc_id = job.doc_map[c.document.id]
+    for text, start, end in filter(None, ((c.text, c.start, c.end), _original_span(c))):
+        if (row := job.db.execute(sql, [doc_id, text, start, end]).fetchone()) is not None:
+            return row[0]
+    return None
+
+
+def _insert_claim(job: _Import, c: ReportClaim) -> int:
+    cid = job.claim_ids.take(c.id)
+    job.db.execute(
+        'INSERT INTO claims (id, document_id, passage_id, text, start, "end", score, reasons,'
+        " origin, created_at, dismissed_at, dismissed_by, original_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            cid,
+            job.doc_map[c.document.id],
+            job.passage(c.passage_id),
+            c.text,
+            c.start,
+            c.end,
+            c.score,
+            json.dumps(list(c.reasons)),
+            c.origin,
+            c.created_at,
+            c.dismissed_at,
+            c.dismissed_by,
+            c.original_text,
+        ],
+    )
+    if c.origin == "extracted" and c.original_text is not None:  # edited: searched on its own
+        job.db.execute("INSERT INTO claims_fts (rowid, text) VALUES (?, ?)", [cid, c.text])
+    job.stats.claims_added += 1
+    return cid
+
+
+def _take_edit_and_dismissal(job: _Import, cid: int, c: ReportClaim) -> None:
+    """A stored claim takes the file's edit and dismissal when it has none of its own."""
+    db = job.db
+    text, edited, dismissed = db.execute(
+        "SELECT text, original_text IS NOT NULL, dismissed_at IS NOT NULL FROM claims WHERE id = ?", [cid]
+    ).fetchone()
+    if text != c.text and not edited:  # matched as the claim the file's edit started from
+        with reindexed_claim(db, cid):
+            db.execute(
+                'UPDATE claims SET text = ?, start = ?, "end" = ?,'
+                " original_text = CASE WHEN origin = 'extracted' THEN text END WHERE id = ?",
+                [c.text, c.start, c.end, cid],
+            )
+    if c.dismissed_at is not None and not dismissed:
+        db.execute(
+            "UPDATE claims SET dismissed_at = ?, dismissed_by = ? WHERE id = ?",
+            [c.dismissed_at, c.dismissed_by, cid],
         )
-        stats.claims_added += 1
-    if c.updated_at is not None:
-        cur = conn.execute(
-            "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(claim_id) DO UPDATE SET status = excluded.status, note = excluded.note,"
-            " reviewer = excluded.reviewer, updated_at = excluded.updated_at"
-            " WHERE excluded.updated_at > verdicts.updated_at",
-            [cid, c.verdict, c.note, c.reviewer, c.updated_at],
-        )
-        stats.verdicts += cur.rowcount
+
+
+def _verdict(job: _Import, cid: int, c: ReportClaim) -> None:
+    if c.updated_at is None:
+        return
+    cur = job.db.execute(
+        "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT(claim_id) DO UPDATE SET status = excluded.status, note = excluded.note,"
+        " reviewer = excluded.reviewer, updated_at = excluded.updated_at"
+        " WHERE excluded.updated_at > verdicts.updated_at",
+        [cid, c.verdict, c.note, c.reviewer, c.updated_at],
+    )
+    job.stats.verdicts += cur.rowcount
+
+
+def _links(job: _Import, cid: int, c: ReportClaim) -> None:
     for link in c.links:
-        pid = passage_map.get(link.passage_id)
+        pid = job.passage(link.passage_id)
         if pid is None:
-            stats.skipped_links += 1
+            job.stats.skipped_links += 1
             continue
-        cur = conn.execute(
+        cur = job.db.execute(
             "INSERT INTO evidence_links (claim_id, passage_id, relation, reviewer, created_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT(claim_id, passage_id) DO NOTHING",
             [cid, pid, link.relation, link.reviewer, link.created_at],
         )
-        stats.links += cur.rowcount
-    has_suggestions = conn.execute("SELECT 1 FROM suggestions WHERE claim_id = ?", [cid]).fetchone()
-    if c.suggestions and not has_suggestions:
-        conn.executemany(
-            "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
-            " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        job.stats.links += cur.rowcount
+
+
+def _suggestions(job: _Import, cid: int, c: ReportClaim) -> None:
+    """Stored linker suggestions (and their judgement) only for a claim that has none."""
+    conn = job.db.conn
+    if not c.suggestions or conn.execute("SELECT 1 FROM suggestions WHERE claim_id = ?", [cid]).fetchone():
+        return
+    conn.executemany(
+        "INSERT INTO suggestions (claim_id, rank, passage_id, score, span_start, span_end, flags,"
+        " stance, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                cid,
+                s.rank,
+                job.passage_map[s.passage_id],
+                s.score,
+                s.span[0],
+                s.span[1],
+                json.dumps(list(s.flags)),
+                s.stance,
+                json.dumps(list(s.reasons), ensure_ascii=False),
+            )
+            for s in c.suggestions
+            if s.passage_id in job.passage_map
+        ],
+    )
+    if (check := c.evidence_check) is not None:
+        # As judged when exported; stale (recomputed) once the corpus changes again.
+        conn.execute(
+            "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at,"
+            " coverage, related_only) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO NOTHING",
             [
-                (
-                    cid,
-                    s.rank,
-                    passage_map[s.passage_id],
-                    s.score,
-                    s.span[0],
-                    s.span[1],
-                    json.dumps(list(s.flags)),
-                    s.stance,
-                    json.dumps(list(s.reasons), ensure_ascii=False),
-                )
-                for s in c.suggestions
-                if s.passage_id in passage_map
+                cid,
+                check.suggested,
+                check.sources,
+                IMPORTED_VERSION,
+                now(),
+                json.dumps(check.coverage.to_json(), ensure_ascii=False),
+                int(check.related_only),
             ],
         )
-        if c.evidence_check is not None:
-            check = c.evidence_check
-            # As judged when exported; stale (recomputed) once the corpus changes again.
-            conn.execute(
-                "INSERT INTO suggestion_summaries (claim_id, verdict, sources, corpus_version, computed_at,"
-                " coverage, related_only) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(claim_id) DO NOTHING",
-                [
-                    cid,
-                    check.suggested,
-                    check.sources,
-                    IMPORTED_VERSION,
-                    now(),
-                    json.dumps(check.coverage.to_json(), ensure_ascii=False),
-                    int(check.related_only),
-                ],
-            )
+
+
+def _history(job: _Import, cid: int, c: ReportClaim) -> None:
+    """History rows appended unless an identical one is there (importing twice adds nothing)."""
+    conn = job.db.conn
     for h in c.history:
-        hp = passage_map.get(h.passage_id) if h.passage_id is not None else None
-        undoes = hist_map.get(h.undoes) if h.undoes is not None else None
+        hp = job.passage(h.passage_id)
+        undoes = job.hist_map.get(h.undoes) if h.undoes is not None else None
         same = conn.execute(
             "SELECT id FROM history WHERE claim_id = ? AND kind = ? AND passage_id IS ? AND old IS ?"
             " AND new IS ? AND reviewer IS ? AND at = ? LIMIT 1",
             [cid, h.kind, hp, h.old, h.new, h.reviewer, h.at],
         ).fetchone()
         if same is not None:
-            hist_map[h.id] = same[0]
+            job.hist_map[h.id] = same[0]
             continue
-        hist_map[h.id] = new_id = hist_ids.take(h.id)
+        job.hist_map[h.id] = new_id = job.hist_ids.take(h.id)
         conn.execute(
             "INSERT INTO history (id, claim_id, kind, passage_id, old, new, reviewer, at, undoes)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [new_id, cid, h.kind, hp, h.old, h.new, h.reviewer, h.at, undoes],
         )
-        stats.history += 1
+        job.stats.history += 1
