@@ -227,3 +227,36 @@ def adjudicate(ctx: click.Context, claim_id: int, status: str, note: str, review
     )
     verdict = final.status or "none yet"
     click.echo(f"claim {claim_id}: final verdict {verdict} ({final.basis}); reviewers: {others}")
+
+
+@cli.command()
+@click.argument("other", metavar="OTHER.db", type=click.Path(dir_okay=True, path_type=str))
+@click.pass_context
+def merge(ctx: click.Context, other: str) -> None:
+    """Bring another copy's reviews in: each reviewer's decisions, notes, links, assignments
+    and history (the other file is only read).
+
+    Merging twice changes nothing the second time, and two copies merged either way round
+    give the same decisions. A reviewer's decision changed in both copies keeps the later
+    one (both stay in history); two reviewers' different verdicts become a disagreement for
+    an adjudicator. Documents this database does not hold are not added: what sat on them
+    is counted in one line.
+
+    \b
+    Example:
+      workbench merge ~/from-ana/workbench.db
+    """
+    from ..storage import merge as merge_store
+
+    db = open_db(ctx)
+    result = merge_store.merge(db, other)
+    click.echo(f"merged {one_line(other)}: {result.summary()}")
+    for c in result.conflicts[:5]:
+        click.echo(
+            f"  claim {c.claim_id}, {one_line(c.reviewer or '(unnamed)')}: kept {c.kept or 'none'}"
+            f" ({c.kept_at}), not {c.dropped or 'none'} ({c.dropped_at})"
+        )
+    if len(result.conflicts) > 5:
+        click.echo(f"  … and {len(result.conflicts) - 5} more (state entry merge.conflicts lists them all)")
+    if (line := result.unplaced()) is not None:
+        click.echo(one_line(line))
