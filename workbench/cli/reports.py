@@ -61,6 +61,12 @@ from .common import db_path, open_db
     help="ClaimReview: URL of the published checks; '{id}' in it is replaced by the"
     " claim id, otherwise /claim-<id> is appended.",
 )
+@click.option(
+    "--group-by",
+    type=click.Choice(reports.GROUPINGS),
+    help="md/html: claims that state the same thing (`workbench clusters`) under one heading,"
+    " the representative first, 'also in' the other documents.",
+)
 @click.pass_context
 def export_cmd(
     ctx: click.Context,
@@ -71,6 +77,7 @@ def export_cmd(
     reviewed_only: bool,
     org: str | None,
     base_url: str | None,
+    group_by: str | None,
 ) -> None:
     """Write the review as a report (summary, then every claim with its evidence).
 
@@ -86,6 +93,7 @@ def export_cmd(
     Examples:
       workbench export --format html
       workbench export --format csv --status contested -o contested.csv
+      workbench export --format md --group-by cluster
       workbench export --format claimreview --org "Daily Check" --base-url https://example.org/checks/
     """
     db = open_db(ctx, readonly=True)
@@ -99,6 +107,7 @@ def export_cmd(
         "reviewed_only": reviewed_only,
         "org": org,
         "base_url": base_url,
+        "group_by": group_by,
     }
     if output == "-":
         chunks, warnings = reports.prepare(db, fmt, **options)

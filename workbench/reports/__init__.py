@@ -96,6 +96,19 @@ def configured_org() -> str | None:
     return settings.current().org
 
 
+#: What ``group_by`` accepts: claims stating the same thing under one heading (md, html).
+GROUPINGS = ("cluster",)
+
+
+def check_group_by(group_by: str | None, fmt: str) -> None:
+    if group_by is None:
+        return
+    if group_by not in GROUPINGS:
+        raise InputError(f"unknown grouping {group_by!r}; expected one of {', '.join(GROUPINGS)}")
+    if fmt not in _READING_ORDER:
+        raise InputError(f"--group-by {group_by} is for the md and html reports, not {fmt}")
+
+
 def check_base_url(base_url: str | None) -> None:
     if base_url and not base_url.startswith(("http://", "https://")):
         raise InputError(f"--base-url {base_url!r} must start with http:// or https://")
@@ -110,6 +123,7 @@ def prepare(
     reviewed_only: bool = False,
     org: str | None = None,
     base_url: str | None = None,
+    group_by: str | None = None,
 ) -> tuple[Iterator[str], list[str]]:
     """Check the options and start the export: (text chunks, warnings for the user).
 
@@ -119,6 +133,7 @@ def prepare(
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     check_base_url(base_url)
+    check_group_by(group_by, fmt)
     warnings: list[str] = []
     if fmt == "claimreview":
         # A [reports] value that is wrong is reported, never silently dropped.
@@ -129,7 +144,7 @@ def prepare(
 
     def chunks() -> Iterator[str]:
         with q.snapshot(db):
-            report = gather(db, f, reading_order=fmt in _READING_ORDER)
+            report = gather(db, f, reading_order=fmt in _READING_ORDER, by_cluster=group_by == "cluster")
             if report.dropped_urls and fmt in _URL_FORMATS:
                 # Appended while streaming: callers print warnings after the last chunk.
                 n = report.dropped_urls
@@ -167,6 +182,7 @@ def export_to(
     reviewed_only: bool = False,
     org: str | None = None,
     base_url: str | None = None,
+    group_by: str | None = None,
     on_warning: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the (filtered) review to ``path`` atomically; returns the path.
@@ -183,6 +199,7 @@ def export_to(
         reviewed_only=reviewed_only,
         org=org,
         base_url=base_url,
+        group_by=group_by,
     )
     db_file = database_file(db)
     written = atomic_write(path, chunks, protected=database_side_files(db_file) if db_file else ())

@@ -92,6 +92,12 @@ def passage_ref(passage_id: int, ordinal: int) -> str:
     return f"passage {passage_id}, sentence {ordinal + 1}"
 
 
+def also_in_line(c: ReportClaim) -> str:
+    """The documents the claim's cluster also appears in, each once, in the order met."""
+    names = dict.fromkeys(s.document.label for s in c.same_claims if s.document.id != c.document.id)
+    return ", ".join(names) if names else "no other document (the same document says it again)"
+
+
 def same_claim_line(c: ReportClaim) -> str:
     others = c.cluster_size - 1
     return f"stated by {others} other claim{'' if others == 1 else 's'} too (cluster {c.cluster_id})"

@@ -18,6 +18,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    also_in_line,
     dismissed_line,
     filters_line,
     passage_ref,
@@ -196,7 +197,13 @@ def claim(c: ReportClaim) -> str:
             f'<span class="self">{e(c.text)}</span> {e(c.context_after)}</span>'
         )
         rows.append(("In context", context))
-    if c.cluster_size > 1:
+    if c.same_claims:
+        others = "".join(
+            f"<li>Claim {o.id} ({e(o.document.label)}) — {badge(o.status)} “{e(o.text)}”</li>"
+            for o in c.same_claims
+        )
+        rows.append(("Also in", f'{e(also_in_line(c))}<ul class="evidence">{others}</ul>'))
+    elif c.cluster_size > 1:
         rows.append(("Same claim", e(same_claim_line(c))))
     if c.evidence_check:
         rows.append(("Evidence check", "<br>".join(e(p) for p in c.evidence_check.explanation())))

@@ -16,6 +16,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    also_in_line,
     dismissed_line,
     filters_line,
     passage_ref,
@@ -138,7 +139,12 @@ def claim(c: ReportClaim) -> Iterator[str]:
         yield f"- **Flags:** {md(', '.join(c.flags))}\n"
     if c.context_before or c.context_after:
         yield f"- **In context:** {md(c.context_before)} **{md(c.text)}** {md(c.context_after)}\n"
-    if c.cluster_size > 1:
+    if c.same_claims:
+        yield f"- **Also in:** {md(also_in_line(c))}\n"
+        for other in c.same_claims:
+            where = md(other.document.label)
+            yield f"  - Claim {other.id} ({where}) — {other.status}: “{md(other.text)}”\n"
+    elif c.cluster_size > 1:
         yield f"- **Same claim:** {same_claim_line(c)}\n"
     if c.evidence_check:
         yield f"- **Evidence check:** {md('; '.join(c.evidence_check.explanation()))}\n"

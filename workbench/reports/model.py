@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS, VERDICTS, Coverage, HistoryEntry, LinkResult
+from ..storage import clusters, export_team
 from ..storage import export as q
-from ..storage import export_team
 from ..storage.corpus import now
 from ..textsafety import visible
 from .spans import matched_span
@@ -100,6 +100,16 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class SameClaim:
+    """Another claim stating the same thing (same cluster), shown under its representative."""
+
+    id: int
+    document: DocRef
+    text: str
+    status: str
+
+
+@dataclass(frozen=True)
 class ReportClaim:
     id: int
     document: DocRef
@@ -127,6 +137,7 @@ class ReportClaim:
     dismissed_at: str | None = None  # dismissed as not check-worthy (kept, out of the counts)
     dismissed_by: str | None = None
     original_text: str | None = None  # the extracted text, when a reviewer edited the claim
+    same_claims: tuple[SameClaim, ...] = ()  # grouped by cluster: the other members (else empty)
 
     @property
     def status(self) -> str:
@@ -236,11 +247,16 @@ def web_url(url: str | None) -> str | None:
 # --- building ----------------------------------------------------------------------
 
 
-def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool = False) -> Report:
+def gather(
+    db: Database, f: q.ExportFilter | None = None, *, reading_order: bool = False, by_cluster: bool = False
+) -> Report:
     """The report for the claims ``f`` selects.
 
     ``reading_order`` lists claims grouped contested, unsupported, sourced,
-    unreviewed (each group in id order) instead of plain id order.
+    unreviewed (each group in id order) instead of plain id order. ``by_cluster``
+    lists the claims of a cluster once: its representative (the most check-worthy of
+    them in the report) carries the others in ``same_claims``; they are not listed
+    again on their own.
     """
     f = f or q.ExportFilter()
     meta: dict[int, DocRef] = {}
@@ -254,7 +270,7 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
         meta[i] = DocRef(i, name, title, source, safe, published, capture)
     summary = _summary(db, f, meta)
 
-    def claims() -> Iterator[ReportClaim]:
+    def listed() -> Iterator[ReportClaim]:
         if not reading_order:
             for rows in q.iter_claim_pages(db, f):
                 yield from _page(db, rows, meta)
@@ -265,6 +281,9 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
         if summary.dismissed:
             for rows in q.iter_claim_pages(db, f):
                 yield from _page(db, [r for r in rows if _dismissed(r)], meta)
+
+    def claims() -> Iterator[ReportClaim]:
+        yield from _grouped(db, f, meta, listed()) if by_cluster else listed()
 
     def documents() -> Iterator[ReportDocument]:
         doc_ids = q.referenced_documents(db, f)
@@ -285,6 +304,46 @@ def gather(db: Database, f: q.ExportFilter | None = None, *, reading_order: bool
         documents=Stream(documents),
         dropped_urls=dropped,
     )
+
+
+def _cluster_leads(db: Database, f: q.ExportFilter) -> tuple[set[int], set[int]]:
+    """(leads, followers) among the report's claims in clusters of two or more: the lead of a
+    cluster is its most check-worthy claim in the report (then the earliest), as
+    ``storage.clusters`` picks a representative; dismissed claims stay out of clusters here."""
+    best: dict[int, tuple[float, int]] = {}
+    members: dict[int, list[int]] = {}
+    for rows in q.iter_claim_pages(db, f):
+        rows = [r for r in rows if not _dismissed(r)]
+        found = q.page_clusters(db, [r[0] for r in rows])
+        for r in rows:
+            cluster = found.get(r[0])
+            if cluster is None or cluster[1] < 2:
+                continue
+            key = (_column(r, "score") or 0.0, -r[0])
+            if cluster[0] not in best or key > best[cluster[0]]:
+                best[cluster[0]] = key
+            members.setdefault(cluster[0], []).append(r[0])
+    leads = {-key[1] for key in best.values()}
+    followers = {cid for ids in members.values() for cid in ids if cid not in leads}
+    return leads, followers
+
+
+def _grouped(
+    db: Database, f: q.ExportFilter, meta: dict[int, DocRef], claims: Iterable[ReportClaim]
+) -> Iterator[ReportClaim]:
+    leads, followers = _cluster_leads(db, f)
+    for c in claims:
+        if c.id in followers and c.dismissed_at is None:
+            continue  # listed under its cluster's lead
+        if c.id not in leads or (found := clusters.cluster_for_claim(db, c.id)) is None:
+            yield c
+            continue
+        same = tuple(
+            SameClaim(m.id, meta[m.document_id], m.text, m.status or UNREVIEWED)
+            for m in found.members
+            if m.id != c.id
+        )
+        yield replace(c, same_claims=same)
 
 
 def _filters_dict(f: q.ExportFilter, meta: dict[int, DocRef]) -> dict:
