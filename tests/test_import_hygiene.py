@@ -18,6 +18,9 @@ CORE = [
     "workbench.suggesting",
     "workbench.reports",
     "workbench.cli",
+    "workbench.config",
+    "workbench.keymap",
+    "workbench.locations",
 ]
 
 

@@ -54,3 +54,48 @@ def test_another_folder_gets_no_silent_database(tmp_path, monkeypatch):
     (tmp_path / "db").mkdir()
     connect(tmp_path / "db" / "workbench.db").close()
     assert CliRunner().invoke(cli, ["stats"]).exit_code == 0
+
+
+async def _palette_titles(app) -> list[str]:
+    from workbench.tui.commands import ReviewCommands
+
+    provider = ReviewCommands(app.screen)
+    titles = [hit.text async for hit in provider.discover()]
+    return titles + [c.title for c in app.get_system_commands(app.screen)]
+
+
+async def test_the_palette_offers_every_action_once_from_the_key_registry(make_app):
+    from workbench import reports
+    from workbench.tui.commands import palette_specs
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = await _palette_titles(app)
+        assert len(titles) == len(set(titles)), sorted(t for t in titles if titles.count(t) > 1)
+        assert "Keys" not in titles and titles.count("Help") == 1  # one entry for the key list
+        for spec in palette_specs():
+            assert spec.description in titles
+        for name in ("claim.dismiss", "claim.history", "review.redo", "claim.edit_text"):
+            assert any(s.id == name for s in palette_specs())  # newer keys are in without an edit
+        for fmt in reports.FORMATS:
+            assert f"Export report as {fmt}" in titles
+
+
+async def test_a_palette_command_runs_its_action(make_app, check_db):
+    from workbench.storage import corpus, review
+
+    from .conftest import saved
+
+    first = corpus.list_claims(check_db, limit=1)[0].id
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Unsupported")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await saved(pilot)
+        assert review.get_verdict(check_db, first).status == "unsupported"

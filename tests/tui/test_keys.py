@@ -343,3 +343,56 @@ async def test_config_problems_quoting_markup_are_shown_literally(make_app):
         assert all(not n.markup for n in toasts)
         await pilot.press("j")
         assert app.screen.query_one(ClaimList).cursor == 1
+
+
+async def test_a_burst_of_twenty_characters_keeps_its_last_one(make_app, check_db):
+    """Twenty keys sent at once after `/`: the box and the list end on the full text."""
+    from textual import events
+
+    from workbench.tui.widgets.search_box import SearchBox
+
+    text = "Russia and China aff"
+    assert len(text) == 20
+    expected = ids(check_db, search=text)
+    assert expected and expected != ids(check_db, search=text[:-1])  # the last key matters
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._driver.send_message(events.Key("slash", "/"))
+        for char in text:
+            key = "space" if char == " " else char
+            app._driver.send_message(events.Key(key, char))
+        await pilot.pause(0.2)
+        await pilot.pause()
+        box = app.screen.query_one(SearchBox)
+        claims = app.screen.query_one(ClaimList)
+        assert box.value == text and app.focused is box
+        assert claims.search == text and claims.total == len(expected)
+        await pilot.press("enter")
+        assert app.screen.claim_id == expected[0]
+
+
+async def test_escape_clears_the_search_instead_of_restoring_the_last_one(make_app, check_db):
+    order = ids(check_db)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Lavrov", "enter")
+        claims = app.screen.query_one(ClaimList)
+        assert claims.search == "Lavrov"
+        await pilot.press("slash")
+        shown = app.screen.claim_id
+        await pilot.press("escape")
+        assert claims.search == "" and claims.total == len(order)
+        assert app.screen.claim_id == shown and app.focused is claims
+
+
+async def test_slash_in_the_open_box_is_typed(make_app):
+    from workbench.tui.widgets.search_box import SearchBox
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a", "slash", "b", "ctrl+z")
+        assert app.screen.query_one(SearchBox).value == "a/b"
+        assert not app.writer.unsaved()  # ctrl+z in the box undid nothing

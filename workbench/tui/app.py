@@ -18,6 +18,7 @@ from ..config import Config
 from ..storage import connect, review, reviewview
 from ..textsafety import one_line
 from . import export
+from .commands import ReviewCommands
 from .writer import RETRY_BUDGET_S, Change, Event, Writer
 
 CLOSE_WAIT_S = 1.0
@@ -43,6 +44,7 @@ class ReviewApp(App, inherit_bindings=False):
 
     BINDINGS = [Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit")]
 
+    COMMANDS = App.COMMANDS | {ReviewCommands}
     CSS_PATH = "review.tcss"
     TITLE = "workbench"
     ENABLE_COMMAND_PALETTE = True
@@ -184,60 +186,11 @@ class ReviewApp(App, inherit_bindings=False):
             self._return_code = 1  # something the reviewer did was not saved: never a success
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from .screens.review import ReviewScreen
-
-        yield from super().get_system_commands(screen)
-        if not isinstance(screen, ReviewScreen):
-            return
-        commands = [
-            ("Mark sourced", "Verdict: the claim is supported by a source", "verdict('sourced')"),
-            ("Mark contested", "Verdict: sources disagree with the claim", "verdict('contested')"),
-            ("Mark unsupported", "Verdict: no source supports the claim", "verdict('unsupported')"),
-            ("Clear verdict", "Back to unreviewed", "verdict('')"),
-            ("Link candidate", "Link the highlighted passage as supporting evidence", "link('supports')"),
-            (
-                "Link top supporting candidate",
-                "The one offered after marking sourced with nothing linked",
-                "link_top",
-            ),
-            ("Link as contradicting", "Link the highlighted passage as contradicting", "link('contradicts')"),
-            (
-                "Find evidence",
-                "Search every passage and link one as supporting or contradicting",
-                "find_evidence",
-            ),
-            (
-                "Open the claim's article",
-                "The whole document at the claim's sentence",
-                "open_article('claim')",
-            ),
-            (
-                "Open the candidate's article",
-                "The whole document at the highlighted candidate",
-                "open_article('candidate')",
-            ),
-            (
-                "Apply verdict to cluster",
-                "Give every claim of the cluster this claim's verdict and links",
-                "cluster_verdict",
-            ),
-            ("Edit note", "The rationale kept with the verdict", "edit_note"),
-            ("Add claim", "Type a claim by hand into the current document", "add_claim"),
-            ("Search claims", "Narrow the list as you type", "search"),
-            ("Cycle filter", "all, unreviewed, sourced, contested, unsupported, flagged", "cycle_filter"),
-            ("Next unreviewed", "Jump to the next unreviewed claim", "next_unreviewed"),
-            ("Previous unreviewed", "Jump to the previous unreviewed claim", "prev_unreviewed"),
-            ("Undo", "Undo the last change of this session (repeatable)", "undo"),
-            ("Keys", "Every key binding", "help"),
-        ]
-        for title, help_text, action in commands:
-            yield SystemCommand(title, help_text, lambda a=action: self.run_action(a, screen))
-        for fmt, label in export.PALETTE_FORMATS:
-            yield SystemCommand(
-                f"Export report ({label})",
-                "Write the whole review next to the database",
-                lambda f=fmt: self.action_export(f),
-            )
+        # Textual's "Keys" panel and "Quit" would sit beside the review's own help
+        # (every key) and quit (ReviewCommands, from the key registry): one of each.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Quit"):
+                yield command
 
     # --- export ---------------------------------------------------------------------
 
@@ -250,9 +203,15 @@ class ReviewApp(App, inherit_bindings=False):
         """Write the report off the UI thread, on a connection of this thread's own."""
         db = connect(self.db_path, migrate=False)
         try:
-            return export.export_report(db, self.db_path, fmt)
+            return export.export_report(db, self.db_path, fmt, on_warning=self._export_warning)
         finally:
             db.conn.close()
+
+    def _export_warning(self, message: str) -> None:
+        """Advice that did not stop the export (e.g. a ClaimReview file without a base URL)."""
+        self.call_from_thread(
+            self.notify, one_line(message), title="Export", severity="warning", timeout=10, markup=False
+        )
 
     @on(Worker.StateChanged)
     def _export_finished(self, event: Worker.StateChanged) -> None:
@@ -263,11 +222,7 @@ class ReviewApp(App, inherit_bindings=False):
             self.notify(
                 f"Report written to {one_line(str(worker.result))}", title="Export", timeout=8, markup=False
             )
-        elif event.state == WorkerState.ERROR:
-            error = worker.error
-            if isinstance(error, export.ExportUnavailable):
-                self.notify(str(error), severity="warning", timeout=5, markup=False)
-            else:  # a report problem must not end the review
-                self.notify(
-                    f"Export failed: {one_line(str(error))}", severity="error", timeout=8, markup=False
-                )
+        elif event.state == WorkerState.ERROR:  # a report problem must not end the review
+            self.notify(
+                f"Export failed: {one_line(str(worker.error))}", severity="error", timeout=8, markup=False
+            )

@@ -11,6 +11,11 @@ from textual.binding import Binding
 from ..config import Config
 from ..keymap import SPEC_BY_ID, SPECS
 
+#: Bindings that act when the app reads the key, before it routes the keys after it.
+#: The search key: the keys of a burst typed right after it ("/lavrov") then go to
+#: the box it focuses, not to the list (where "l" would link and "a" add a claim).
+PRIORITY = frozenset({"list.search"})
+
 
 def bindings_for(scope: str) -> list[Binding]:
     return [
@@ -22,6 +27,7 @@ def bindings_for(scope: str) -> list[Binding]:
             id=spec.id,
             key_display=spec.key_display,
             tooltip=spec.description,
+            priority=spec.id in PRIORITY,
         )
         for spec in SPECS
         if spec.scope == scope

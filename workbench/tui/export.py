@@ -1,33 +1,21 @@
-"""Export from the command palette, through ``workbench.reports`` when it is installed."""
+"""Export from the command palette: the whole review, next to the database."""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .. import reports
 
 if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
     from sqlite_utils import Database
 
 
-#: Formats the palette offers (the CLI `workbench export` has them all).
-PALETTE_FORMATS: tuple[tuple[str, str], ...] = (("html", "HTML"), ("md", "Markdown"), ("json", "JSON"))
-
-
-class ExportUnavailable(Exception):
-    """The reports package is not there (yet)."""
-
-
-def _reports():
-    try:
-        return importlib.import_module("workbench.reports")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("workbench.reports", "workbench"):
-            raise ExportUnavailable("Export is not available: workbench.reports is not installed") from None
-        raise
-
-
-def export_report(db: Database, db_path: Path, fmt: str = "html") -> Path:
-    """Write the whole review as ``fmt`` next to the database; returns the file written."""
-    reports = _reports()
-    return Path(reports.export_to(db, fmt, reports.default_path(db_path, fmt)))
+def export_report(
+    db: Database, db_path: Path, fmt: str = "html", *, on_warning: Callable[[str], None] | None = None
+) -> Path:
+    """Write the whole review as ``fmt`` (any of ``reports.FORMATS``) next to the database;
+    returns the file written. ``on_warning`` hears what the export had to leave out."""
+    path = reports.default_path(db_path, fmt)
+    return Path(reports.export_to(db, fmt, path, on_warning=on_warning))
