@@ -15,7 +15,8 @@ Shape (what Google's Fact Check markup expects)::
                       "appearance": {"@type": "CreativeWork", "url": ..., "headline": ...,
                                      "author": {...}}}}
 
-Rating scale (``ratingValue``; ``alternateName`` is the verdict):
+Rating scale (``ratingValue``; ``alternateName`` is the verdict; ``worstRating`` and
+``bestRating`` are the lowest and highest ratings of the verdict registry):
 
 ====  ===========  ===============================================
  3    Sourced      a linked source supports the claim
@@ -47,6 +48,8 @@ from .model import Report, ReportClaim
 from .safe_json import dumps
 
 RATING: dict[str, tuple[int, str]] = {v.name: (v.claimreview_rating, v.label) for v in VERDICT_SPECS}
+#: The ends of the rating scale, from the registry (a new verdict may widen it).
+WORST, BEST = min(r for r, _ in RATING.values()), max(r for r, _ in RATING.values())
 
 MISSING_URL_WARNING = (
     "ClaimReview: no url for the reviews (Google's Fact Check markup requires one); "
@@ -99,8 +102,8 @@ def review(c: ReportClaim, *, org: str | None = None, base_url: str | None = Non
     out["reviewRating"] = {
         "@type": "Rating",
         "ratingValue": value,
-        "worstRating": 1,
-        "bestRating": 3,
+        "worstRating": WORST,
+        "bestRating": BEST,
         "alternateName": word,
     }
     out["itemReviewed"] = claim
