@@ -53,3 +53,25 @@ def write_text(path: Path, megabytes: float, seed: int = 11) -> Path:
             out.write(para)
             written += len(para.encode("utf-8"))
     return path
+
+
+def article_texts(count: int, seed: int = 9) -> list[str]:
+    """``count`` ~3 kB articles, paragraphs one a line, each ending in a unique line."""
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    texts = []
+    for n in range(count):
+        paras = ["  ".join(rng.sample(sentences, rng.randint(2, 5))) for _ in range(rng.randint(4, 9))]
+        texts.append("\n".join(paras) + f"\nReported on day {n}.")
+    return texts
+
+
+def edited(text: str, n: int) -> str:
+    """An edit of ``text`` as a page's update: one sentence reworded, one added, and in
+    every fifth document a paragraph dropped."""
+    paras = text.split("\n")
+    paras[0] = paras[0].replace(" the ", " the same ", 1).replace("  ", "  Officials said that ", 1)
+    paras[-1] += f" Updated on day {n + 1}, with a correction."
+    if n % 5 == 0 and len(paras) > 3:
+        del paras[1]
+    return "\n".join(paras)

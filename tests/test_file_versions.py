@@ -205,8 +205,8 @@ def test_a_parallel_ingest_versions_the_same_way(case):
     db_path, troops, _, wheat = case
     troops.write_text(V2)
     db = connect(db_path)
-    report = ingestion.ingest_paths(db, [troops], parallel=True)
-    assert (report.added, report.versions, report.changed, report.gone) == (1, 1, 2, 2)
+    report = ingestion.ingest_paths(db, [troops.parent], parallel=True)
+    assert (report.added, report.skipped, report.versions, report.changed, report.gone) == (1, 1, 1, 2, 2)
     assert sorted((c.kind, c.state) for c in corpus.changes(db, claim_id=wheat)) == [
         ("link", "changed"),
         ("link", "gone"),
@@ -225,4 +225,14 @@ def test_a_document_stored_without_its_location_is_adopted_by_its_unchanged_file
     assert "1 new versions" in ingest(db_path, troops)
     db = connect(db_path)
     assert [d[0] for d in documents(db) if d[5] == old_id] != []
+    db.close()
+
+
+def test_a_parallel_ingest_sends_stored_texts_to_the_workers_as_a_stand_in(case):
+    db_path = case[0]
+    db = connect(db_path)
+    unchanged = ingestion.RawDocument(name="troops.txt", text=V1)
+    edited = ingestion.RawDocument(name="troops.txt", text=V2)
+    jobs = list(ingestion._unless_stored(db, [(unchanged, False, ("a", 1)), (edited, False, ("a", 1))]))
+    assert [(job[0][3], job[1]) for job in jobs] == [(True, "Stored."), (False, V2)]
     db.close()

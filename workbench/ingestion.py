@@ -439,12 +439,21 @@ def ingest_paths(
             return report
         splitter = _splitter_deaf_to_ctrl_c()
         try:
-            jobs = (((doc, source), doc.text, markdown) for doc, markdown, source in documents)
-            for (doc, source), drafts in splitter.run(jobs):
+            for (doc, markdown, source, stored), drafts in splitter.run(_unless_stored(db, documents)):
+                if stored:  # not segmented; it is skipped unless deleted meanwhile, then split here
+                    drafts = split_passages(doc.text, blank_line_separated=markdown)
                 store(doc, drafts, source)
         finally:
             splitter.close()
     return report
+
+
+def _unless_stored(db: Database, documents: Iterable[tuple]) -> Iterator[tuple[tuple, str, bool]]:
+    """Splitter jobs for ``documents``; one whose text is already stored is sent as a
+    stand-in sentence, so that ingesting a folder again segments only what changed."""
+    for doc, markdown, source in documents:
+        stored = corpus.document_exists(db, content_hash(doc.text))
+        yield (doc, markdown, source, stored), "Stored." if stored else doc.text, markdown
 
 
 #: Worker processes of a parallel ingest.
