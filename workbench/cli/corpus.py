@@ -1,18 +1,21 @@
-"""Corpus commands: ingest, claims, stats."""
+"""Corpus commands: ingest, stale, claims, stats, documents."""
 
 from __future__ import annotations
 
 import json
+import shlex
 import sys
+from dataclasses import asdict
 
 import click
 
 from .. import clustering, ingestion, suggesting
 from ..models import VERDICTS
 from ..storage import clusters, corpus
+from ..storage.claim_filter import STATUS_VALUES
 from ..textsafety import one_line
 from . import cli
-from .common import echo_json_array, open_db
+from .common import db_path, echo_json_array, open_db
 from .linking import refresh_with_progress
 
 PROGRESS_MIN_BYTES = 2_000_000  # about a second of work: below that a bar only flickers
@@ -179,7 +182,13 @@ def stale(ctx: click.Context, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of claim objects.")
-@click.option("--status", type=click.Choice(corpus.FILTERS), default="all", show_default=True)
+@click.option(
+    "--status",
+    type=click.Choice(STATUS_VALUES),
+    default="all",
+    show_default=True,
+    help="Which claims: all (not dismissed), unreviewed, a verdict, flagged, dismissed, disagreed.",
+)
 @click.option(
     "--seen-before",
     is_flag=True,
@@ -212,18 +221,60 @@ def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) ->
     for c in rows:
         # Stored text is untrusted: an ESC or a bidi override is shown, not obeyed by the terminal.
         text = one_line(" ".join(c.text.split()))
-        name = one_line(c.doc_name)[:24]
-        click.echo(f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {name:<24}  {text}")
+        name = _cut(one_line(c.doc_name), 24)
+        why = _cut(one_line(", ".join(r.split(":")[0] for r in c.reasons)) or "-", REASONS_WIDTH)
+        click.echo(
+            f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {name:<24}  {why:<{REASONS_WIDTH}}  {text}"
+        )
+
+
+#: Width of the plain `claims` reasons column: the kinds of reason ("attribution, number or
+#: quantity"); `--json` has them whole, with the names they found.
+REASONS_WIDTH = 32
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
-    """Counts of documents, passages, claims and verdicts."""
+    """Counts of documents, passages, claims and verdicts (dismissed claims apart)."""
     figures = corpus.stats(open_db(ctx, readonly=True))
     if as_json:
         click.echo(json.dumps(figures))
         return
+    path = db_path(ctx)
+    if not figures["documents"]:
+        where = one_line(str(path.resolve()))
+        click.echo(f"{where}: empty database, no documents yet")
+        click.echo(f"add some with: workbench --db {shlex.quote(where)} ingest FILES…")
+        return
+    click.echo(f"{'database':<12} {one_line(str(path.resolve()))}")
     for key, value in figures.items():
         click.echo(f"{key:<12} {value}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of document objects.")
+@click.pass_context
+def documents(ctx: click.Context, as_json: bool) -> None:
+    """List documents: id, title, source, passages, claims.
+
+    The id, file name or title picks a document elsewhere (`export --doc`).
+    """
+    rows = corpus.document_summaries(open_db(ctx, readonly=True))
+    if as_json:
+        echo_json_array(asdict(d) for d in rows)
+        return
+    if not rows:
+        click.echo("no documents yet (add some with `workbench ingest`)")
+        return
+    click.echo(f"{'id':>5}  {'passages':>8}  {'claims':>6}  title · source")
+    for d in rows:
+        # Titles, names and sources come from the documents: untrusted, shown safely.
+        title = one_line(" ".join((d.title or d.name).split()))
+        source = f" · {one_line(d.source)}" if d.source else ""
+        click.echo(f"{d.id:>5}  {d.passages:>8}  {d.claims:>6}  {title}{source}")

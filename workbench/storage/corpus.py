@@ -13,11 +13,20 @@ from itertools import islice
 from sqlite_utils import Database
 
 from ..models import UNREVIEWED, VERDICTS, Claim, Document, Passage, PassageDraft, RawDocument
+from .claim_filter import (  # noqa: F401  (FLAGGED_SQL, fts_prefix_query: importable from here as before)
+    FLAGGED_SQL,
+    FROM,
+    STATUS_VALUES,
+    ClaimFilter,
+    fts_prefix_query,
+)
 from .connection import write
 
 BATCH = 2000
 
-#: Status filters understood by ``list_claims``: a verdict, or these.
+#: The status filters of the review screen's cycle before dismissed claims came (kept so a
+#: screen built on it keeps its keys; ``review_filters`` is the cycle now). Every status a
+#: filter understands is ``claim_filter.STATUS_VALUES``.
 FILTERS: tuple[str, ...] = ("all", UNREVIEWED, *VERDICTS, "flagged")
 
 
@@ -228,6 +237,30 @@ def documents(db: Database) -> list[Document]:
     return [Document(*row) for row in db.execute(f"SELECT {_DOC_COLS} FROM documents ORDER BY id")]
 
 
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document as ``workbench documents`` lists it."""
+
+    id: int
+    name: str
+    title: str | None
+    source: str | None
+    url: str | None
+    passages: int
+    claims: int  # not dismissed
+
+
+def document_summaries(db: Database) -> list[DocumentSummary]:
+    """Every document in id order with its number of passages and of claims."""
+    rows = db.execute(
+        "SELECT d.id, d.name, d.title, d.source, d.url,"
+        " (SELECT count(*) FROM passages p WHERE p.document_id = d.id),"
+        " (SELECT count(*) FROM claims c WHERE c.document_id = d.id AND c.dismissed_at IS NULL)"
+        " FROM documents d ORDER BY d.id"
+    )
+    return [DocumentSummary(*row) for row in rows]
+
+
 def get_document(db: Database, document_id: int) -> Document | None:
     row = db.execute(f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", [document_id]).fetchone()
     return Document(*row) if row else None
@@ -268,54 +301,23 @@ def get_claim(db: Database, claim_id: int) -> Claim | None:
     return _claim(row) if row else None
 
 
-#: A claim is "flagged" when a stored linker candidate carries a disagreement flag, or
-#: when its sentence or a linked passage changed or went in a newer version of its page.
-FLAGGED_SQL = (
-    "(EXISTS (SELECT 1 FROM suggestions s WHERE s.claim_id = c.id AND s.flags != '[]')"
-    " OR EXISTS (SELECT 1 FROM evidence_changes e WHERE e.claim_id = c.id AND e.seen_at IS NULL))"
-)
+def _claim_filter(
+    claim_filter: ClaimFilter | None, status: str | None, search: str | None, document_id: int | None
+) -> ClaimFilter:
+    if claim_filter is not None:
+        return claim_filter
+    return ClaimFilter(
+        status=status or "all",
+        search=search or "",
+        document_ids=() if document_id is None else (document_id,),
+    )
 
 
 def filter_sql(status: str | None, search: str | None, document_id: int | None) -> tuple[str, list]:
-    where: list[str] = ["c.dismissed_at IS NOT NULL" if status == "dismissed" else "c.dismissed_at IS NULL"]
-    params: list = []
-    if status in (None, "all", "dismissed"):
-        pass
-    elif status == "unreviewed":
-        where.append("v.status IS NULL")
-    elif status == "flagged":
-        where.append(FLAGGED_SQL)
-    else:
-        where.append("v.status = ?")
-        params.append(status)
-    if search:
-        query = fts_prefix_query(search)
-        where.append(
-            "((c.origin = 'extracted' AND c.passage_id IN"
-            " (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?))"
-            " OR c.id IN (SELECT rowid FROM claims_fts WHERE claims_fts MATCH ?))"
-        )
-        params += [query, query]
-    if document_id is not None:
-        where.append("c.document_id = ?")
-        params.append(document_id)
-    return (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-def fts_prefix_query(text: str) -> str:
-    """Turn user text into a safe FTS5 query: every word quoted, the last also a prefix.
-
-    Quoting each token means FTS5 syntax (``AND``, ``NEAR(``, ``*``, ``"``) is
-    matched as plain text and never parsed as an operator. The last word is
-    matched whole (stemmed: "soldiers" finds "soldier") or as a prefix of a
-    stored stem (typing "soldi" finds it too).
-    """
-    words = [w for w in "".join(ch if ch.isalnum() else " " for ch in text).split() if w]
-    if not words:
-        return '""'
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] = f"({quoted[-1]} OR {quoted[-1]}*)"
-    return " AND ".join(quoted)
+    """`` WHERE …`` over ``claims c LEFT JOIN verdicts v`` for a status, a search and a document
+    (``ClaimFilter`` for more)."""
+    where, params = _claim_filter(None, status, search, document_id).where()
+    return f" WHERE {where}", params
 
 
 def list_claims(
@@ -327,50 +329,70 @@ def list_claims(
     after_id: int | None = None,
     before_id: int | None = None,
     limit: int = 100,
+    claim_filter: ClaimFilter | None = None,
 ) -> list[Claim]:
     """A page of claims in id order (keyset paging, never OFFSET).
 
     ``after_id`` pages forward; ``before_id`` pages backward (rows still
-    returned in ascending order).
+    returned in ascending order). ``claim_filter`` replaces status/search/document_id.
     """
-    where, params = filter_sql(status, search, document_id)
-    joiner = " AND " if where else " WHERE "
+    where, params = _claim_filter(claim_filter, status, search, document_id).where()
     if before_id is not None:
-        sql = f"{_CLAIM_SELECT}{where}{joiner}c.id < ? ORDER BY c.id DESC LIMIT ?"
+        sql = f"{_CLAIM_SELECT} WHERE {where} AND c.id < ? ORDER BY c.id DESC LIMIT ?"
         rows = db.execute(sql, [*params, before_id, limit]).fetchall()
         return [_claim(r) for r in reversed(rows)]
     if after_id is not None:
-        where, params = where + joiner + "c.id > ?", [*params, after_id]
-    rows = db.execute(f"{_CLAIM_SELECT}{where} ORDER BY c.id LIMIT ?", [*params, limit])
+        where, params = where + " AND c.id > ?", [*params, after_id]
+    rows = db.execute(f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.id LIMIT ?", [*params, limit])
     return [_claim(r) for r in rows]
 
 
 def iter_claims(
-    db: Database, *, status: str | None = None, document_id: int | None = None, batch: int = 5000
+    db: Database,
+    *,
+    status: str | None = None,
+    document_id: int | None = None,
+    batch: int = 5000,
+    claim_filter: ClaimFilter | None = None,
 ) -> Iterator[Claim]:
     """Every claim matching the filter, fetched page by page."""
+    chosen = _claim_filter(claim_filter, status, None, document_id)
     after: int | None = None
-    while page := list_claims(db, status=status, document_id=document_id, after_id=after, limit=batch):
+    while page := list_claims(db, claim_filter=chosen, after_id=after, limit=batch):
         yield from page
         after = page[-1].id
 
 
 def count_claims(
-    db: Database, *, status: str | None = None, search: str | None = None, document_id: int | None = None
+    db: Database,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+    document_id: int | None = None,
+    claim_filter: ClaimFilter | None = None,
 ) -> int:
-    where, params = filter_sql(status, search, document_id)
-    sql = f"SELECT count(*) FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
-    return db.execute(sql, params).fetchone()[0]
+    where, params = _claim_filter(claim_filter, status, search, document_id).where()
+    return db.execute(f"SELECT count(*){FROM} WHERE {where}", params).fetchone()[0]
 
 
 def claim_position(
-    db: Database, claim_id: int, *, status: str | None = None, search: str | None = None
+    db: Database,
+    claim_id: int,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+    claim_filter: ClaimFilter | None = None,
 ) -> int:
     """How many matching claims come before ``claim_id`` (its row in the list)."""
-    where, params = filter_sql(status, search, None)
-    joiner = " AND " if where else " WHERE "
-    sql = f"SELECT count(*) FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}{joiner}c.id < ?"
-    return db.execute(sql, [*params, claim_id]).fetchone()[0]
+    where, params = _claim_filter(claim_filter, status, search, None).where()
+    return db.execute(f"SELECT count(*){FROM} WHERE {where} AND c.id < ?", [*params, claim_id]).fetchone()[0]
+
+
+def review_filters(db: Database) -> tuple[str, ...]:
+    """The review screen's filter cycle: ``FILTERS``, then ``dismissed``, and ``disagreed``
+    when reviewers are assigned claims (alone nobody can disagree)."""
+    team = db.execute("SELECT 1 FROM assignments LIMIT 1").fetchone() is not None
+    return (*FILTERS, "dismissed", *(("disagreed",) if team else ()))
 
 
 def stats(db: Database) -> dict[str, int]:

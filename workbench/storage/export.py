@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..models import STATUSES
-from .corpus import FLAGGED_SQL
+from .claim_filter import FLAGGED_SQL, FROM, STATUS_VALUES, ClaimFilter
 
 PAGE = 2000
 
-#: Values ``ExportFilter.statuses`` understands: a verdict, ``unreviewed`` or ``flagged``.
-STATUS_FILTERS: tuple[str, ...] = (*STATUSES, "flagged")
+#: Values ``ExportFilter.statuses`` understands: a verdict, ``unreviewed``, ``flagged``,
+#: ``dismissed`` or ``disagreed``.
+STATUS_FILTERS: tuple[str, ...] = tuple(s for s in STATUS_VALUES if s != "all")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,21 @@ class ExportFilter:
 
     def is_empty(self) -> bool:
         return not (self.statuses or self.document_ids or self.reviewed_only)
+
+    @property
+    def claim_filter(self) -> ClaimFilter:
+        """The same choice as a ``ClaimFilter``. A report keeps dismissed claims (marked) unless
+        statuses are chosen: then they are in only when ``dismissed`` is one of them."""
+        return ClaimFilter(
+            statuses=self.statuses,
+            document_ids=self.document_ids,
+            reviewed_only=self.reviewed_only,
+            include_dismissed=not self.statuses,
+        )
+
+
+def _filter(f: ExportFilter | ClaimFilter) -> ClaimFilter:
+    return f.claim_filter if isinstance(f, ExportFilter) else f
 
 
 @contextlib.contextmanager
@@ -61,32 +76,12 @@ def snapshot(db: Database) -> Iterator[None]:
             conn.execute("COMMIT")
 
 
-def _where(f: ExportFilter) -> tuple[str, list]:
+def _where(f: ExportFilter | ClaimFilter) -> tuple[str, list]:
     """SQL condition over ``claims c LEFT JOIN verdicts v`` (always a valid WHERE body)."""
-    where: list[str] = ["1"]
-    params: list = []
-    if f.statuses:
-        parts: list[str] = []
-        for status in f.statuses:
-            if status == "unreviewed":
-                parts.append("v.status IS NULL")
-            elif status == "flagged":
-                parts.append(FLAGGED_SQL)
-            elif status in STATUS_FILTERS:
-                parts.append("v.status = ?")
-                params.append(status)
-            else:
-                raise ValueError(f"unknown status filter {status!r}")
-        where.append("(" + " OR ".join(parts) + ")")
-    if f.document_ids:
-        where.append("c.document_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(list(f.document_ids)))
-    if f.reviewed_only:
-        where.append("v.status IS NOT NULL")
-    return " AND ".join(where), params
+    return _filter(f).where()
 
 
-_FROM = " FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
+_FROM = FROM
 
 #: Column order of the tuples ``iter_claim_pages`` yields.
 CLAIM_COLUMNS = (
@@ -111,19 +106,22 @@ CLAIM_COLUMNS = (
 
 
 def iter_claim_pages(
-    db: Database, f: ExportFilter, *, status: str | None = None, page: int = PAGE
+    db: Database,
+    f: ExportFilter | ClaimFilter | None = None,
+    *,
+    status: str | None = None,
+    page: int = PAGE,
+    claim_filter: ClaimFilter | None = None,
 ) -> Iterator[list[tuple]]:
     """Pages of matching claim rows (``CLAIM_COLUMNS``) in id order.
 
     ``status`` narrows further to one verdict (or ``unreviewed``); reports use
     it to list contested claims first without sorting everything in memory.
     """
-    where, params = _where(f)
-    if status == "unreviewed":
-        where += " AND v.status IS NULL"
-    elif status is not None:
-        where += " AND v.status = ?"
-        params = [*params, status]
+    where, params = _where(claim_filter or f or ExportFilter())
+    if status is not None:
+        narrow, more = ClaimFilter(status=status, include_dismissed=True).where()
+        where, params = f"{where} AND {narrow}", [*params, *more]
     sql = (
         'SELECT c.id, c.document_id, c.passage_id, c.text, c.start, c."end", c.score, c.reasons,'
         " c.origin, c.created_at, v.status, coalesce(v.note, ''), v.reviewer, v.updated_at,"
@@ -229,7 +227,7 @@ def web_captures(db: Database) -> dict[int, tuple]:
     }
 
 
-def referenced_documents(db: Database, f: ExportFilter) -> list[int] | None:
+def referenced_documents(db: Database, f: ExportFilter | ClaimFilter) -> list[int] | None:
     """Ids of the documents a filtered export needs (its claims' documents and those of
     their linked or suggested passages); ``None`` when unfiltered, meaning all."""
     if f.is_empty():
@@ -276,7 +274,7 @@ def total_claims(db: Database) -> int:
     return db.execute("SELECT count(*) FROM claims").fetchone()[0]
 
 
-def counts_by_document(db: Database, f: ExportFilter) -> list[tuple[int, str | None, int]]:
+def counts_by_document(db: Database, f: ExportFilter | ClaimFilter) -> list[tuple[int, str | None, int]]:
     """(document_id, status or None, claims) over the filtered claims."""
     where, params = _where(f)
     return db.execute(
@@ -286,7 +284,7 @@ def counts_by_document(db: Database, f: ExportFilter) -> list[tuple[int, str | N
     ).fetchall()
 
 
-def flagged_count(db: Database, f: ExportFilter) -> int:
+def flagged_count(db: Database, f: ExportFilter | ClaimFilter) -> int:
     where, params = _where(f)
     return db.execute(
         f"SELECT count(*){_FROM} WHERE {where} AND {FLAGGED_SQL}",
@@ -294,7 +292,7 @@ def flagged_count(db: Database, f: ExportFilter) -> int:
     ).fetchone()[0]
 
 
-def reviewers(db: Database, f: ExportFilter) -> list[tuple[str | None, int, int]]:
+def reviewers(db: Database, f: ExportFilter | ClaimFilter) -> list[tuple[str | None, int, int]]:
     """(reviewer, current verdicts given, changes made) over the filtered claims."""
     where, params = _where(f)
     verdicts = dict(
@@ -314,7 +312,7 @@ def reviewers(db: Database, f: ExportFilter) -> list[tuple[str | None, int, int]
     return [(n, verdicts.get(n, 0), changes.get(n, 0)) for n in names]
 
 
-def date_range(db: Database, f: ExportFilter) -> tuple[str | None, str | None]:
+def date_range(db: Database, f: ExportFilter | ClaimFilter) -> tuple[str | None, str | None]:
     """First and last recorded change (history, else verdict times) of the filtered claims."""
     where, params = _where(f)
     first, last = db.execute(
@@ -329,11 +327,22 @@ def date_range(db: Database, f: ExportFilter) -> tuple[str | None, str | None]:
 
 
 def document_ids_named(db: Database, names: list[str]) -> dict[str, list[int]]:
-    """Document ids per name (names are not unique: the same file name from two folders)."""
+    """Document ids per name: a document's file name (exact), else its title (exact, any case).
+
+    Names are not unique (the same file name from two folders, a title used twice): every
+    match is returned.
+    """
     found: dict[str, list[int]] = {n: [] for n in names}
     for doc_id, name in db.execute(
         "SELECT id, name FROM documents WHERE name IN (SELECT value FROM json_each(?)) ORDER BY id",
         [json.dumps(names)],
     ):
         found[name].append(doc_id)
+    untitled = {n.casefold(): n for n in names if not found[n]}
+    if untitled:
+        for doc_id, title in db.execute(
+            "SELECT id, title FROM documents WHERE title IS NOT NULL ORDER BY id"
+        ):  # casefold is Unicode-wide, unlike SQLite's NOCASE: compared here
+            if (wanted := untitled.get(title.casefold())) is not None:
+                found[wanted].append(doc_id)
     return found

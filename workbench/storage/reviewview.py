@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from ..models import Claim, Document, EvidenceLink, Passage, Verdict
 from . import clusters, corpus, review
+from .claim_filter import FROM, STATUS_VALUES, ClaimFilter
 
 #: Key under which the review screen keeps where it was (claim, filter, search).
 RESUME_KEY = "tui.resume"
@@ -71,20 +72,23 @@ def next_unreviewed(
     backwards: bool = False,
     wrap: bool = True,
     skip: Collection[int] = (),
+    claim_filter: ClaimFilter | None = None,
 ) -> int | None:
-    """The id of the next (or previous) unreviewed claim in the list ``status``/``search`` describe.
+    """The id of the next (or previous) unreviewed claim in the list ``status``/``search``
+    (or ``claim_filter``) describe.
 
     Wraps around the end of the list when ``wrap``; ``None`` when there is none
     besides ``claim_id`` itself. Claims in ``skip`` count as reviewed (the
     screen's verdicts still waiting to be written).
     """
-    where, params = corpus.filter_sql(status, search, None)
-    where += (" AND " if where else " WHERE ") + "v.status IS NULL"
+    chosen = claim_filter or ClaimFilter(status=status or "all", search=search or "")
+    where, params = chosen.where()
+    where += " AND v.status IS NULL"
     if skip:
         skip = sorted({int(i) for i in skip})
         where += f" AND c.id NOT IN ({', '.join('?' * len(skip))})"
         params = [*params, *skip]
-    base = f"SELECT c.id FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
+    base = f"SELECT c.id{FROM} WHERE {where}"
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     if claim_id is not None:
         row = db.execute(
@@ -100,12 +104,20 @@ def next_unreviewed(
     return int(row[0])
 
 
-def in_list(db: Database, claim_id: int, *, status: str | None, search: str | None) -> bool:
-    """Whether ``claim_id`` belongs to the list ``status``/``search`` describe."""
-    where, params = corpus.filter_sql(status, search, None)
-    where += (" AND " if where else " WHERE ") + "c.id = ?"
-    sql = f"SELECT 1 FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id{where}"
-    return db.execute(sql, [*params, claim_id]).fetchone() is not None
+def in_list(
+    db: Database,
+    claim_id: int,
+    *,
+    status: str | None = None,
+    search: str | None = None,
+    claim_filter: ClaimFilter | None = None,
+) -> bool:
+    """Whether ``claim_id`` belongs to the list ``status``/``search`` (or ``claim_filter``) describe."""
+    chosen = claim_filter or ClaimFilter(status=status or "all", search=search or "")
+    where, params = chosen.where()
+    return (
+        db.execute(f"SELECT 1{FROM} WHERE {where} AND c.id = ?", [*params, claim_id]).fetchone() is not None
+    )
 
 
 def has_documents(db: Database) -> bool:
@@ -122,7 +134,7 @@ def load_resume(db: Database) -> ResumeState:
     search = raw.get("search")
     return ResumeState(
         claim_id=claim_id if isinstance(claim_id, int) else None,
-        filter=status if status in corpus.FILTERS else "all",
+        filter=status if status in STATUS_VALUES else "all",
         search=search if isinstance(search, str) else "",
     )
 
