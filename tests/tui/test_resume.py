@@ -43,7 +43,7 @@ async def test_a_resumed_claim_that_is_gone_falls_back_to_its_neighbour(make_app
         claims = app.screen.query_one(ClaimList)
         assert claims.status == "contested" and claims.total == 0
         assert app.screen.claim_id is None  # empty list: no crash, an explanation instead
-        await pilot.press("f", "f", "f")  # contested -> unsupported -> flagged -> all
+        await pilot.press("f", "f", "f", "f")  # contested -> unsupported -> flagged -> dismissed -> all
         assert claims.status == "all" and claims.total == len(order)
 
 

@@ -512,10 +512,11 @@ def cluster_sizes(db: Database, claim_ids: Sequence[int]) -> dict[int, int]:
 
 
 def cluster_progress(db: Database) -> tuple[int, int]:
-    """(clusters whose every claim has a verdict, clusters), counting unclustered claims as one each."""
+    """(clusters whose every claim has a verdict, clusters), counting unclustered claims as one
+    each and leaving dismissed claims out."""
     row = db.execute(
         "SELECT count(*), coalesce(sum(open = 0), 0) FROM (SELECT coalesce(k.cluster_id, c.id) AS cid,"
         " sum(v.status IS NULL) AS open FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
-        " LEFT JOIN claim_clusters k ON k.claim_id = c.id GROUP BY cid)"
+        " LEFT JOIN claim_clusters k ON k.claim_id = c.id WHERE c.dismissed_at IS NULL GROUP BY cid)"
     ).fetchone()
     return int(row[1]), int(row[0])

@@ -19,18 +19,22 @@ from .writer import Change
 
 #: Changes that are laid over what the database says.
 SHOWN = ("status", "note", "link")
-#: Also queued and cancelled by a queued undo, but shown only once written (a cluster verdict).
-QUEUED = (*SHOWN, "cluster")
+#: Also queued and cancelled by a queued undo (each is a history row), but shown only once written.
+QUEUED = (*SHOWN, "cluster", "dismiss", "restore", "edit")
 
 
 def effects(unsaved: Iterable[Change]) -> list[Change]:
     """The queued verdict, note and link changes that will still hold once everything is written."""
     out: list[Change] = []
+    undone: list[Change] = []  # cancelled by queued undos, newest last: a queued redo brings one back
     for change in unsaved:
         if change.kind in QUEUED:
             out.append(change)
+            undone.clear()  # a new change: nothing left to redo
         elif change.kind == "undo" and out:
-            out.pop()
+            undone.append(out.pop())
+        elif change.kind == "redo" and undone:
+            out.append(undone.pop())
     return out
 
 

@@ -38,7 +38,22 @@ STALLED_PAUSE_S = 0.5
 
 #: Kinds that record a reviewer's decision; the others are the writer's own bookkeeping.
 DECISIONS = frozenset(
-    {"status", "note", "link", "claim", "undo", "cluster", "take_out", "join", "changes_seen", "page"}
+    {
+        "status",
+        "note",
+        "link",
+        "claim",
+        "undo",
+        "cluster",
+        "take_out",
+        "join",
+        "changes_seen",
+        "page",
+        "dismiss",
+        "restore",
+        "edit",
+        "redo",
+    }
 )
 
 
@@ -53,7 +68,8 @@ class Change:
     group: unused (claims never clustered are clustered) · take_out: unused (``claim_id``
     leaves its cluster) · join: the other claim (their clusters become one) ·
     changes_seen: unused (the reviewer has seen ``claim_id``'s changed evidence) ·
-    page: ``(url, fetched page, its document)`` stored and archived, to link to ``claim_id``.
+    page: ``(url, fetched page, its document)`` stored and archived, to link to ``claim_id`` ·
+    dismiss, restore: unused · edit: the claim's new text · redo: unused.
     """
 
     kind: str
@@ -87,6 +103,10 @@ class Change:
             return f"take claim #{self.claim_id} out of its cluster"
         if self.kind == "join":
             return f"join the clusters of claims #{self.claim_id} and #{self.value}"
+        if self.kind in ("dismiss", "restore", "edit"):
+            return {"dismiss": "dismissal", "restore": "restore", "edit": "edit"}[self.kind] + where
+        if self.kind == "redo":
+            return "redo"
         if self.kind == "page":
             return f"web page {self.value[0]}{where}"
         if self.kind == "changes_seen":
@@ -316,6 +336,16 @@ class Writer:
         if kind == "join":
             _group_claims(db)
             return clusters.join(db, change.claim_id, change.value, reviewer=self.reviewer)
+        if kind == "dismiss":
+            return review.dismiss(db, change.claim_id, **who)
+        if kind == "restore":
+            return review.restore(db, change.claim_id, **who)
+        if kind == "edit":
+            return review.edit_claim(db, change.claim_id, text=change.value, **who)
+        if kind == "redo":
+            if self.session_id is None:
+                return None
+            return review.redo_last(db, **who)
         if kind == "page":
             url, page, document = change.value
             return store_page(db, self.db_path, url, page, document)
@@ -330,7 +360,8 @@ class Writer:
                     return self._groups.pop()
                 except clustering.GroupUndoError:
                     pass  # a later single change comes first
-            return review.undo_last(db, self.session_id, reviewer=self.reviewer)
+            # The reviewer's newest change in any session: after a restart too, never someone else's.
+            return review.undo_last(db, reviewer=self.reviewer, in_session=self.session_id)
         raise ValueError(f"unknown change {kind!r}")
 
 

@@ -36,6 +36,7 @@ from ..widgets.claim_list import ClaimList
 from ..widgets.claim_view import ClaimView, empty_text
 from ..writer import Change, Writer
 from .article import ArticleView
+from .claim_keys import ClaimKeys, describe
 from .cluster_keys import ClusterKeys
 from .dialogs import AddClaimDialog, ConfirmDialog, NoteDialog
 from .evidence import EvidenceSearch
@@ -45,6 +46,8 @@ from .saving import SavingScreen
 from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
+#: The lists f cycles through: the stored filters, then the dismissed claims.
+LIST_FILTERS = tuple(dict.fromkeys((*corpus.FILTERS, "dismissed")))
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
 JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
 
@@ -81,7 +84,7 @@ class JudgingProgress(Message):
         return isinstance(message, JudgingProgress) and not message.finished
 
 
-class ReviewScreen(ClusterKeys, LinkUrlKeys, SavingScreen):
+class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
@@ -728,6 +731,8 @@ class ReviewScreen(ClusterKeys, LinkUrlKeys, SavingScreen):
             self._undone(change, result)
         elif change.kind in ("group", "take_out", "join"):
             self.clusters_written(change, result)
+        elif change.kind in ("dismiss", "restore", "edit", "redo"):
+            self.claim_written(change, result)
         elif change.kind == "page":
             self.page_stored(change, result)
         elif change.kind == "changes_seen":
@@ -743,8 +748,7 @@ class ReviewScreen(ClusterKeys, LinkUrlKeys, SavingScreen):
             self.claims.reload(self.claim_id)
             self.show_claim(self.claims.current_id, keep_candidates=True)
             return
-        what = {"status": "verdict", "note": "note", "link": "link"}[entry.kind]
-        self.notify(f"Undone: {what} on claim #{entry.claim_id}.", timeout=2)
+        self.notify(f"Undone: {describe(entry)}.", timeout=2, markup=False)
         claims = self.claims
         # Show the claim the undo touched, unless the reviewer has moved on since pressing it.
         claims.reload(entry.claim_id if self.claim_id == change.at_claim else self.claim_id)
@@ -753,10 +757,15 @@ class ReviewScreen(ClusterKeys, LinkUrlKeys, SavingScreen):
 
     # --- filter ---------------------------------------------------------
 
+    def list_filters(self) -> tuple[str, ...]:
+        """The lists f cycles through, in order."""
+        return LIST_FILTERS
+
     def action_cycle_filter(self) -> None:
         claims = self.claims
-        filters = corpus.FILTERS
-        status = filters[(filters.index(claims.status) + 1) % len(filters)]
+        filters = self.list_filters()
+        at = filters.index(claims.status) if claims.status in filters else -1
+        status = filters[(at + 1) % len(filters)]
         claims.reload(self.claim_id, status=status)
         self.sync()
         self.notify(f"Showing {status} claims ({claims.total}).", timeout=2)

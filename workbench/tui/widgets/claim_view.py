@@ -114,6 +114,8 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
         out.append(f" · cluster of {ctx.cluster_size} claims in this document", "bold")
     if claim.origin != "extracted":
         out.append(f" ({claim.origin})", "dim")
+    if claim.original_text:
+        out.append(" · edited", "bold")
     out.append("\n")
     if ctx.paragraph and any(p.id == claim.passage_id for p in ctx.paragraph):
         before, after = [], []
@@ -141,6 +143,8 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
     if (line := coverage_line(coverage)) is not None:
         out.append("\nfacts: ", "bold")
         out.append_text(line)
+    if claim.original_text:
+        out.append("\nextracted as: " + txt.one_line(claim.original_text)[:500], "dim")
     if claim.reasons:
         out.append("\nwhy check-worthy: " + ", ".join(txt.one_line(r) for r in claim.reasons), "dim")
     return out
@@ -199,6 +203,11 @@ def verdict_text(
     out = Text()
     out.append_text(txt.status_mark(verdict.status))
     out.append(" " + txt.status_label(verdict.status), "bold")
+    if ctx.claim.dismissed_at:
+        out.append(" · ")
+        out.append("dismissed as not check-worthy", "bold reverse")
+        if ctx.claim.dismissed_by:
+            out.append(" by " + txt.one_line(ctx.claim.dismissed_by)[:40], "dim")
     if verdict.reviewer and verdict.status:
         out.append(" by " + txt.one_line(verdict.reviewer)[:40], "dim")
     if unsaved:
