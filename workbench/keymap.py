@@ -21,8 +21,10 @@ from dataclasses import dataclass
 #: key may move the cursor in both.
 SCOPES = ("screen", "list", "candidates")
 
-#: Keys the application itself owns (command palette, interrupt, focus cycling).
-RESERVED = frozenset({"ctrl+p", "ctrl+c", "tab", "shift+tab", "escape"})
+#: Keys the application itself owns (command palette, interrupt, focus cycling, and
+#: ctrl+q, which quits in every Textual app: here it quits like q, after the
+#: decisions still queued are written). A rebinding to one of them is refused.
+RESERVED = frozenset({"ctrl+p", "ctrl+c", "ctrl+q", "tab", "shift+tab", "escape"})
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,41 @@ async def test_a_palette_command_runs_its_action(make_app, check_db):
         await pilot.pause()
         await saved(pilot)
         assert review.get_verdict(check_db, first).status == "unsupported"
+
+
+def test_a_rebinding_to_a_reserved_key_is_refused_in_one_line():
+    from workbench.config import parse_config
+    from workbench.keymap import RESERVED
+
+    for key in sorted(RESERVED):
+        config = parse_config(f'[keys]\n"claim.sourced" = "{key}"\n', "cfg.toml")
+        assert config.keymap == {}, key
+        (line,) = config.problems
+        assert line.startswith("cfg.toml: claim.sourced") and "reserved" in line and key in line
+    assert "ctrl+q" in RESERVED
+
+
+async def test_ctrl_q_quits_only_once_the_pending_verdict_is_written(make_app, seed_db_path, check_db):
+    import asyncio
+    import time
+
+    from workbench.storage import corpus, review
+
+    from .test_write_lock import LockHolder
+
+    first = corpus.list_claims(check_db, limit=1)[0].id
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with LockHolder(seed_db_path) as lock:
+            await pilot.press("s", "ctrl+q")
+            await pilot.pause(0.3)
+            assert app.return_code is None  # still open: the verdict waits for the lock
+            assert any("not saved yet" in n.message for n in app._notifications)
+            lock.release()
+            deadline = time.monotonic() + 30
+            while app.return_code is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+    assert app.return_code == 0 and not app.unsaved_on_exit
+    verdict = review.get_verdict(check_db, first)
+    assert (verdict.status, verdict.reviewer) == ("sourced", "tester")

@@ -39,10 +39,15 @@ class ReviewApp(App, inherit_bindings=False):
 
     ``inherit_bindings=False``: Textual's own ctrl+q (a priority binding) would
     quit past the review's saving and take a key the user bound to something
-    else. Quitting is the screen's ``review.quit``; ctrl+c only says which key quits.
+    else. Quitting is the screen's ``review.quit``; ctrl+q (reserved: no
+    rebinding may take it) quits the same way, once queued decisions are
+    written; ctrl+c only says which key quits.
     """
 
-    BINDINGS = [Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit"),
+        Binding("ctrl+c", "help_quit", show=False, system=True, id="app.help_quit"),
+    ]
 
     COMMANDS = App.COMMANDS | {ReviewCommands}
     CSS_PATH = "review.tcss"
