@@ -66,6 +66,33 @@ def progress_line(s: Summary) -> str:
     return " · ".join(parts)
 
 
+#: How a final verdict came about (``verdicts.basis``), in words.
+BASIS = {
+    "single": "the latest decision (no reviewers assigned)",
+    "agreed": "the reviewers agreed",
+    "adjudicated": "adjudicated",
+    "pending": "not every assigned reviewer has decided yet",
+    "disagreed": "the reviewers disagree; waiting for an adjudicator",
+}
+
+
+def final_line(c: ReportClaim) -> str:
+    """The final verdict beside its basis: "contested — adjudicated by carol"."""
+    basis = BASIS.get(c.basis, c.basis)
+    if c.basis == "adjudicated":
+        basis += f" by {reviewer_name(c.reviewer)}"
+    return f"{c.verdict or 'none'} — {basis}"
+
+
+def decision_lines(c: ReportClaim) -> list[str]:
+    """Who decided what: "alice: sourced — note: checked the date"."""
+    lines = []
+    for d in c.decisions:
+        note = f" — note: {d.note}" if d.note else ""
+        lines.append(f"{reviewer_name(d.reviewer)}: {d.status or 'no verdict'}{note}")
+    return lines
+
+
 def dismissed_line(c: ReportClaim) -> str:
     """Who dismissed the claim and when (and the verdict it had, if any)."""
     had = f"; its verdict was {c.verdict}" if c.verdict else ""

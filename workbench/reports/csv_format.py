@@ -6,7 +6,10 @@ context_after, score, origin, suggested, corroborated, contradicted, not_found, 
 passage, dismissed_at, dismissed_by, original_text``. ``verdict`` is ``unreviewed`` when there
 is none and ``dismissed`` for a claim a reviewer dismissed as not check-worthy (who and when
 in ``dismissed_by``/``dismissed_at``); ``original_text`` is the extracted text of a claim a
-reviewer edited (``claim`` is the edited one); ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
+reviewer edited (``claim`` is the edited one). When some claim of the database was decided
+by more than one reviewer two more columns follow: ``basis`` (how the final verdict came about: single,
+agreed, adjudicated, pending, disagreed) and ``decisions`` (``reviewer: verdict — note: …``
+per reviewer, separated by `` | ``); ``flags`` is ``;``-separated; ``evidence`` lists each linked passage as
 ``relation: passage ID, sentence N of document: "matched span"`` separated by `` | ``
 (ID is the passage id ``link --json`` shows and ``verdict --link`` takes; N counts from 1).
 ``passage`` is the id of the claim's own sentence.
@@ -24,7 +27,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from .common import passage_ref, shown
+from .common import decision_lines, passage_ref, shown
 from .model import Report, ReportClaim
 
 COLUMNS: tuple[str, ...] = (
@@ -122,11 +125,20 @@ class _Line:
         self.text = s
 
 
+#: Added when some claim was decided by more than one reviewer (team review).
+TEAM_COLUMNS: tuple[str, ...] = ("basis", "decisions")
+
+
+def team_cells(c: ReportClaim) -> list[str]:
+    return [c.basis, guard(" | ".join(decision_lines(c)))]
+
+
 def render(report: Report) -> Iterator[str]:
     sink = _Line()
     writer = csv.writer(sink)
-    writer.writerow(COLUMNS)
+    team = report.team_decisions
+    writer.writerow((*COLUMNS, *TEAM_COLUMNS) if team else COLUMNS)
     yield sink.text
     for c in report.claims:
-        writer.writerow(row(c))
+        writer.writerow([*row(c), *team_cells(c)] if team else row(c))
         yield sink.text

@@ -19,8 +19,10 @@ from .common import (
     NO_EVIDENCE,
     STATUSES,
     also_in_line,
+    decision_lines,
     dismissed_line,
     filters_line,
+    final_line,
     passage_ref,
     period,
     progress_line,
@@ -183,7 +185,10 @@ def claim(c: ReportClaim) -> str:
     doc = e(c.document.label) + (f" · {e(c.document.source)}" if c.document.source else "")
     own = f", passage {c.passage_id}" if c.passage_id is not None else ""
     rows.append(("Document", f'{doc} <span class="muted">({e(c.document.name)}){own}</span>'))
-    if c.verdict or c.note:
+    if c.decided_by_several:
+        rows.append(("Final verdict", f"{e(final_line(c))}, {e(when(c.updated_at))}"))
+        rows.append(("Decisions", "<br>".join(e(line) for line in decision_lines(c))))
+    elif c.verdict or c.note:
         rows.append(("Reviewed by", f"{e(reviewer_name(c.reviewer))}, {e(when(c.updated_at))}"))
     if c.note:
         rows.append(("Note", e(c.note)))

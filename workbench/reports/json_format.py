@@ -43,6 +43,11 @@ Format version 1. Top-level object (keys in this order):
   check-worthy (null for a claim; such a claim is kept, out of the counts),
   ``original_text``: the extracted text when a reviewer edited the claim (``text`` is the
   edited one), else null; files from before these fields lack them,
+  ``basis``: how the final ``verdict`` came about: single (one reviewer) | agreed |
+  adjudicated | pending | disagreed (team review),
+  ``decisions`` [{reviewer, status, note, updated_at}]: each reviewer's current decision
+  (status null: none); an import adds them beside the local ones, and a differing
+  decision of another reviewer marks the claim disagreed instead of replacing its verdict,
   ``cluster_id``: claims that state the same thing share it (null when not clustered; not imported),
   ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
   not_found, related_only}} or null: the judgement of the stored suggestions (read-only: an
@@ -215,6 +220,11 @@ def claim_dict(c: ReportClaim) -> dict:
         "dismissed_at": c.dismissed_at,
         "dismissed_by": c.dismissed_by,
         "original_text": c.original_text,
+        "basis": c.basis,
+        "decisions": [
+            {"reviewer": d.reviewer, "status": d.status, "note": d.note, "updated_at": d.updated_at}
+            for d in c.decisions
+        ],
         "evidence_check": None
         if c.evidence_check is None
         else {

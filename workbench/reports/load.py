@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import MB, InputError, read_regular
 from ..models import ORIGINS, RELATIONS, STANCES, VERDICTS, Coverage, HistoryEntry, LinkResult
 from ..storage.corpus import content_hash
+from ..storage.team import BASES
 from .json_format import FORMAT, FORMAT_VERSION
 from .model import (
     DocRef,
@@ -24,6 +25,7 @@ from .model import (
     ReportClaim,
     ReportDocument,
     ReportPassage,
+    ReviewerDecision,
     Suggestion,
     WebCapture,
 )
@@ -293,7 +295,32 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef], passages: _Passages) ->
         dismissed_at=_optional_text(c, "dismissed_at", where),
         dismissed_by=_optional_text(c, "dismissed_by", where),
         original_text=_optional_text(c, "original_text", where),
+        decisions=_decisions(c, where),
+        basis=_choice(c.get("basis", "single"), BASES, f"{where}.basis"),
     )
+
+
+def _decisions(c: dict, where: str) -> tuple[ReviewerDecision, ...]:
+    """Each reviewer's decision (team review); files from before it have none."""
+    if "decisions" not in c:
+        return ()
+    decisions = []
+    for i, d in enumerate(_get(c, "decisions", list, where)):
+        w = f"{where}.decisions[{i}]"
+        status = _get(d, "status", str, w, null=True)
+        if status is not None:
+            _choice(status, VERDICTS, f"{w}.status")
+        decisions.append(
+            ReviewerDecision(
+                _get(d, "reviewer", str, w, null=True),
+                status,
+                _get(d, "note", str, w),
+                _get(d, "updated_at", str, w),
+            )
+        )
+    if len({d.reviewer or "" for d in decisions}) != len(decisions):
+        raise _Bad(f"{where}.decisions has two decisions of one reviewer")
+    return tuple(decisions)
 
 
 def _links(c: dict, where: str, refs: dict[int, DocRef], passages: _Passages) -> tuple[LinkedPassage, ...]:

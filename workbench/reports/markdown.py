@@ -17,8 +17,10 @@ from .common import (
     NO_EVIDENCE,
     STATUSES,
     also_in_line,
+    decision_lines,
     dismissed_line,
     filters_line,
+    final_line,
     passage_ref,
     period,
     progress_line,
@@ -129,7 +131,10 @@ def claim(c: ReportClaim) -> Iterator[str]:
     doc = md(c.document.label) + (f" · {md(c.document.source)}" if c.document.source else "")
     own = f", passage {c.passage_id}" if c.passage_id is not None else ""
     yield f"- **Document:** {doc} ({md(c.document.name)}){own}\n"
-    if c.verdict or c.note:
+    if c.decided_by_several:
+        yield f"- **Final verdict:** {md(final_line(c))}, {when(c.updated_at)}\n"
+        yield "- **Decisions:**\n" + "".join(f"  - {md(line)}\n" for line in decision_lines(c))
+    elif c.verdict or c.note:
         yield f"- **Reviewed by:** {md(reviewer_name(c.reviewer))}, {when(c.updated_at)}\n"
     if c.note:
         yield f"- **Note:** {md(c.note)}\n"

@@ -100,6 +100,16 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class ReviewerDecision:
+    """One reviewer's current decision on a claim (team review, issue #13)."""
+
+    reviewer: str | None  # None: a reviewer who gave no name
+    status: str | None  # None: a note without a verdict, or a verdict taken back
+    note: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
 class SameClaim:
     """Another claim stating the same thing (same cluster), shown under its representative."""
 
@@ -138,6 +148,14 @@ class ReportClaim:
     dismissed_by: str | None = None
     original_text: str | None = None  # the extracted text, when a reviewer edited the claim
     same_claims: tuple[SameClaim, ...] = ()  # grouped by cluster: the other members (else empty)
+    decisions: tuple[ReviewerDecision, ...] = ()  # each reviewer's current decision, by name
+    basis: str = "single"  # how the final verdict came about (storage.team.BASES)
+
+    @property
+    def decided_by_several(self) -> bool:
+        """More than one reviewer decided, or a team rule made the final verdict: reports then
+        show who decided what beside it (a claim one reviewer decided looks as it always did)."""
+        return len(self.decisions) > 1 or self.basis != "single"
 
     @property
     def status(self) -> str:
@@ -222,6 +240,7 @@ class Report:
     claims: Iterable[ReportClaim]
     documents: Iterable[ReportDocument] = ()
     dropped_urls: int = 0  # document URLs left out for not being http(s) links
+    team_decisions: bool = False  # some claim decided by several reviewers, or by a team rule
 
 
 def web_url(url: str | None) -> str | None:
@@ -303,6 +322,7 @@ def gather(
         claims=Stream(claims),
         documents=Stream(documents),
         dropped_urls=dropped,
+        team_decisions=export_team.has_team_decisions(db),
     )
 
 
@@ -421,6 +441,8 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
     clusters = q.page_clusters(db, ids)
     history = q.page_history(db, ids)
     context = q.page_context(db, ids)
+    decisions = export_team.page_decisions(db, ids)
+    bases = export_team.page_bases(db, ids)
     for r in rows:
         # Most claims have no links, suggestions or history: skip building empty
         # tuples for them (this loop runs once per claim of the export).
@@ -464,6 +486,8 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             dismissed_at=col("dismissed_at"),
             dismissed_by=col("dismissed_by"),
             original_text=col("original_text"),
+            decisions=tuple(ReviewerDecision(*d) for d in decisions.get(cid, ())),
+            basis=bases.get(cid, "single"),
         )
 
 

@@ -7,6 +7,9 @@ paging by claim ids (one ``json_each`` parameter per page).
 
 from __future__ import annotations
 
+import json
+from collections import defaultdict
+
 from sqlite_utils import Database
 
 from .export import _FROM, ExportFilter, _where
@@ -21,3 +24,38 @@ def dismissed_counts(db: Database, f: ExportFilter) -> list[tuple[int, str | Non
         " GROUP BY c.document_id, v.status",
         params,
     ).fetchall()
+
+
+def has_team_decisions(db: Database) -> bool:
+    """True when some claim was decided by more than one reviewer, or its final verdict came
+    from a team rule (agreed, adjudicated, pending, disagreed): reports then say who decided what."""
+    if db.execute("SELECT 1 FROM verdicts WHERE basis != 'single' LIMIT 1").fetchone():
+        return True
+    return (
+        db.execute("SELECT 1 FROM decisions GROUP BY claim_id HAVING count(*) > 1 LIMIT 1").fetchone()
+        is not None
+    )
+
+
+def page_decisions(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
+    """claim id -> [(reviewer or None, status, note, updated_at)] by reviewer: each reviewer's
+    current decision ('' in the table, the unnamed reviewer, comes back as None)."""
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for claim_id, reviewer, *rest in db.execute(
+        "SELECT claim_id, reviewer, status, note, updated_at FROM decisions"
+        " WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, reviewer",
+        [json.dumps(ids)],
+    ):
+        grouped[claim_id].append((reviewer or None, *rest))
+    return grouped
+
+
+def page_bases(db: Database, ids: list[int]) -> dict[int, str]:
+    """claim id -> how its final verdict came about, for claims whose basis is not 'single'."""
+    return dict(
+        db.execute(
+            "SELECT claim_id, basis FROM verdicts WHERE claim_id IN (SELECT value FROM json_each(?))"
+            " AND basis != 'single'",
+            [json.dumps(ids)],
+        ).fetchall()
+    )

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+from . import team
 from .connection import write
 from .corpus import bump_corpus_version, corpus_version, now, reindexed_claim
 
@@ -44,6 +45,7 @@ class ImportStats:
     links: int = 0
     history: int = 0
     skipped_links: int = 0  # passage not found in an already stored document
+    disagreements: int = 0  # claims whose local verdict another reviewer's differing decision met
 
     def summary(self) -> str:
         text = (
@@ -53,6 +55,11 @@ class ImportStats:
         )
         if self.skipped_links:
             text += f"; {self.skipped_links} links skipped (passage not in the stored document)"
+        if self.disagreements:
+            text += (
+                f"; {self.disagreements} claims marked disagreed (another reviewer decided differently:"
+                " both decisions kept, the local verdict not replaced)"
+            )
         return text
 
 
@@ -192,13 +199,18 @@ class _Import:
 def _claim(job: _Import, c: ReportClaim) -> None:
     """One claim of the file with its verdict, links, suggestions and history."""
     cid = _stored_claim(job, c)
+    known: dict[str, str | None] = {}
     if cid is None:
         cid = _insert_claim(job, c)
     else:
         job.stats.claims_matched += 1
         _take_edit_and_dismissal(job, cid, c)
-    _history(job, cid, c)
-    _verdict(job, cid, c)
+        known = dict(
+            job.db.execute("SELECT reviewer, status FROM decisions WHERE claim_id = ?", [cid]).fetchall()
+        )
+    _history(job, cid, c)  # its status and note rows update ``decisions`` (schema triggers)
+    _decisions(job, cid, c)
+    _verdict(job, cid, c, known)
     _links(job, cid, c)
     _suggestions(job, cid, c)
 
@@ -276,15 +288,49 @@ def _take_edit_and_dismissal(job: _Import, cid: int, c: ReportClaim) -> None:
         )
 
 
-def _verdict(job: _Import, cid: int, c: ReportClaim) -> None:
+def _decisions(job: _Import, cid: int, c: ReportClaim) -> None:
+    """Each reviewer's decision from the file, where newer than the one stored for them."""
+    job.db.conn.executemany(
+        "INSERT INTO decisions (claim_id, reviewer, status, note, updated_at) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (claim_id, reviewer) DO UPDATE SET status = excluded.status, note = excluded.note,"
+        " updated_at = excluded.updated_at WHERE excluded.updated_at > decisions.updated_at",
+        [(cid, d.reviewer or "", d.status, d.note, d.updated_at) for d in c.decisions],
+    )
+
+
+def _verdict(job: _Import, cid: int, c: ReportClaim, known: dict[str, str | None]) -> None:
+    """The file's final verdict, unless it would silently replace another reviewer's.
+
+    A claim with assigned reviewers is settled by the team rule from the decisions. Otherwise
+    the newer verdict is taken, except when it differs from the local verdict, comes from
+    another reviewer and that reviewer's decision is new here: then both decisions stay in
+    ``decisions`` and the claim is marked disagreed (for an adjudicator), its verdict kept.
+    """
     if c.updated_at is None:
         return
-    cur = job.db.execute(
-        "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at) VALUES (?, ?, ?, ?, ?)"
+    db = job.db
+    if team.assigned_reviewers(db, cid):
+        team.settle(db, cid)
+        return
+    local = db.execute("SELECT status, reviewer, basis FROM verdicts WHERE claim_id = ?", [cid]).fetchone()
+    if local is not None and local[2] == "disagreed":
+        return  # waits for an adjudicator
+    if (
+        local is not None
+        and None not in (local[0], c.verdict)
+        and local[0] != c.verdict
+        and (local[1] or "") != (c.reviewer or "")
+        and known.get(c.reviewer or "") != c.verdict
+    ):
+        db.execute("UPDATE verdicts SET basis = 'disagreed' WHERE claim_id = ?", [cid])
+        job.stats.disagreements += 1
+        return
+    cur = db.execute(
+        "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at, basis) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(claim_id) DO UPDATE SET status = excluded.status, note = excluded.note,"
-        " reviewer = excluded.reviewer, updated_at = excluded.updated_at"
+        " reviewer = excluded.reviewer, updated_at = excluded.updated_at, basis = excluded.basis"
         " WHERE excluded.updated_at > verdicts.updated_at",
-        [cid, c.verdict, c.note, c.reviewer, c.updated_at],
+        [cid, c.verdict, c.note, c.reviewer, c.updated_at, c.basis],
     )
     job.stats.verdicts += cur.rowcount
 
