@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from ...models import Passage
 from ...storage import connect, corpus
 from .. import text as txt
+from ..bindings import shown_key
 from .dialogs import DIALOG_CSS
 
 
@@ -45,11 +46,15 @@ def sentence_prompt(passage: Passage, *, new_paragraph: bool, relation: str | No
 
 
 class ArticleView(ModalScreen[tuple[int, str] | None]):
-    """Read the document; l links the highlighted sentence, L as contradicting, escape goes back."""
+    """Read the document; l links the highlighted sentence, L as contradicting, escape goes back.
+
+    The link keys carry the review screen's binding ids (``candidate.link``,
+    ``candidate.contradicts``): a rebinding in the config moves them here too.
+    """
 
     BINDINGS = [
-        Binding("l,enter", "link('supports')", "Link supporting", id="article.link", priority=True),
-        Binding("L", "link('contradicts')", "Link contradicting", id="article.contradicts"),
+        Binding("l,enter", "link('supports')", "Link supporting", id="candidate.link", priority=True),
+        Binding("L", "link('contradicts')", "Link contradicting", id="candidate.contradicts"),
         Binding("j", "move(1)", "Next sentence", show=False, id="article.down"),
         Binding("k", "move(-1)", "Previous sentence", show=False, id="article.up"),
         Binding("escape,q", "back", "Back", id="article.back"),
@@ -77,8 +82,8 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
         with Vertical() as box:
             box.border_title = txt.one_line(self.title)[:100]
             box.border_subtitle = (
-                f"{self._key('article.link')} links supporting ·"
-                f" {self._key('article.contradicts')} contradicting ·"
+                f"{shown_key(self.app.config, 'candidate.link')} links supporting ·"
+                f" {shown_key(self.app.config, 'candidate.contradicts')} contradicting ·"
                 f" {self._key('article.back')} back"
             )
             yield Label(Text("reading the document…"), id="article-note")
