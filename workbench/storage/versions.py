@@ -64,3 +64,18 @@ def adopt(db: Database, content_hash: str, key: FileKey) -> int | None:
         return None
     db.execute("UPDATE documents SET fetched_url = ? WHERE id = ?", [location, row[0]])
     return int(row[0])
+
+
+def links_into(db: Database, document_id: int) -> list[tuple[int, int]]:
+    """(claim_id, passage_id) of every evidence link to a passage of ``document_id``.
+
+    ``evidence_links`` has no index on ``passage_id``: the document's passage ids are
+    gathered once and the links scanned against them, instead of looking up each
+    link's passage row (a random read per link in a large corpus).
+    """
+    return db.execute(
+        "SELECT claim_id, passage_id FROM evidence_links"
+        " WHERE passage_id IN (SELECT id FROM passages WHERE document_id = ?)"
+        " ORDER BY claim_id, passage_id",
+        [document_id],
+    ).fetchall()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from ..models import Passage
-from ..storage import corpus
+from ..storage import corpus, versions
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -109,7 +109,7 @@ def reanchor(db: Database, old_id: int, new_id: int) -> Outcome:
             corpus.move_claim(db, claim_id, new, new_text, new_start, new_end)
         note("claim", claim_id, old, match)
 
-    for claim_id, passage_id in corpus.links_into(db, old_id):
+    for claim_id, passage_id in versions.links_into(db, old_id):
         old = old_passages[passage_id]
         match = finder.find(old.text, old.ordinal)
         if match is not None:
