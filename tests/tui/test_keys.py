@@ -261,17 +261,34 @@ async def test_ctrl_z_undoes_repeatedly(make_app, check_db):
 
 
 async def test_question_mark_lists_every_key(make_app):
+    import io
+
+    from rich.console import Console
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
     from workbench.keymap import SPECS
+    from workbench.tui.screens.evidence import EvidenceSearch
 
     app = make_app()
-    async with app.run_test(size=(120, 70)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = app.export_screenshot()
+        console = Console(width=76, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(Static).content)
+        shown = console.export_text()
         for spec in SPECS:
             assert spec.id in shown, spec.id
+        for binding in EvidenceSearch.BINDINGS:  # other screens' keys, from their own bindings
+            assert binding.id in shown, binding.id
+        assert "Clear the search and close" in shown and "ctrl+q" in shown
+        # At 80x24 it does not fit: it scrolls from the keyboard.
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0
+        await pilot.press("pagedown", "j")
+        assert scroll.scroll_y > 0
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -86,13 +86,14 @@ def test_review_screen_160x50(snap_compare, seed_db_path, fixed_candidates):
     assert snap_compare(_app(seed_db_path), terminal_size=(160, 50), run_before=_ready)
 
 
-def test_help_screen(snap_compare, seed_db_path, fixed_candidates):
+@pytest.mark.parametrize("size", [(80, 24), (100, 40)], ids=["80x24", "100x40"])
+def test_help_screen(snap_compare, seed_db_path, fixed_candidates, size):
     async def help_open(pilot):
         await _ready(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 
-    assert snap_compare(_app(seed_db_path), terminal_size=(100, 40), run_before=help_open)
+    assert snap_compare(_app(seed_db_path), terminal_size=size, run_before=help_open)
 
 
 def _opened(*keys):

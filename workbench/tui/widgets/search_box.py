@@ -18,7 +18,15 @@ from textual.widgets import Input
 class SearchBox(Input):
     """Open it with ``open(query)``; it closes itself on enter or escape."""
 
-    BINDINGS = [Binding("escape", "clear_search", "Clear and close", id="search.cancel")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "clear_search",
+            "Clear and close",
+            id="search.cancel",
+            tooltip="Clear the search and close the box, back at the claim shown when it opened",
+        )
+    ]
 
     @dataclass
     class QueryChanged(Message):
