@@ -52,7 +52,7 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True, readonly: boo
             " so writing needs write access to the folder"
         )
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
         db = Database(conn, execute_plugins=False)
         _check_is_database(db, path)
         schema.check_version(db, path)
@@ -98,7 +98,7 @@ def _connect_read_only(path: Path) -> Database:
     conn = None
     error: sqlite3.Error | None = None
     for query in queries:
-        conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        conn = sqlite3.connect(uri + query, uri=True, timeout=BUSY_TIMEOUT_S)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             break
@@ -178,8 +178,8 @@ def _begin_immediate(conn: sqlite3.Connection, wait_s: float) -> None:
     """Take the write lock, polling every millisecond for up to ``wait_s``.
 
     SQLite's own busy handler backs off to 100 ms sleeps, so a small verdict
-    write kept missing the short gaps a long ingest leaves between documents
-    (waits of over a second were measured). Polling ourselves catches them.
+    write would keep missing the short gaps a long ingest leaves between
+    documents. Polling ourselves catches them.
     """
     deadline = time.monotonic() + wait_s
     conn.execute("PRAGMA busy_timeout = 0")
@@ -202,9 +202,8 @@ class LockSharer:
     """Lets a long run of write transactions leave room for other writers.
 
     Calling ``after_commit()`` after each transaction pauses briefly once the
-    lock has been held for ``hold_s``: a reviewer's verdict then waits tens of
-    milliseconds during an ingest, not seconds, for a few per cent of the
-    ingest's time.
+    lock has been held for ``hold_s``, so a reviewer's verdict gets the lock
+    between two of an ingest's documents instead of waiting for the whole run.
     """
 
     def __init__(self, hold_s: float = 0.05, pause_s: float = 0.003) -> None:
