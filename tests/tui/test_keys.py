@@ -415,3 +415,26 @@ async def test_slash_in_the_open_box_is_typed(make_app):
         await pilot.press("slash", "a", "slash", "b", "ctrl+z")
         assert app.screen.query_one(SearchBox).value == "a/b"
         assert not app.writer.unsaved()  # ctrl+z in the box undid nothing
+
+
+async def test_a_click_on_the_list_during_a_search_gives_the_keys_back(make_app):
+    from workbench.tui.widgets.search_box import SearchBox
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"Lav")
+        claims = app.screen.query_one(ClaimList)
+        await pilot.click(ClaimList)
+        await pilot.pause()
+        assert app.focused is claims and app.screen.query_one(SearchBox).is_open
+        before = claims.cursor
+        await pilot.press("j")  # the list's keys work again
+        assert claims.cursor == before + 1
+        await pilot.press("slash")  # / gives the keys back to the box, its search selected
+        box = app.screen.query_one(SearchBox)
+        assert app.focused is box and box.value == "Lav"
+        await pilot.press("end", "r")
+        assert box.value == "Lavr" and claims.search == "Lavr"
+        await pilot.press("enter", "slash", "x")  # reopened, a new search replaces the old one
+        assert box.value == "x" and claims.search == "x"

@@ -42,6 +42,7 @@ APP_KEYS: tuple[tuple[str, str], ...] = (
 #: The search box: its own bindings, and the keys the text box itself handles.
 SEARCH_KEYS: tuple[tuple[str, str], ...] = (
     ("(type)", "Narrow the claims list as you type; / is typed too"),
+    ("(reopen)", "The search shown is selected: typing replaces it, end or → edits it"),
     ("enter", "Keep the search and go to its first match; the keys go back to the list"),
 )
 

@@ -32,8 +32,12 @@ class ClaimSearchScreen(Screen):
 
     @property
     def searching(self) -> bool:
-        """Whether the search box is open (the screen's keys are off meanwhile)."""
-        return self.query_one(SearchBox).is_open
+        """Whether the search box is open and has the keys (the screen's keys are off meanwhile).
+
+        A click on the list takes the keys back while the box stays open: they work there again.
+        """
+        box = self.query_one(SearchBox)
+        return box.is_open and self.focused is box
 
     def action_search(self) -> None:
         self._claim_before = self.claim_id
@@ -46,7 +50,7 @@ class ClaimSearchScreen(Screen):
 
     @on(SearchBox.QueryChanged)
     def _search_changed(self, event: SearchBox.QueryChanged) -> None:
-        if self.searching:
+        if self.query_one(SearchBox).is_open:
             self.claims.reload(None, search=event.query)
             self.update_status()
 
