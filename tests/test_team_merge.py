@@ -158,7 +158,9 @@ def test_merging_twice_changes_nothing(two_copies):
     assert snapshot(a) == once
 
 
-def test_order_does_not_matter(two_copies, tmp_path):
+@pytest.mark.parametrize("chunk", [5000, 2])
+def test_order_does_not_matter(two_copies, tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr("workbench.storage.merge.CHUNK", chunk)  # claims merged a few at a time
     base, a, b, *_ = two_copies
     a_then_b, b_then_a = copy(a, tmp_path / "ab.db"), copy(b, tmp_path / "ba.db")
     for into, other in ((a_then_b, b), (b_then_a, a)):

@@ -22,6 +22,7 @@ and no reviewer (several made it) unless adjudicated.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -88,36 +89,50 @@ def assigned_reviewers(db: Database, claim_id: int) -> list[str]:
     ]
 
 
+def team_rule(
+    assigned: Sequence[str],
+    decided: dict[str, tuple[str | None, str, str]],
+    adjudication: tuple[str | None, str | None, str] | None,
+) -> Final:
+    """The final verdict of a claim assigned to ``assigned``, given each reviewer's
+    (status, note, updated_at) and the newest adjudication (new, adjudicator, at) if any."""
+    if adjudication is not None and adjudication[0] is not None:
+        status, adjudicator, at = adjudication
+        mine = decided.get(adjudicator or "")
+        return Final(status, "adjudicated", mine[1] if mine else "", adjudicator, at)
+    statuses = [decided[r][0] for r in assigned if r in decided and decided[r][0] is not None]
+    times = [decided[r][2] for r in assigned if r in decided]
+    updated_at = max(times) if times else now()
+    if len(set(statuses)) > 1:
+        return Final(None, "disagreed", "", None, updated_at)
+    if statuses and len(statuses) == len(assigned):
+        return Final(statuses[0], "agreed", "", None, updated_at)
+    return Final(None, "pending", "", None, updated_at)
+
+
+_LATEST_ADJUDICATION = (
+    "SELECT new, reviewer, at FROM history WHERE claim_id = ? AND kind = 'adjudicate'"
+    " ORDER BY at DESC, id DESC LIMIT 1"
+)
+_UPSERT_FINAL = (
+    "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at, basis) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(claim_id) DO UPDATE SET status = excluded.status, note = excluded.note,"
+    " reviewer = excluded.reviewer, updated_at = excluded.updated_at, basis = excluded.basis"
+)
+
+
 def final_of(db: Database, claim_id: int) -> Final | None:
     """The final verdict the team rule gives a claim with assignments (None: no assignments)."""
     assigned = assigned_reviewers(db, claim_id)
     if not assigned:
         return None
-    adj = db.execute(
-        "SELECT new, reviewer, at FROM history WHERE claim_id = ? AND kind = 'adjudicate'"
-        " ORDER BY at DESC, id DESC LIMIT 1",
-        [claim_id],
-    ).fetchone()
     decided = {
-        reviewer: (status, updated_at)
-        for reviewer, status, updated_at in db.execute(
-            "SELECT reviewer, status, updated_at FROM decisions WHERE claim_id = ?", [claim_id]
+        reviewer: (status, note, updated_at)
+        for reviewer, status, note, updated_at in db.execute(
+            "SELECT reviewer, status, note, updated_at FROM decisions WHERE claim_id = ?", [claim_id]
         )
     }
-    if adj is not None and adj[0] is not None:
-        status, adjudicator, at = adj
-        note_row = db.execute(
-            "SELECT note FROM decisions WHERE claim_id = ? AND reviewer = ?", [claim_id, adjudicator or ""]
-        ).fetchone()
-        return Final(status, "adjudicated", note_row[0] if note_row else "", adjudicator, at)
-    statuses = [decided[r][0] for r in assigned if r in decided and decided[r][0] is not None]
-    times = [decided[r][1] for r in assigned if r in decided]
-    updated_at = max(times) if times else now()
-    if len(set(statuses)) > 1:
-        return Final(None, "disagreed", "", None, updated_at)
-    if len(statuses) == len(assigned):
-        return Final(statuses[0], "agreed", "", None, updated_at)
-    return Final(None, "pending", "", None, updated_at)
+    return team_rule(assigned, decided, db.execute(_LATEST_ADJUDICATION, [claim_id]).fetchone())
 
 
 def settle(db: Database, claim_id: int) -> Final | None:
@@ -126,12 +141,37 @@ def settle(db: Database, claim_id: int) -> Final | None:
     if final is None:
         return None
     db.execute(
-        "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at, basis) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT(claim_id) DO UPDATE SET status = excluded.status, note = excluded.note,"
-        " reviewer = excluded.reviewer, updated_at = excluded.updated_at, basis = excluded.basis",
-        [claim_id, final.status, final.note, final.reviewer, final.updated_at, final.basis],
+        _UPSERT_FINAL, [claim_id, final.status, final.note, final.reviewer, final.updated_at, final.basis]
     )
     return final
+
+
+def settle_many(db: Database, claim_ids: Iterable[int]) -> int:
+    """``settle`` for many claims at once (reads each table once); returns how many had assignments."""
+    ids = json.dumps(sorted(set(claim_ids)))
+    where = " WHERE claim_id IN (SELECT value FROM json_each(?))"
+    assigned: dict[int, list[str]] = {}
+    for claim_id, reviewer in db.execute(
+        f"SELECT claim_id, reviewer FROM assignments{where} ORDER BY claim_id, reviewer", [ids]
+    ):
+        assigned.setdefault(claim_id, []).append(reviewer)
+    decided: dict[int, dict[str, tuple[str | None, str, str]]] = {}
+    for claim_id, reviewer, status, note, at in db.execute(
+        f"SELECT claim_id, reviewer, status, note, updated_at FROM decisions{where}", [ids]
+    ):
+        decided.setdefault(claim_id, {})[reviewer] = (status, note, at)
+    latest: dict[int, tuple[str | None, str | None, str]] = {}
+    for claim_id, new, reviewer, at in db.execute(
+        f"SELECT claim_id, new, reviewer, at FROM history{where} AND kind = 'adjudicate' ORDER BY at, id",
+        [ids],
+    ):
+        latest[claim_id] = (new, reviewer, at)
+    rows = []
+    for claim_id in sorted(assigned):
+        f = team_rule(assigned[claim_id], decided.get(claim_id, {}), latest.get(claim_id))
+        rows.append((claim_id, f.status, f.note, f.reviewer, f.updated_at, f.basis))
+    db.conn.executemany(_UPSERT_FINAL, rows)
+    return len(rows)
 
 
 def decisions_of(db: Database, claim_id: int) -> list[Decision]:
