@@ -17,7 +17,7 @@ from ..errors import DatabaseError
 from ..models import VERDICTS, EvidenceLink, HistoryEntry, Progress, Verdict
 from . import team
 from .connection import DatabaseBusy, write  # noqa: F401  (DatabaseBusy: the writer thread catches it)
-from .corpus import now, reindexed_claim
+from .corpus import now, reindexed_claim, review_counts
 
 _HISTORY_COLS = "id, claim_id, kind, passage_id, old, new, reviewer, at, undoes"
 
@@ -547,15 +547,7 @@ def history(db: Database, claim_id: int | None = None) -> list[HistoryEntry]:
 
 def progress(db: Database) -> Progress:
     """Counts per verdict over the claims not dismissed (dismissed ones counted apart)."""
-    total, dismissed = db.execute(
-        "SELECT count(*) - count(dismissed_at), count(dismissed_at) FROM claims"
-    ).fetchone()
-    counts = dict(
-        db.execute(
-            "SELECT v.status, count(*) FROM verdicts v JOIN claims c ON c.id = v.claim_id"
-            " WHERE v.status IS NOT NULL AND c.dismissed_at IS NULL GROUP BY v.status"
-        ).fetchall()
-    )
+    total, counts, dismissed = review_counts(db)
     return Progress(total=total, counts=counts, dismissed=dismissed)
 
 
