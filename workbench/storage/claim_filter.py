@@ -29,7 +29,8 @@ FLAGGED_SQL = (
 #: Reviewers disagree: at least two of them hold different (non-empty) decisions on the
 #: claim, and no adjudicator has settled it.
 DISAGREED_SQL = (
-    "((SELECT count(DISTINCT d.status) FROM decisions d WHERE d.claim_id = c.id AND d.status IS NOT NULL) > 1"
+    "(c.id IN (SELECT claim_id FROM decisions WHERE status IS NOT NULL"
+    " GROUP BY claim_id HAVING count(DISTINCT status) > 1)"
     " AND coalesce(v.basis, '') != 'adjudicated')"
 )
 
