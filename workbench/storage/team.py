@@ -424,8 +424,9 @@ def decision_rows(db: Database) -> Iterable[tuple[int, str, str]]:
     """(claim id, reviewer, verdict) of every decision that counts for agreement: a verdict
     given by a reviewer assigned to the claim, or by anyone on a claim without assignments."""
     return db.execute(
-        "SELECT d.claim_id, d.reviewer, d.status FROM decisions d WHERE d.status IS NOT NULL"
-        " AND (EXISTS (SELECT 1 FROM assignments a WHERE a.claim_id = d.claim_id AND a.reviewer = d.reviewer)"
-        "   OR NOT EXISTS (SELECT 1 FROM assignments a WHERE a.claim_id = d.claim_id))"
+        "SELECT d.claim_id, d.reviewer, d.status FROM decisions d"
+        " LEFT JOIN assignments a ON a.claim_id = d.claim_id AND a.reviewer = d.reviewer"
+        " WHERE d.status IS NOT NULL AND (a.claim_id IS NOT NULL"
+        "   OR NOT EXISTS (SELECT 1 FROM assignments x WHERE x.claim_id = d.claim_id))"
         " ORDER BY d.claim_id, d.reviewer"
     )
