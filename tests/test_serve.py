@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import re
 import shutil
 import signal
@@ -82,6 +83,9 @@ class Served:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            # Sessions never read the developer's key config (a module-scoped server starts
+            # before the autouse isolated_env fixture).
+            env={**os.environ, "WORKBENCH_CONFIG": str(db_path.parent / "config.toml")},
         )
         deadline = time.monotonic() + START_S
         while time.monotonic() < deadline:
@@ -110,6 +114,16 @@ class Served:
 @pytest.fixture
 def served(seed_db_path):
     server = Served(seed_db_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pages(_seeded_template, tmp_path_factory):
+    """One server for the tests that only fetch pages (each start costs seconds on CI)."""
+    path = tmp_path_factory.mktemp("pages") / "seeds.db"
+    shutil.copy(_seeded_template, path)
+    server = Served(path)
     yield server
     server.stop()
 
@@ -192,7 +206,7 @@ def test_the_stock_textual_serve_page_would_fail_the_no_cdn_check():
     ]
 
 
-async def test_every_asset_the_pages_load_comes_from_the_server_itself(served):
+async def test_every_asset_the_pages_load_comes_from_the_server_itself(pages):
     fetched: dict[str, int] = {}
     async with aiohttp.ClientSession() as http:
 
@@ -210,8 +224,8 @@ async def test_every_asset_the_pages_load_comes_from_the_server_itself(served):
                 await crawl(urljoin(url, ref))
 
         for start in ("/", "/?reviewer=ana"):
-            await crawl(served.base + start)
-        async with http.get(served.base + "/?reviewer=ana") as response:
+            await crawl(pages.base + start)
+        async with http.get(pages.base + "/?reviewer=ana") as response:
             policy = response.headers["Content-Security-Policy"]
     assert all(status == 200 for status in fetched.values()), fetched
     loaded = {urlsplit(u).path for u in fetched}
@@ -221,19 +235,19 @@ async def test_every_asset_the_pages_load_comes_from_the_server_itself(served):
     assert "default-src 'none'" in policy and "https:" not in policy
 
 
-async def test_a_name_comes_from_the_url_or_is_asked_for(served):
+async def test_a_name_comes_from_the_url_or_is_asked_for(pages):
     async with aiohttp.ClientSession() as http:
-        async with http.get(served.base + "/") as response:
+        async with http.get(pages.base + "/") as response:
             asking = await response.text()
-        async with http.get(served.base + "/?reviewer=Zo%C3%AB%20M") as response:
+        async with http.get(pages.base + "/?reviewer=Zo%C3%AB%20M") as response:
             named = await response.text()
         bad = {}
         for raw in ("%E2%80%AEevil", "%1B%5B2J", "x" * 65, "%20%20"):
-            async with http.get(served.base + "/?reviewer=" + raw) as response:
+            async with http.get(pages.base + "/?reviewer=" + raw) as response:
                 bad[raw] = await response.text()
     assert 'name="reviewer"' in asking and "textual-terminal" not in asking
     assert "textual-terminal" in named
-    assert f'data-session-websocket-url="ws://127.0.0.1:{served.port}/ws/Zo%C3%AB%20M"' in named
+    assert f'data-session-websocket-url="ws://127.0.0.1:{pages.port}/ws/Zo%C3%AB%20M"' in named
     for raw, page in bad.items():
         assert "textual-terminal" not in page and "at most 64 characters" in page, raw
 
@@ -250,16 +264,16 @@ def test_without_the_prompt_a_nameless_url_reviews_as_the_login_name(seed_db_pat
     assert f'/ws/{quote(serve_cli.login_name(), safe="")}"' in page
 
 
-async def test_only_loopback_names_and_our_own_page_get_in(served):
+async def test_only_loopback_names_and_our_own_page_get_in(pages):
     async with aiohttp.ClientSession() as http:
-        async with http.get(served.base + "/", headers={"Host": f"rebound.example:{served.port}"}) as r:
+        async with http.get(pages.base + "/", headers={"Host": f"rebound.example:{pages.port}"}) as r:
             rebound = r.status
-        async with http.get(served.base + "/", headers={"Host": f"localhost:{served.port}"}) as r:
+        async with http.get(pages.base + "/", headers={"Host": f"localhost:{pages.port}"}) as r:
             local = r.status
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
-            await http.ws_connect(served.base + "/ws/ana", headers={"Origin": "https://evil.example"})
+            await http.ws_connect(pages.base + "/ws/ana", headers={"Origin": "https://evil.example"})
         with pytest.raises(aiohttp.WSServerHandshakeError) as nameless:
-            await http.ws_connect(served.base + "/ws/%E2%80%AE")
+            await http.ws_connect(pages.base + "/ws/%E2%80%AE")
     assert (rebound, local) == (403, 200)
     assert refused.value.status == 403
     assert nameless.value.status == 400
