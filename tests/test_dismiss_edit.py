@@ -131,3 +131,13 @@ def test_edited_manual_claim_is_reindexed(db, claims):
     assert listed(db, search="zeppelins") == []
     assert listed(db, search="airships") == [manual]
     assert corpus.get_claim(db, manual).original_text is None  # only extracted text is kept
+
+
+def test_an_edited_claim_replaced_by_a_moved_one_leaves_no_search_entry(db, claims):
+    tanks, troops = claims["The"], claims["Troops"]
+    review.edit_claim(db, tanks, text="The army lost 300 tanks near Kupiansk")
+    passage = corpus.get_passage(db, corpus.get_claim(db, tanks).passage_id)
+    with db.conn:
+        corpus.move_claim(db, troops, passage, passage.text, passage.start, passage.end)
+    assert corpus.get_claim(db, tanks) is None
+    assert db.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'Kupiansk'").fetchone()[0] == 0
