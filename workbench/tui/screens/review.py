@@ -394,11 +394,11 @@ class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
             done, total = self.judging
             line.append(f"judging evidence {done}/{total}", "bold")
             line.append("  ·  ")
-        line.append(self._progress, "bold")
-        for extra in (self.cluster_status(), self.join_status()):
-            if extra is not None:
-                line.append("  ·  ")
+        for extra in (self.join_status(), self.cluster_status()):
+            if extra is not None:  # before the claim counts: a narrow terminal cuts the end
                 line.append_text(extra)
+                line.append("  ·  ")
+        line.append(self._progress, "bold")
         line.append(f"  ·  {claims.status} ({shown_key(self.app.config, 'list.filter')})", "italic")
         if claims.search:
             line.append("  ·  /")
