@@ -54,7 +54,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
     \b
     Examples:
-      workbench                      open the review screen (ingests seeds/ on first start)
+      workbench                      open the review screen (the default database gets seeds/ on first start)
       workbench ingest articles/     add documents
       workbench claims --json        list extracted claims
     """
