@@ -30,6 +30,10 @@ def test_dismiss_restore_and_history(seed_db_path):
     listed = json.loads(run("--db", seed_db_path, "claims", "--json").output)
     assert claim not in [r["id"] for r in listed]
     assert run("--db", seed_db_path, "dismiss", claim).output.startswith(f"claim {claim}: already dismissed")
+    (row,) = json.loads(run("--db", seed_db_path, "claims", "--status", "dismissed", "--json").output)
+    assert (row["id"], row["dismissed_by"]) == (claim, "ana") and row["dismissed_at"]
+    plain = run("--db", seed_db_path, "claims", "--status", "dismissed").output.split()
+    assert plain[:2] == [str(claim), "dismissed"]
     assert json.loads(run("--db", seed_db_path, "stats", "--json").output)["dismissed"] == 1
     assert (
         run("--db", seed_db_path, "restore", claim, "--reviewer", "ana").output

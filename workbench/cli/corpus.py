@@ -214,6 +214,9 @@ def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) ->
                 "reasons": list(c.reasons),
                 "status": c.status or "unreviewed",
                 "origin": c.origin,
+                "dismissed_at": c.dismissed_at,
+                "dismissed_by": c.dismissed_by,
+                "original_text": c.original_text,
             }
             for c in rows
         )
@@ -222,10 +225,9 @@ def claims(ctx: click.Context, as_json: bool, status: str, seen_before: bool) ->
         # Stored text is untrusted: an ESC or a bidi override is shown, not obeyed by the terminal.
         text = one_line(" ".join(c.text.split()))
         name = _cut(one_line(c.doc_name), 24)
+        state = "dismissed" if c.dismissed_at else c.status or "unreviewed"
         why = _cut(one_line(", ".join(r.split(":")[0] for r in c.reasons)) or "-", REASONS_WIDTH)
-        click.echo(
-            f"{c.id:>6}  {c.status or 'unreviewed':<11} {c.score:4.2f}  {name:<24}  {why:<{REASONS_WIDTH}}  {text}"
-        )
+        click.echo(f"{c.id:>6}  {state:<11} {c.score:4.2f}  {name:<24}  {why:<{REASONS_WIDTH}}  {text}")
 
 
 #: Width of the plain `claims` reasons column: the kinds of reason ("attribution, number or
