@@ -701,7 +701,10 @@ def _finals(
     team.settle_many(db, (c for c in claims if c in assigned and (c in before or c in decided)))
     single = []
     for cid in sorted(claims):
-        if cid not in assigned and (merged := _single_final(cid, local, theirs)) is not None:
+        merged = None if cid in assigned else _single_final(cid, local, theirs)
+        if merged is not None and (
+            local.verdicts.get(cid) != merged or before.get(cid, (None, ""))[1] != "single"
+        ):
             single.append((cid, *merged))
     db.conn.executemany(
         "INSERT INTO verdicts (claim_id, status, note, reviewer, updated_at, basis) VALUES (?, ?, ?, ?, ?, 'single')"

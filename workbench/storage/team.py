@@ -166,12 +166,20 @@ def settle_many(db: Database, claim_ids: Iterable[int]) -> int:
         [ids],
     ):
         latest[claim_id] = (new, reviewer, at)
+    current = {
+        r[0]: r
+        for r in db.execute(
+            f"SELECT claim_id, status, note, reviewer, updated_at, basis FROM verdicts{where}", [ids]
+        )
+    }
     rows = []
     for claim_id in sorted(assigned):
         f = team_rule(assigned[claim_id], decided.get(claim_id, {}), latest.get(claim_id))
-        rows.append((claim_id, f.status, f.note, f.reviewer, f.updated_at, f.basis))
+        row = (claim_id, f.status, f.note, f.reviewer, f.updated_at, f.basis)
+        if current.get(claim_id) != row:
+            rows.append(row)
     db.conn.executemany(_UPSERT_FINAL, rows)
-    return len(rows)
+    return len(assigned)
 
 
 def decisions_of(db: Database, claim_id: int) -> list[Decision]:
