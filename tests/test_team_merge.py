@@ -261,6 +261,8 @@ def test_different_reviewers_disagreeing_land_as_a_disagreement(seed_db_path, tm
     )
     assert team.disagreed(db) == [c[0]]
     assert team.assigned_reviewers(db, c[0]) == ["ana", "ben"]
+    listed = run(a, "claims", "--status", "disagreed", "--json")
+    assert [x["id"] for x in json.loads(listed.output)] == [c[0]]
     team.adjudicate(db, c[0], "contested", reviewer="editor")
     db.close()
     # The adjudication travels back with the next merge, and stays final.
