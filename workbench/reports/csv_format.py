@@ -111,7 +111,7 @@ def row(c: ReportClaim) -> list:
         *map(guard, judged),
         "" if c.cluster_id is None else c.cluster_id,
         "" if c.passage_id is None else c.passage_id,
-        *map(guard, (c.dismissed_at or "", c.dismissed_by or "", c.original_text or "")),
+        *(guard(v) if v else "" for v in (c.dismissed_at, c.dismissed_by, c.original_text)),
     ]
 
 

@@ -430,6 +430,11 @@ def _dismissed(row: tuple) -> bool:
     return _column(row, "dismissed_at") is not None
 
 
+def _fields(row: tuple) -> dict:
+    """A claim row by column name (one C-level dict per claim, cheaper than a lookup per field)."""
+    return dict(zip(q.CLAIM_COLUMNS, row))
+
+
 def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[ReportClaim]:
     if not rows:
         return
@@ -454,7 +459,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
                 before = text
             else:
                 after = text
-        col = lambda name, r=r: _column(r, name)
+        col = _fields(r).get
         yield ReportClaim(
             id=cid,
             document=meta[col("document_id")],
