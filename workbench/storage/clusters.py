@@ -442,55 +442,7 @@ def disagreements(db: Database, claim_id: int) -> list[tuple[int, tuple[str, ...
 # --- the review list collapsed to one row per cluster ---------------------------------
 #
 # A cluster's row is its head, the member with the smallest id (the cluster id itself);
-# a claim never clustered is a cluster of its own. A cluster is listed when any of its
-# members matches the status filter and search, so "unreviewed" keeps a cluster listed
-# until every member is decided.
-
-
-def _heads_where(status: str | None, search: str | None) -> tuple[str, list]:
-    from .corpus import filter_sql
-
-    where, params = filter_sql(status, search, None)
-    matching = (
-        "SELECT coalesce(k.cluster_id, c.id) FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"
-        f" LEFT JOIN claim_clusters k ON k.claim_id = c.id{where}"
-    )
-    return f" WHERE c.id IN ({matching})", params
-
-
-def list_heads(
-    db: Database,
-    *,
-    status: str | None = None,
-    search: str | None = None,
-    after_id: int | None = None,
-    before_id: int | None = None,
-    limit: int = 100,
-) -> list:
-    """A page of cluster heads (``Claim`` rows) in id order, keyset-paged as ``corpus.list_claims``."""
-    from .corpus import _CLAIM_SELECT, _claim
-
-    where, params = _heads_where(status, search)
-    if before_id is not None:
-        sql = f"{_CLAIM_SELECT}{where} AND c.id < ? ORDER BY c.id DESC LIMIT ?"
-        return [_claim(r) for r in reversed(db.execute(sql, [*params, before_id, limit]).fetchall())]
-    if after_id is not None:
-        where, params = where + " AND c.id > ?", [*params, after_id]
-    return [_claim(r) for r in db.execute(f"{_CLAIM_SELECT}{where} ORDER BY c.id LIMIT ?", [*params, limit])]
-
-
-def count_heads(db: Database, *, status: str | None = None, search: str | None = None) -> int:
-    where, params = _heads_where(status, search)
-    return db.execute(f"SELECT count(*) FROM claims c{where}", params).fetchone()[0]
-
-
-def head_position(
-    db: Database, claim_id: int, *, status: str | None = None, search: str | None = None
-) -> int:
-    """How many listed cluster heads come before ``claim_id``'s cluster (its row, collapsed)."""
-    where, params = _heads_where(status, search)
-    head = cluster_id(db, claim_id) or claim_id
-    return db.execute(f"SELECT count(*) FROM claims c{where} AND c.id < ?", [*params, head]).fetchone()[0]
+# a claim never clustered is a cluster of its own (``ClaimFilter(collapsed=True)`` lists them).
 
 
 def head_of(db: Database, claim_id: int) -> int:

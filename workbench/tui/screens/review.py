@@ -46,8 +46,6 @@ from .saving import SavingScreen
 from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
-#: The lists f cycles through: the stored filters, then the dismissed claims.
-LIST_FILTERS = tuple(dict.fromkeys((*corpus.FILTERS, "dismissed")))
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
 JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
 
@@ -758,8 +756,8 @@ class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
     # --- filter ---------------------------------------------------------
 
     def list_filters(self) -> tuple[str, ...]:
-        """The lists f cycles through, in order."""
-        return LIST_FILTERS
+        """The lists f cycles through, in order (dismissed claims last; disagreed ones for a team)."""
+        return corpus.review_filters(self.db)
 
     def action_cycle_filter(self) -> None:
         claims = self.claims

@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from ...models import Claim
 from ...storage import clusters, corpus
+from ...storage.claim_filter import ClaimFilter
 from .. import text as txt
 
 if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
@@ -124,23 +125,24 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
             claim = self._rows.get(index)
         return claim
 
+    @property
+    def claim_filter(self) -> ClaimFilter:
+        """The claims listed: the status filter, the search, one row per cluster or not."""
+        return ClaimFilter(status=self.status, search=self.search, collapsed=self.collapsed)
+
     def _query(self, **kwargs) -> list[Claim]:
+        rows = corpus.list_claims(self.db, claim_filter=self.claim_filter, **kwargs)
         if self.collapsed:
-            rows = clusters.list_heads(self.db, status=self.status, search=self.search or None, **kwargs)
             self._sizes.update(clusters.cluster_sizes(self.db, [c.id for c in rows]))
-            return rows
-        return corpus.list_claims(self.db, status=self.status, search=self.search or None, **kwargs)
+        return rows
 
     def _count(self) -> int:
-        if self.collapsed:
-            return clusters.count_heads(self.db, status=self.status, search=self.search or None)
-        return corpus.count_claims(self.db, status=self.status, search=self.search or None)
+        return corpus.count_claims(self.db, claim_filter=self.claim_filter)
 
     def position(self, claim_id: int) -> int:
         """The list index ``claim_id`` has (or would have): its cluster's row when collapsed."""
-        if self.collapsed:
-            return clusters.head_position(self.db, claim_id, status=self.status, search=self.search or None)
-        return corpus.claim_position(self.db, claim_id, status=self.status, search=self.search or None)
+        row_id = clusters.head_of(self.db, claim_id) if self.collapsed else claim_id
+        return corpus.claim_position(self.db, row_id, claim_filter=self.claim_filter)
 
     def size_of(self, claim_id: int) -> int:
         """The cluster size shown on ``claim_id``'s row (1 when not collapsed)."""
