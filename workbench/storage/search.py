@@ -258,3 +258,66 @@ def claim_text_and_document(db: Database, claim_id: int) -> tuple[str, int, str 
         [claim_id],
     ).fetchone()
     return (row[0], int(row[1]), row[2]) if row else None
+
+
+# --- the evidence search of the review screen (typed, as you type) -------------------
+
+#: A last word shorter than this is matched whole, not as a prefix: a one- or two-letter
+#: prefix expands to thousands of index terms whose lists FTS5 merges in full.
+MIN_PREFIX = 3
+#: Matches ranked by BM25 at most; past this many the newest are shown instead, because
+#: ranking costs time in proportion to every match (a common word matches most passages).
+RANKED_AT_MOST = 1000
+
+
+@dataclass(frozen=True)
+class EvidenceHits:
+    rows: list[PassageRow]
+    #: True when more than ``RANKED_AT_MOST`` passages matched: ``rows`` are the newest
+    #: matches, not the best (typing more words narrows the search).
+    broad: bool
+
+
+def typed_query(text: str, min_prefix: int = MIN_PREFIX) -> str | None:
+    """Typed text as a safe FTS5 query: every word quoted (FTS5 syntax is matched as
+    plain text) and all required; the last word also as a prefix once it has
+    ``min_prefix`` characters. None when there is no word to look for."""
+    words = "".join(ch if ch.isalnum() else " " for ch in text).split()
+    if not words:
+        return None
+    quoted = [quote(w) for w in words]
+    if len(words[-1]) >= min_prefix:
+        quoted[-1] = f"({quoted[-1]} OR {quoted[-1]}*)"
+    return " AND ".join(quoted)
+
+
+def evidence_search(db: Database, text: str, *, limit: int = 50) -> EvidenceHits:
+    """Passages of every current document matching ``text`` as typed, in time bounded
+    by ``RANKED_AT_MOST`` rather than by how many passages match.
+
+    The newest matches are read first (FTS5 streams them in rowid order and stops);
+    when there are few enough, they are ranked by BM25, best first.
+    """
+    query = typed_query(text)
+    if query is None:
+        return EvidenceHits([], False)
+    newest = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            [query, RANKED_AT_MOST + 1],
+        )
+    ]
+    broad = len(newest) > RANKED_AT_MOST
+    if broad:
+        ids = newest[:limit]
+    else:
+        ids = [
+            r[0]
+            for r in db.conn.execute(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+                [query, limit],
+            )
+        ]
+    rows = passage_rows(db, ids)
+    return EvidenceHits([rows[i] for i in ids if i in rows], broad)
