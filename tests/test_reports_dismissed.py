@@ -162,3 +162,13 @@ def test_bad_history_values_are_refused(triaged, tmp_path):
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InputError, match="edited claim"):
         reports.import_file(connect(tmp_path / "fresh.db"), bad)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_status_dismissed_exports_only_the_dismissed_section(triaged, tmp_path, fmt):
+    db, ids = triaged
+    page = reports.export_to(db, fmt, tmp_path / f"d.{fmt}", statuses=["dismissed"]).read_text(
+        encoding="utf-8"
+    )
+    assert "Dismissed claims (2)" in page and "Unreviewed claims" not in page
+    assert f"Claim {ids['dismissed']}" in page and f"Claim {ids['sourced']} " not in page
