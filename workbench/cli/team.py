@@ -131,6 +131,11 @@ def assignments(ctx: click.Context, as_json: bool) -> None:
         )
 
 
+def _name(reviewer: str) -> str:
+    """A reviewer as shown: decisions made without a name are stored under ''."""
+    return one_line(reviewer) if reviewer else "(unnamed)"
+
+
 def _figure(f) -> str:  # an agreement.Figure
     return f"{f.value:6.3f}" if f.value is not None else "     -"
 
@@ -179,7 +184,7 @@ def agreement(ctx: click.Context, as_json: bool) -> None:
     for p in result.pairs:
         observed = "" if p.observed is None else f", same verdict on {p.observed:.0%}"
         click.echo(
-            f"  {one_line(p.first)} / {one_line(p.second)}  {_figure(p.kappa)}  {_rests_on(p.kappa)}{observed}"
+            f"  {_name(p.first)} / {_name(p.second)}  {_figure(p.kappa)}  {_rests_on(p.kappa)}{observed}"
         )
         if p.kappa.claims:
             click.echo("    " + " " * width + "".join(f"{v:>{width}}" for v in result.categories))
@@ -221,7 +226,7 @@ def adjudicate(ctx: click.Context, claim_id: int, status: str, note: str, review
     except ValueError as exc:
         raise InputError(str(exc)) from None
     others = ", ".join(
-        f"{one_line(d.reviewer or '(unnamed)')}: {d.status or 'undecided'}"
+        f"{_name(d.reviewer)}: {d.status or 'undecided'}"
         for d in store.decisions_of(db, claim_id)
         if d.assigned
     )
@@ -253,7 +258,7 @@ def merge(ctx: click.Context, other: str) -> None:
     click.echo(f"merged {one_line(other)}: {result.summary()}")
     for c in result.conflicts[:5]:
         click.echo(
-            f"  claim {c.claim_id}, {one_line(c.reviewer or '(unnamed)')}: kept {c.kept or 'none'}"
+            f"  claim {c.claim_id}, {_name(c.reviewer)}: kept {c.kept or 'none'}"
             f" ({c.kept_at}), not {c.dropped or 'none'} ({c.dropped_at})"
         )
     if len(result.conflicts) > 5:
