@@ -350,3 +350,32 @@ def test_an_older_database_is_read_through_an_upgraded_copy(seed_db_path, tmp_pa
     assert result.exit_code == 0, result.output
     assert old.read_bytes() == before
     assert not Path(str(old) + "-wal").exists() or Path(str(old) + "-wal").stat().st_size == 0
+
+
+def test_an_edited_claim_is_the_same_claim_and_its_edit_travels(seed_db_path, tmp_path):
+    (c, _p) = ids(seed_db_path)
+    a, b = copy(seed_db_path, tmp_path / "a.db"), copy(seed_db_path, tmp_path / "b.db")
+    db = connect(a)
+    review.edit_claim(db, c[0], text="An edited claim text.", reviewer="ana")
+    db.close()
+    db = connect(b)
+    review.set_status(db, c[0], "sourced", reviewer="ben")
+    db.close()
+    a2, b2 = copy(a, tmp_path / "a2.db"), copy(b, tmp_path / "b2.db")
+    db = connect(a)
+    result = merge(db, b)
+    assert result.claims_added == 0
+    assert review.get_verdict(db, c[0]).status == "sourced"
+    db.close()
+    db = connect(b2)
+    result = merge(db, a2)
+    assert result.claims_added == 0
+    assert db.execute(
+        "SELECT text, original_text IS NOT NULL FROM claims WHERE id = ?", [c[0]]
+    ).fetchone() == (
+        "An edited claim text.",
+        1,
+    )
+    assert [cl.id for cl in corpus.list_claims(db, search="edited claim")] == [c[0]]
+    db.close()
+    assert snapshot(a) == snapshot(b2)
