@@ -67,7 +67,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .model import DocRef, Report, ReportClaim, ReportDocument, Summary, WebCapture
+from ..models import HistoryEntry
+from .model import DocRef, LinkedPassage, Report, ReportClaim, ReportDocument, Suggestion, Summary, WebCapture
 from .safe_json import make_inert
 
 FORMAT = "workbench-review"
@@ -167,6 +168,49 @@ def document_dict(d: ReportDocument) -> dict:
     }
 
 
+def link_dict(link: LinkedPassage) -> dict:
+    return {
+        "passage_id": link.passage_id,
+        "document_id": link.document.id,
+        "document": link.document.name,
+        "ordinal": link.ordinal,
+        "relation": link.relation,
+        "reviewer": link.reviewer,
+        "created_at": link.created_at,
+        "text": link.text,
+        "span": list(link.span),
+        "matched": link.matched,
+        "span_origin": link.span_origin,
+        "flags": list(link.flags),
+        "cite": cite_dict(link.document),
+    }
+
+
+def suggestion_dict(s: Suggestion) -> dict:
+    return {
+        "rank": s.rank,
+        "passage_id": s.passage_id,
+        "score": s.score,
+        "span": list(s.span),
+        "flags": list(s.flags),
+        "stance": s.stance,
+        "reasons": list(s.reasons),
+    }
+
+
+def history_dict(h: HistoryEntry) -> dict:
+    return {
+        "id": h.id,
+        "kind": h.kind,
+        "passage_id": h.passage_id,
+        "old": h.old,
+        "new": h.new,
+        "reviewer": h.reviewer,
+        "at": h.at,
+        "undoes": h.undoes,
+    }
+
+
 def claim_dict(c: ReportClaim) -> dict:
     return {
         "id": c.id,
@@ -186,36 +230,8 @@ def claim_dict(c: ReportClaim) -> dict:
         "updated_at": c.updated_at,
         "context": {"before": c.context_before, "after": c.context_after},
         "flags": list(c.flags),
-        "links": [
-            {
-                "passage_id": link.passage_id,
-                "document_id": link.document.id,
-                "document": link.document.name,
-                "ordinal": link.ordinal,
-                "relation": link.relation,
-                "reviewer": link.reviewer,
-                "created_at": link.created_at,
-                "text": link.text,
-                "span": list(link.span),
-                "matched": link.matched,
-                "span_origin": link.span_origin,
-                "flags": list(link.flags),
-                "cite": cite_dict(link.document),
-            }
-            for link in c.links
-        ],
-        "suggestions": [
-            {
-                "rank": s.rank,
-                "passage_id": s.passage_id,
-                "score": s.score,
-                "span": list(s.span),
-                "flags": list(s.flags),
-                "stance": s.stance,
-                "reasons": list(s.reasons),
-            }
-            for s in c.suggestions
-        ],
+        "links": [link_dict(link) for link in c.links],
+        "suggestions": [suggestion_dict(s) for s in c.suggestions],
         "cluster_id": c.cluster_id,
         "dismissed_at": c.dismissed_at,
         "dismissed_by": c.dismissed_by,
@@ -233,19 +249,7 @@ def claim_dict(c: ReportClaim) -> dict:
             "related_only": c.evidence_check.related_only,
             "coverage": c.evidence_check.coverage.to_json(),
         },
-        "history": [
-            {
-                "id": h.id,
-                "kind": h.kind,
-                "passage_id": h.passage_id,
-                "old": h.old,
-                "new": h.new,
-                "reviewer": h.reviewer,
-                "at": h.at,
-                "undoes": h.undoes,
-            }
-            for h in c.history
-        ],
+        "history": [history_dict(h) for h in c.history],
     }
 
 

@@ -12,15 +12,16 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
-from .export import _FROM, ExportFilter, _where
+from .claim_filter import FROM
+from .export import ExportFilter
 
 
 def dismissed_counts(db: Database, f: ExportFilter) -> list[tuple[int, str | None, int]]:
     """(document_id, verdict or None, claims) of the filtered claims dismissed as not
     check-worthy: the report counts them apart from the verdicts and the unreviewed."""
-    where, params = _where(f)
+    where, params = f.claim_filter.where()
     return db.execute(
-        f"SELECT c.document_id, v.status, count(*){_FROM} WHERE {where} AND c.dismissed_at IS NOT NULL"
+        f"SELECT c.document_id, v.status, count(*){FROM} WHERE {where} AND c.dismissed_at IS NOT NULL"
         " GROUP BY c.document_id, v.status",
         params,
     ).fetchall()

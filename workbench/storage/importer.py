@@ -122,53 +122,14 @@ def _documents(
         if row is not None:
             doc_map[d.ref.id] = row[0]
             matched.add(d.ref.id)
-            stored = {
-                (s, e): pid
-                for pid, s, e in db.execute(
-                    'SELECT id, start, "end" FROM passages WHERE document_id = ?', [row[0]]
-                )
-            }
-            for p in d.passages:
-                if (p.start, p.end) in stored:
-                    passage_map[p.id] = stored[(p.start, p.end)]
+            passage_map.update(_stored_passages(db, row[0], d))
             stats.documents_matched += 1
             continue
-        new_id = doc_ids.take(d.ref.id)
-        r = d.ref
-        db.execute(
-            "INSERT INTO documents (id, name, title, source, url, published, content_hash, text, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [new_id, r.name, r.title, r.source, r.url, r.published, d.content_hash, d.text, d.ingested_at],
-        )
-        if (c := r.capture) is not None:  # a fetched page (issue #15); versions linked below
-            db.execute(
-                "UPDATE documents SET fetched_url = ?, fetched_at = ?, http_status = ?, warc_file = ?,"
-                " warc_offset = ?, warc_record_id = ?, version = ? WHERE id = ?",
-                [
-                    c.fetched_url,
-                    c.fetched_at,
-                    c.http_status,
-                    c.warc_file,
-                    c.warc_offset,
-                    c.warc_record_id,
-                    c.version,
-                    new_id,
-                ],
-            )
-        doc_map[r.id] = new_id
-        rows = []
+        doc_map[d.ref.id] = new_id = doc_ids.take(d.ref.id)
+        _insert_document(db, new_id, d)
         for p in d.passages:
-            passage_map[p.id] = pid = passage_ids.take(p.id)
-            rows.append((pid, new_id, p.ordinal, p.paragraph, p.start, p.end, p.text))
-        db.conn.executemany(
-            'INSERT INTO passages (id, document_id, ordinal, paragraph, start, "end", text)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        if r.capture is None or r.capture.superseded_by is None:  # an old version stays out of search
-            db.conn.executemany(
-                "INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(r[0], r[6]) for r in rows]
-            )
+            passage_map[p.id] = passage_ids.take(p.id)
+        _insert_passages(db, new_id, d, passage_map)
         stats.documents_added += 1
     for d in documents:  # versions of a page point at each other: ids as stored here
         if (c := d.ref.capture) is not None and d.ref.id not in matched:
@@ -177,6 +138,52 @@ def _documents(
                 [doc_map.get(c.previous_id), doc_map.get(c.superseded_by), doc_map[d.ref.id]],
             )
     return doc_map, passage_map, matched
+
+
+def _stored_passages(db: Database, doc_id: int, d: ReportDocument) -> dict[int, int]:
+    """File passage id -> stored passage id, matched by offsets in the already stored document."""
+    stored = {
+        (s, e): pid
+        for pid, s, e in db.execute('SELECT id, start, "end" FROM passages WHERE document_id = ?', [doc_id])
+    }
+    return {p.id: stored[(p.start, p.end)] for p in d.passages if (p.start, p.end) in stored}
+
+
+def _insert_document(db: Database, new_id: int, d: ReportDocument) -> None:
+    r = d.ref
+    db.execute(
+        "INSERT INTO documents (id, name, title, source, url, published, content_hash, text, ingested_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [new_id, r.name, r.title, r.source, r.url, r.published, d.content_hash, d.text, d.ingested_at],
+    )
+    if (c := r.capture) is not None:  # a fetched page (issue #15); versions linked by the caller
+        db.execute(
+            "UPDATE documents SET fetched_url = ?, fetched_at = ?, http_status = ?, warc_file = ?,"
+            " warc_offset = ?, warc_record_id = ?, version = ? WHERE id = ?",
+            [
+                c.fetched_url,
+                c.fetched_at,
+                c.http_status,
+                c.warc_file,
+                c.warc_offset,
+                c.warc_record_id,
+                c.version,
+                new_id,
+            ],
+        )
+
+
+def _insert_passages(db: Database, new_id: int, d: ReportDocument, passage_map: dict[int, int]) -> None:
+    rows = [(passage_map[p.id], new_id, p.ordinal, p.paragraph, p.start, p.end, p.text) for p in d.passages]
+    db.conn.executemany(
+        'INSERT INTO passages (id, document_id, ordinal, paragraph, start, "end", text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        rows,
+    )
+    capture = d.ref.capture
+    if capture is None or capture.superseded_by is None:  # an old version stays out of search
+        db.conn.executemany(
+            "INSERT INTO passages_fts (rowid, text) VALUES (?, ?)", [(r[0], r[6]) for r in rows]
+        )
 
 
 @dataclass
