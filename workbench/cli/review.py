@@ -8,6 +8,7 @@ import sys
 import click
 
 from .. import locations
+from ..errors import InputError
 from ..storage import reviewview
 from ..textsafety import one_line
 from . import cli
@@ -19,10 +20,23 @@ from .common import db_path, login_name, open_db
     "--reviewer",
     default=None,
     metavar="NAME",
-    help="Who is reviewing; recorded with every change (default: the login name).",
+    help="Who is reviewing; recorded with every change (default: the login name). With claims"
+    " assigned to NAME (`workbench assign`), the list is NAME's queue.",
+)
+@click.option(
+    "--blind",
+    is_flag=True,
+    help="Hide other reviewers' decisions on a claim until you have decided it"
+    " (on for every session when the database is set to blind review).",
+)
+@click.option(
+    "--adjudicate",
+    is_flag=True,
+    help="Decide the claims reviewers disagree on: the list starts on them, and your"
+    " verdict becomes the final one (needs --reviewer).",
 )
 @click.pass_context
-def review(ctx: click.Context, reviewer: str | None) -> None:
+def review(ctx: click.Context, reviewer: str | None, blind: bool, adjudicate: bool) -> None:
     """Open the review screen: step through claims, mark verdicts, link evidence.
 
     Every change is saved the moment it is made; reopening the same database
@@ -33,11 +47,23 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     rebind them in the config file (`WORKBENCH_CONFIG`, default
     ~/.config/workbench/config.toml).
 
+    Team review: `--reviewer ana` walks the claims assigned to ana (n/p follow
+    her queue; the list shows her own verdicts), `--blind` keeps the others'
+    decisions hidden until she has decided, and `--reviewer editor --adjudicate`
+    settles the claims the reviewers disagree on (v shows every reviewer's
+    decision side by side).
+
     \b
     Examples:
       workbench                          review db/workbench.db
       workbench --db case.db review --reviewer ana
+      workbench --db case.db review --reviewer ana --blind
+      workbench --db case.db review --reviewer editor --adjudicate
     """
+    if adjudicate and not (reviewer or "").strip():
+        raise InputError("--adjudicate needs --reviewer NAME: the adjudicator's name is recorded")
+    if reviewer is not None and (not reviewer.strip() or not _is_utf8(reviewer)):
+        raise InputError("--reviewer: give a name (valid UTF-8 text, not empty)")
     missing = missing_terminal()
     if missing:
         # Without a terminal Textual reads no keys and redraws forever (100% CPU, q ignored).
@@ -71,7 +97,13 @@ def review(ctx: click.Context, reviewer: str | None) -> None:
     from ..tui.app import ReviewApp  # Textual is imported only when the TUI runs
 
     config = settings.current()
-    app = ReviewApp(db_path(ctx), reviewer=reviewer or login_name(), config=config)
+    app = ReviewApp(
+        db_path(ctx),
+        reviewer=reviewer or login_name(),
+        config=config,
+        blind=blind,
+        adjudicate=adjudicate,
+    )
     app.run()
     for problem in config.problems:  # the notifications are gone with the screen: repeat them
         click.echo(f"warning: {one_line(problem)}", err=True)
@@ -92,3 +124,12 @@ def missing_terminal() -> str | None:
         except (AttributeError, ValueError):  # closed or replaced stream
             return name
     return None
+
+
+def _is_utf8(text: str) -> bool:
+    """False for a name carrying undecodable bytes (lone surrogates), which SQLite cannot store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

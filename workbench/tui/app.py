@@ -62,8 +62,14 @@ class ReviewApp(App, inherit_bindings=False):
         config: Config | None = None,
         retry_budget_s: float = RETRY_BUDGET_S,
         judge_stale: bool = True,
+        blind: bool = False,
+        adjudicate: bool = False,
     ) -> None:
         super().__init__()
+        self.blind = blind
+        """Other reviewers' decisions hidden until this reviewer decides (also a database setting)."""
+        self.adjudicate = adjudicate
+        """This reviewer adjudicates: the list starts on the disagreed claims, verdicts become final."""
         self.judge_stale = judge_stale
         """Judge stale claims' evidence in the background (tests of other things turn it off)."""
         self.db_path = Path(db_path)
@@ -196,6 +202,14 @@ class ReviewApp(App, inherit_bindings=False):
         for command in super().get_system_commands(screen):
             if command.title not in ("Keys", "Quit"):
                 yield command
+
+    # --- team review -----------------------------------------------------------------
+
+    def action_agreement(self) -> None:
+        """How far the reviewers agree: the figures, computed in the screen's worker."""
+        from .screens.agreement import AgreementScreen
+
+        self.push_screen(AgreementScreen(self.db_path))
 
     # --- export ---------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 Every action of the review screen that has a key (``keymap.SPECS``) is offered
 under its description, with the key bound now (a rebinding shows here); the
 report formats come from ``reports.FORMATS``. A new key spec or format appears
-in the palette without an edit here. Keys that only move a cursor are left out:
+in the palette without an edit here; the agreement figures (team review) have an
+entry of their own. Keys that only move a cursor are left out:
 pressing them is quicker than finding them.
 """
 
@@ -57,6 +58,11 @@ class ReviewCommands(Provider):
         for spec in palette_specs():
             key = shown_key(config, spec.id)
             yield Command(spec.description, _help(spec, key), partial(app.run_action, spec.action, screen))
+        yield Command(
+            "Agreement between reviewers",
+            "Cohen's κ per pair, Fleiss' κ, Krippendorff's α, each with the claims it rests on",
+            partial(app.run_action, "agreement"),
+        )
         for fmt, ext in reports.FORMATS.items():
             yield Command(
                 f"Export report as {fmt}",
