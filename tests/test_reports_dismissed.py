@@ -172,3 +172,21 @@ def test_status_dismissed_exports_only_the_dismissed_section(triaged, tmp_path, 
     )
     assert "Dismissed claims (2)" in page and "Unreviewed claims" not in page
     assert f"Claim {ids['dismissed']}" in page and f"Claim {ids['sourced']} " not in page
+
+
+HOSTILE = "\x1b[2J<script>alert(1)</script>\u202e=cmd"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])
+def test_hostile_names_and_texts_stay_inert(seed_db, tmp_path, fmt):
+    db = seed_db
+    review.dismiss(db, 1, reviewer=HOSTILE)
+    review.edit_claim(db, 2, text=f"{HOSTILE} edited", reviewer=HOSTILE)
+    review.set_status(db, 3, "sourced", reviewer=HOSTILE)
+    review.set_status(db, 3, "contested", reviewer="bob")
+    text = reports.export_to(db, fmt, tmp_path / f"h.{fmt}").read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\u202e" not in text
+    if fmt in ("md", "html"):
+        assert "<script>" not in text
+    if fmt == "csv":
+        assert all(not cell.startswith("=") for row in csv.reader(io.StringIO(text)) for cell in row)
