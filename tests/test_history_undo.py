@@ -178,3 +178,21 @@ def test_undoing_an_adjudication_lets_the_team_rule_decide_again(db):
     assert review.get_verdict(db, claim).status is None
     review.redo_last(db, reviewer="chief")
     assert review.get_verdict(db, claim).status == "contested"
+
+
+def test_undo_passes_over_a_change_someone_else_replaced(db):
+    ids = build(db)
+    a, b = ids["Troops"], ids["Exports"]
+    review.set_status(db, a, "sourced", reviewer="ana")
+    review.set_status(db, a, "contested", reviewer="ben")  # ben replaced ana's verdict
+    review.set_note(db, b, "check the year", reviewer="ana")
+    assert review.undo_last(db, reviewer="ana").claim_id == b
+    assert review.undo_last(db, reviewer="ana") is None  # ana's verdict on a is no longer there to undo
+    assert review.get_verdict(db, a).status == "contested"
+    # redo does not overwrite a later change either
+    review.redo_last(db, reviewer="ana")
+    assert review.get_verdict(db, b).note == "check the year"
+    review.undo_last(db, reviewer="ana")
+    review.set_note(db, b, "ben's note", reviewer="ben")
+    assert review.redo_last(db, reviewer="ana") is None
+    assert review.get_verdict(db, b).note == "ben's note"

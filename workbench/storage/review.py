@@ -414,6 +414,17 @@ def _apply_value(db: Database, entry: HistoryEntry, value: str | None, reviewer:
     # adjudicate: the history row itself is the change (team.settle reads the newest one)
 
 
+def _still_in_effect(db: Database, entry: HistoryEntry, reviewer: str | None) -> bool:
+    """Whether what ``entry`` set is still there: undoing (or redoing) it must not overwrite a
+    later change someone else made to the same thing."""
+    current = _current_value(db, entry, reviewer)
+    if entry.kind == "note":
+        return (current or "") == (entry.new or "")
+    if entry.kind == "edit":
+        return current is not None and entry.new is not None and json.loads(current) == json.loads(entry.new)
+    return current == entry.new
+
+
 def _get_entry(db: Database, history_id: int) -> HistoryEntry:
     return HistoryEntry(
         *db.execute(f"SELECT {_HISTORY_COLS} FROM history WHERE id = ?", [history_id]).fetchone()
@@ -495,7 +506,8 @@ def undo_last(
     """Undo the newest change not yet undone; repeatable.
 
     With ``session_id``: the newest change of that session. Without: the newest change
-    ``reviewer`` made in any session (after a restart too), never someone else's.
+    ``reviewer`` made in any session (after a restart too), never someone else's. A change
+    someone else has since replaced is passed over: undoing it would overwrite theirs.
     The undo is itself a history row (``undoes`` points at the row it reverses), so
     history keeps the whole story; it is recorded in ``in_session`` (default ``session_id``).
     """
@@ -504,7 +516,7 @@ def undo_last(
     )
     with write(db):
         for entry, undone in _newest_first(db, where, params):
-            if undone or _acts_as_undo(db, entry):
+            if undone or _acts_as_undo(db, entry) or not _still_in_effect(db, entry, reviewer):
                 continue
             return _reverse(db, entry, reviewer, in_session if in_session is not None else session_id)
         return None
@@ -516,6 +528,7 @@ def redo_last(
     """Redo the newest undo ``reviewer`` made, if they made no other change since (else ``None``).
 
     Recorded as an undo of the undo row; redone several times, it walks back up the undos.
+    An undo whose value someone else has since replaced is passed over, as in ``undo_last``.
     """
     with write(db):
         for entry, undone in _newest_first(db, "reviewer IS ?", [reviewer]):
@@ -523,7 +536,7 @@ def redo_last(
                 if entry.undoes is None:
                     return None  # a new change since the undos: nothing to redo
                 continue  # an earlier redo
-            if not undone:
+            if not undone and _still_in_effect(db, entry, reviewer):
                 return _reverse(db, entry, reviewer, session_id)
         return None
 
