@@ -9,14 +9,15 @@ go through ``storage.review`` and ``storage.team`` on the writer thread.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from ..models import Verdict
-from . import team
+from ..models import Claim, Verdict
+from . import corpus, team
 from .claim_filter import FROM, ClaimFilter
+from .corpus import _claim as _claim_from_row  # the one reader of a claim row
 
 #: Longest passage text kept for a link in the side-by-side view.
 LINK_TEXT_MAX = 300
@@ -36,8 +37,9 @@ class TeamMode:
 
     @property
     def own_rows(self) -> bool:
-        """Rows and the claim panel show this reviewer's own decision on team claims, not the final."""
-        return (self.queue or self.blind) and not self.adjudicate
+        """The list is the reviewer's queue: rows, filters and the claim panel show their own
+        decision, not the final verdict."""
+        return self.queue and not self.adjudicate
 
     @property
     def hides(self) -> bool:
@@ -86,21 +88,6 @@ def disagreed_count(db: Database) -> int:
     return db.execute(f"SELECT count(*){FROM} WHERE {where}", params).fetchone()[0]
 
 
-def own_statuses(db: Database, reviewer: str, claim_ids: Iterable[int]) -> dict[int, str | None]:
-    """``reviewer``'s own verdict on each team claim among ``claim_ids`` (None: not decided).
-
-    Claims without assignments are left out: their row shows the final verdict, as alone.
-    """
-    ids = json.dumps(sorted({int(i) for i in claim_ids}))
-    rows = db.execute(
-        "SELECT a.claim_id, d.status FROM (SELECT DISTINCT claim_id FROM assignments"
-        " WHERE claim_id IN (SELECT value FROM json_each(?))) a"
-        " LEFT JOIN decisions d ON d.claim_id = a.claim_id AND d.reviewer = ?",
-        [ids, reviewer],
-    )
-    return {claim_id: status for claim_id, status in rows}
-
-
 def own_verdict(db: Database, claim_id: int, reviewer: str) -> Verdict | None:
     """``reviewer``'s own decision on a team claim as a ``Verdict`` (None: not a team claim)."""
     if not team.assigned_reviewers(db, claim_id):
@@ -113,6 +100,72 @@ def own_verdict(db: Database, claim_id: int, reviewer: str) -> Verdict | None:
     return Verdict(claim_id, status, note or "", reviewer if row else None, updated_at)
 
 
+# --- one reviewer's queue ------------------------------------------------------------------
+#
+# In a reviewer's queue every claim is a team claim, and what the list shows and filters on
+# is the reviewer's own decision: ``v`` below is their row of ``decisions`` instead of the
+# final verdict, so "unreviewed" means "not decided by me" and no filter reveals what the
+# others decided. (``disagreed`` reads the final verdict's basis: it is not offered there.)
+
+#: Filters that read only the reviewer's own decision (``corpus.FILTERS`` and the dismissed).
+OWN_FILTERS: tuple[str, ...] = (*corpus.FILTERS, "dismissed")
+
+_OWN_JOIN = " LEFT JOIN decisions v ON v.claim_id = c.id AND v.reviewer = ?"
+_OWN_FROM = " FROM claims c" + _OWN_JOIN
+_OWN_SELECT = (
+    'SELECT c.id, c.document_id, c.passage_id, c.text, c.start, c."end", c.score, c.reasons,'
+    " c.origin, v.status, d.name, c.dismissed_at, c.dismissed_by, c.original_text FROM claims c"
+    " JOIN documents d ON d.id = c.document_id" + _OWN_JOIN
+)
+
+
+def _own_where(claim_filter: ClaimFilter) -> tuple[str, list]:
+    if "disagreed" in (claim_filter.status, *claim_filter.statuses):
+        raise ValueError("a reviewer's own list has no 'disagreed' filter (it reads the final verdict)")
+    return claim_filter.where()
+
+
+def list_own(
+    db: Database,
+    reviewer: str,
+    claim_filter: ClaimFilter,
+    *,
+    after_id: int | None = None,
+    before_id: int | None = None,
+    limit: int = 100,
+) -> list[Claim]:
+    """``corpus.list_claims`` with each claim's status the reviewer's own decision."""
+    where, params = _own_where(claim_filter)
+    params = [reviewer, *params]
+    if before_id is not None:
+        sql = f"{_OWN_SELECT} WHERE {where} AND c.id < ? ORDER BY c.id DESC LIMIT ?"
+        rows = db.execute(sql, [*params, before_id, limit]).fetchall()
+        return [_claim_from_row(r) for r in reversed(rows)]
+    if after_id is not None:
+        where, params = where + " AND c.id > ?", [*params, after_id]
+    rows = db.execute(f"{_OWN_SELECT} WHERE {where} ORDER BY c.id LIMIT ?", [*params, limit])
+    return [_claim_from_row(r) for r in rows]
+
+
+def count_own(db: Database, reviewer: str, claim_filter: ClaimFilter) -> int:
+    where, params = _own_where(claim_filter)
+    return db.execute(f"SELECT count(*){_OWN_FROM} WHERE {where}", [reviewer, *params]).fetchone()[0]
+
+
+def own_position(db: Database, reviewer: str, claim_id: int, claim_filter: ClaimFilter) -> int:
+    """How many claims of the reviewer's list come before ``claim_id``."""
+    where, params = _own_where(claim_filter)
+    return db.execute(
+        f"SELECT count(*){_OWN_FROM} WHERE {where} AND c.id < ?", [reviewer, *params, claim_id]
+    ).fetchone()[0]
+
+
+def in_own_list(db: Database, reviewer: str, claim_id: int, claim_filter: ClaimFilter) -> bool:
+    where, params = _own_where(claim_filter)
+    sql = f"SELECT 1{_OWN_FROM} WHERE {where} AND c.id = ?"
+    return db.execute(sql, [reviewer, *params, claim_id]).fetchone() is not None
+
+
 def next_undecided(
     db: Database,
     reviewer: str,
@@ -123,20 +176,16 @@ def next_undecided(
     wrap: bool = True,
     skip: Collection[int] = (),
 ) -> int | None:
-    """The next (or previous) claim of the list ``claim_filter`` describes that ``reviewer``
-    has not given a verdict (a team claim) or that has no verdict (any other claim), as
-    ``reviewview.next_unreviewed`` for one reviewer's queue. Claims in ``skip`` count as decided."""
-    where, params = claim_filter.where()
-    where += (
-        " AND CASE WHEN EXISTS (SELECT 1 FROM assignments a WHERE a.claim_id = c.id)"
-        " THEN NOT EXISTS (SELECT 1 FROM decisions d WHERE d.claim_id = c.id AND d.reviewer = ?"
-        " AND d.status IS NOT NULL) ELSE v.status IS NULL END"
-    )
-    params = [*params, reviewer]
+    """The next (or previous) claim of the reviewer's list that they have not given a verdict,
+    as ``reviewview.next_unreviewed`` does for the final verdicts. Claims in ``skip`` count
+    as decided (verdicts still waiting to be written)."""
+    where, params = _own_where(claim_filter)
+    where += " AND v.status IS NULL"
+    params = [reviewer, *params]
     if skip:
         where += " AND c.id NOT IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted({int(i) for i in skip})))
-    base = f"SELECT c.id{FROM} WHERE {where}"
+    base = f"SELECT c.id{_OWN_FROM} WHERE {where}"
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     if claim_id is not None:
         row = db.execute(
@@ -219,14 +268,15 @@ def reviewer_links(db: Database, claim_id: int) -> dict[str, list[ReviewerLink]]
     return out
 
 
-def team_claim(db: Database, claim_id: int, mode: TeamMode) -> TeamClaim | None:
-    """Each reviewer's verdict, note and links on ``claim_id``, as ``mode``'s reviewer may see them."""
+def team_claim(db: Database, claim_id: int, mode: TeamMode, *, with_links: bool = True) -> TeamClaim | None:
+    """Each reviewer's verdict, note and links on ``claim_id``, as ``mode``'s reviewer may see
+    them (``with_links`` False: without the links, for the claim panel's one line)."""
     row = db.execute("SELECT text FROM claims WHERE id = ?", [claim_id]).fetchone()
     if row is None:
         return None
     everyone = team.decisions_of(db, claim_id)
     shown = team.visible_decisions(db, claim_id, mode.reviewer, blind=mode.hides)
-    links = reviewer_links(db, claim_id)
+    links = reviewer_links(db, claim_id) if with_links else {}
     names = {d.reviewer for d in shown}
     sides = [
         Side(d.reviewer, d.status, d.note or "", d.updated_at, d.assigned, tuple(links.get(d.reviewer, ())))
