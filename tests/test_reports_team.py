@@ -5,6 +5,7 @@ reviewer's in without silently replacing the local verdict. One reviewer's claim
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -119,3 +120,18 @@ def test_importing_another_reviewers_export_never_replaces_the_local_verdict(_se
     assert (again.disagreements, again.verdicts, again.history) == (0, 0, 0)
     page = reports.export_to(bob, "md", tmp_path / "bob.md").read_text(encoding="utf-8")
     assert "contested — the reviewers disagree; waiting for an adjudicator" in section(page, 1)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markdown_and_html_summarise_agreement_for_a_team(team_review, tmp_path, fmt):
+    db, _ = team_review
+    page = html.unescape(reports.export_to(db, fmt, tmp_path / f"r.{fmt}").read_text(encoding="utf-8"))
+    assert "Agreement</h3>" in page or "### Agreement" in page
+    assert "Krippendorff's alpha" in page and "alice / bob" in page
+
+
+def test_a_single_reviewer_report_has_no_agreement_section(seed_db, tmp_path):
+    review.set_status(seed_db, 1, "sourced", reviewer="alice")
+    review.set_status(seed_db, 2, "contested", reviewer="bob")
+    page = reports.export_to(seed_db, "md", tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Agreement" not in page and "Decisions" not in page

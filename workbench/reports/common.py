@@ -138,3 +138,31 @@ def period(s: Summary) -> str:
     if not s.first_change:
         return "no verdicts recorded yet"
     return f"{when(s.first_change)} – {when(s.last_change)}"
+
+
+def figure(f) -> str:
+    """An agreement figure (``agreement.Figure``): "0.613 (42 claims)", or why it is undefined."""
+    claims = f"{f.claims} claim{'' if f.claims == 1 else 's'}"
+    if f.value is None:
+        return f"undefined ({f.undefined or 'too few decisions'}; {claims})"
+    return f"{f.value:.3f} ({claims})"
+
+
+def agreement_rows(report: Report) -> tuple[str, list[list[str]]]:
+    """The agreement summary line and one row per pair of reviewers (plain text)."""
+    a = report.agreement
+    if a is None:
+        return "", []
+    line = (
+        f"Krippendorff's alpha {figure(a.alpha)} · Fleiss' kappa {figure(a.fleiss)}"
+        f" · over the whole database, {a.decisions} verdicts of {len(a.reviewers)} reviewers"
+    )
+    rows = [
+        [
+            f"{reviewer_name(p.first)} / {reviewer_name(p.second)}",
+            figure(p.kappa),
+            "—" if p.observed is None else percent(round(p.observed * 1000), 1000),
+        ]
+        for p in a.pairs
+    ]
+    return line, rows

@@ -18,6 +18,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    agreement_rows,
     also_in_line,
     decision_lines,
     dismissed_line,
@@ -143,6 +144,11 @@ def summary(report: Report) -> Iterator[str]:
             ["Source", *map(e, STATUSES)],
             [[e(src), *(str(c.get(k, 0)) for k in STATUSES)] for src, c in s.by_source.items()],
             numeric_from=1,
+        )
+    line, pairs = agreement_rows(report)
+    if line:
+        yield f"<h3>Agreement</h3>\n<p>{e(line)}</p>\n" + _table(
+            ["Reviewers", "Cohen's kappa", "Same verdict"], [[e(x) for x in r] for r in pairs], numeric_from=1
         )
     if s.reviewers:
         yield "<h3>Reviewers</h3>\n" + _table(

@@ -16,6 +16,7 @@ from .common import (
     MEANING,
     NO_EVIDENCE,
     STATUSES,
+    agreement_rows,
     also_in_line,
     decision_lines,
     dismissed_line,
@@ -79,6 +80,10 @@ def summary(report: Report) -> Iterator[str]:
             ["Source", *STATUSES],
             [[md(src), *(str(c.get(k, 0)) for k in STATUSES)] for src, c in s.by_source.items()],
         )
+    line, pairs = agreement_rows(report)
+    if line:
+        yield f"### Agreement\n\n{md(line)}\n\n"
+        yield from _table(["Reviewers", "Cohen's kappa", "Same verdict"], [[md(x) for x in r] for r in pairs])
     if s.reviewers:
         yield "### Reviewers\n\n"
         yield from _table(

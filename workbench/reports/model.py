@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ..models import STATUSES, UNREVIEWED, VERDICT_SPECS, VERDICTS, Coverage, HistoryEntry, LinkResult
-from ..storage import clusters, export_team
+from ..storage import clusters, export_team, team
 from ..storage import export as q
 from ..storage.corpus import now
 from ..textsafety import visible
@@ -24,6 +24,8 @@ from .spans import matched_span
 
 if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
     from sqlite_utils import Database
+
+    from ..agreement import Agreement
 
 #: Order in which readers see claims (md/html): the contested ones first.
 READING_ORDER: tuple[str, ...] = (
@@ -241,6 +243,7 @@ class Report:
     documents: Iterable[ReportDocument] = ()
     dropped_urls: int = 0  # document URLs left out for not being http(s) links
     team_decisions: bool = False  # some claim decided by several reviewers, or by a team rule
+    agreement: Agreement | None = None  # md/html of a team review: agreement over the database
 
 
 def web_url(url: str | None) -> str | None:
@@ -288,6 +291,7 @@ def gather(
         capture = WebCapture(web_url(found[0]), *found[1:]) if found else None
         meta[i] = DocRef(i, name, title, source, safe, published, capture)
     summary = _summary(db, f, meta)
+    team_decisions = export_team.has_team_decisions(db)
 
     def listed() -> Iterator[ReportClaim]:
         if not reading_order:
@@ -322,8 +326,17 @@ def gather(
         claims=Stream(claims),
         documents=Stream(documents),
         dropped_urls=dropped,
-        team_decisions=export_team.has_team_decisions(db),
+        team_decisions=team_decisions,
+        agreement=_agreement(db) if team_decisions and reading_order else None,
     )
+
+
+def _agreement(db: Database) -> Agreement | None:
+    """Agreement between the reviewers over the whole database (``workbench agreement``)."""
+    from .. import agreement  # numpy: loaded only for a team review's md/html report
+
+    found = agreement.compute(team.decision_rows(db))
+    return found if found.claims else None
 
 
 def _cluster_leads(db: Database, f: q.ExportFilter) -> tuple[set[int], set[int]]:
