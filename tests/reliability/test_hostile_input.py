@@ -26,7 +26,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from workbench import ingestion, keymap, reports
+from workbench import config as wb_config
+from workbench import ingestion, reports
 from workbench.cli import cli
 from workbench.cli import corpus as _corpus  # noqa: F401  (registers commands)
 from workbench.cli import reports as _reports  # noqa: F401
@@ -157,7 +158,7 @@ def test_import_refuses_every_kind_of_non_file_by_name(not_files, seed_db_path, 
 def test_config_refuses_every_kind_of_non_file_by_name(not_files):
     paths = [not_files(kind, "config.toml") for kind in KINDS]
     code = (
-        "import sys; from pathlib import Path; from workbench.keymap import load_config;"
+        "import sys; from pathlib import Path; from workbench.config import load_config;"
         " [print(load_config(Path(p)).problems) for p in sys.argv[1:]]"
     )
 
@@ -174,7 +175,7 @@ def test_config_refuses_every_kind_of_non_file_by_name(not_files):
     assert out.returncode == 0, out.stderr
     for path, line in zip(paths, out.stdout.splitlines()):
         kind = KINDS[path.name.split("-")[0]]
-        assert line == f"['{path}: is a {kind}, not a regular file; using the default keys']", line
+        assert line == f"['{path}: is a {kind}, not a regular file; using the default settings']", line
 
 
 # --- sizes -------------------------------------------------------------------------
@@ -203,9 +204,9 @@ def test_import_and_config_over_the_real_limit_are_refused_without_reading(tmp_p
     (line,) = plain(result)
     assert line == f"error: {big}: 600 MB is over the 512 MB limit for an import"
     assert digest(seed_db_path) == before
-    config = keymap.load_config(sparse(tmp_path / "config.toml", 3 * 1_000_000))
+    config = wb_config.load_config(sparse(tmp_path / "config.toml", 3 * 1_000_000))
     assert config.problems == [
-        f"{tmp_path / 'config.toml'}: 3 MB is over the 1 MB limit for the config file; using the default keys"
+        f"{tmp_path / 'config.toml'}: 3 MB is over the 1 MB limit for the config file; using the default settings"
     ]
 
 
