@@ -290,11 +290,11 @@ def team_claim(db: Database, claim_id: int, mode: TeamMode, *, with_links: bool 
             sides.append(Side(reviewer, None, "", None, False, tuple(links[reviewer])))
         else:
             hidden += 1
-    final = None if hidden else _final(db, claim_id)
-    return TeamClaim(claim_id, row[0], final, tuple(sides), hidden)
+    shown_final = None if hidden else final(db, claim_id)
+    return TeamClaim(claim_id, row[0], shown_final, tuple(sides), hidden)
 
 
-def _final(db: Database, claim_id: int) -> team.Final | None:
+def final(db: Database, claim_id: int) -> team.Final | None:
     row = db.execute(
         "SELECT status, basis, note, reviewer, updated_at FROM verdicts WHERE claim_id = ?", [claim_id]
     ).fetchone()

@@ -9,7 +9,7 @@ final one; escape goes back. Returns the verdict ('' withdraws an adjudication) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on, work
@@ -22,9 +22,11 @@ from textual.widgets import Footer, Label, Static
 
 from ...keymap import SPEC_BY_ID
 from ...models import VERDICTS
-from ...storage import connect, teamview
+from ...storage import connect, reviewview, teamview
 from ...storage.teamview import Side, TeamClaim, TeamMode
 from .. import text as txt
+from ..bindings import shown_key
+from ..writer import Change
 from .dialogs import DIALOG_CSS
 
 #: What each basis of a final verdict means, for the line above the columns.
@@ -201,3 +203,139 @@ class DecisionsScreen(ModalScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+class TeamKeys:
+    """The review screen's team review: a mixin of ``ReviewScreen`` (which provides ``db``,
+    ``db_path``, ``claims``, ``context``, ``sync``, ``submit``, ``unsaved``, ``show_claim``
+    and ``schedule_save``; ``team`` is the session's ``TeamMode``).
+
+    v opens the decisions side by side; in an adjudicator's session a verdict is an
+    adjudication (the writer's ``adjudicate`` change); in a reviewer's queue n/p and the
+    move after a verdict follow what this reviewer has not decided yet.
+    """
+
+    team: TeamMode
+
+    def action_decisions(self) -> None:
+        """Each reviewer's verdict, note and links side by side; an adjudicator decides there too."""
+        self.sync()
+        ctx = self.context
+        if ctx is None:
+            return
+        claim_id = ctx.claim.id
+
+        def decided(status: str | None) -> None:
+            if status is not None and self.claim_id == claim_id:
+                self.action_verdict(status)
+
+        self.app.push_screen(DecisionsScreen(self.db_path, claim_id, self.team), decided)
+
+    def team_context(self, ctx):
+        """``ctx`` as this session shows it: a queue reviewer sees their own decision (and, blind
+        and undecided, only their own links); an adjudicator sees the final verdict with the
+        adjudications still queued laid over it."""
+        mode = self.team
+        claim_id = ctx.claim.id
+        if mode.adjudicate:
+            queued = [c for c in self.unsaved if c.kind == "adjudicate" and c.claim_id == claim_id]
+            if queued and queued[-1].value is not None:
+                ctx = replace(
+                    ctx, verdict=replace(ctx.verdict, status=queued[-1].value, reviewer=mode.reviewer)
+                )
+            return ctx
+        if not (mode.own_rows or mode.hides):
+            return ctx
+        own = teamview.own_verdict(self.db, claim_id, mode.reviewer)
+        if own is None:
+            return ctx  # not a team claim: its verdict is the final one, as alone
+        ctx = replace(ctx, verdict=own)
+        if mode.hides and own.status is None:
+            ctx = replace(ctx, links=tuple(link for link in ctx.links if link.reviewer == mode.reviewer))
+        return ctx
+
+    def team_line(self, claim_id: int | None) -> Text | None:
+        """The claim panel's line about the other reviewers (None: nothing to say)."""
+        mode = self.team
+        if claim_id is None or not mode.active:
+            return None
+        claim = teamview.team_claim(self.db, claim_id, mode, with_links=False)
+        if claim is None:
+            return None
+        others = [s for s in claim.sides if s.reviewer != mode.reviewer]
+        if not others and not claim.hidden:
+            return None
+        out = Text()
+        out.append("team: ", "bold")
+        if claim.hidden:
+            out.append(f"{claim.hidden} other decision(s) hidden until you decide (blind review)", "italic")
+        else:
+            for side in others:
+                out.append(txt.one_line(side.reviewer or "(unnamed)")[:20] + " ")
+                out.append_text(txt.status_mark(side.status))
+                out.append(" " + (side.status or "not decided") + " · ")
+            out.append_text(final_text(claim))
+        out.append(f"  ({shown_key(self.app.config, 'claim.decisions')}: side by side)", "dim")
+        return out
+
+    def next_to_review(self, claim_id: int | None, *, backwards: bool = False) -> int | None:
+        """The next claim to decide in the list: in a queue, one this reviewer has not decided."""
+        claims = self.claims
+        skip = self.pending_reviewed()
+        if self.team.own_rows:
+            return teamview.next_undecided(
+                self.db,
+                self.team.reviewer,
+                claim_id,
+                claim_filter=claims.claim_filter,
+                backwards=backwards,
+                skip=skip,
+            )
+        return reviewview.next_unreviewed(
+            self.db,
+            claim_id,
+            status=claims.status,
+            search=claims.search or None,
+            backwards=backwards,
+            skip=skip,
+        )
+
+    def pending_reviewed(self) -> set[int]:
+        """Claims that will have a verdict once the queued changes (adjudications too) are written."""
+        queued = {c.claim_id for c in self.unsaved if c.kind == "adjudicate" and c.value and c.claim_id}
+        return super().pending_reviewed() | queued
+
+    def adjudicate(self, claim_id: int, status: str | None) -> bool:
+        """Queue the adjudicator's verdict (None withdraws an adjudication); False when there is
+        nothing to do."""
+        final = teamview.final(self.db, claim_id)
+        adjudicated = final is not None and final.basis == "adjudicated"
+        if status is None and not adjudicated:
+            self.notify(
+                f"Claim #{claim_id} is not adjudicated: nothing to withdraw.", timeout=3, markup=False
+            )
+            return False
+        if status is not None and adjudicated and final.status == status:
+            return True
+        self.submit(Change("adjudicate", claim_id, status))
+        return True
+
+    def team_written(self, change: Change, result) -> None:
+        """An adjudication is in the database: the claim leaves the disagreed list."""
+        self.claims.reload(self.claim_id)
+        self.show_claim(self.claims.current_id, keep_candidates=True)
+        verdict = result.status or "none yet"
+        self.notify(
+            f"Claim #{change.claim_id}: final verdict {verdict} ({result.basis}).", timeout=3, markup=False
+        )
+
+    def team_status(self, summary: str) -> str:
+        """The status line's progress: in a queue, this reviewer's own; adjudicating, what waits."""
+        mode = self.team
+        if mode.own_rows:
+            mine = teamview.progress(self.db, mode.reviewer)
+            blind = " · blind" if mode.hides else ""
+            return f"you: {mine.decided}/{mine.assigned} decided{blind}"
+        if mode.adjudicate:
+            return f"adjudicating: {teamview.disagreed_count(self.db)} disagreed  ·  {summary}"
+        return summary
