@@ -1,7 +1,7 @@
-"""The review screen's cluster keys: collapse the list to one row per cluster, take a
-claim out of its cluster, join two clusters.
+"""The review screen's cluster keys: one verdict for a whole cluster, collapse the list to
+one row per cluster, take a claim out of its cluster, join two clusters.
 
-A mixin of ``ReviewScreen`` (which provides ``claims``, ``context``, ``sync``,
+A mixin of ``ReviewScreen`` (which provides ``claims``, ``context``, ``last_marked``, ``sync``,
 ``submit``, ``show_claim``, ``update_status`` and ``schedule_save``). Every change
 goes through the writer; the first of them in a session also clusters the claims
 never clustered (all of them on a database nobody clustered yet), as
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ...storage import clusters
+from ...storage import clusters, reviewview
 from ..bindings import shown_key
 from ..writer import Change
+from .dialogs import ConfirmDialog
 
 
 class ClusterKeys:
@@ -30,6 +31,47 @@ class ClusterKeys:
         if not self._grouped:
             self._grouped = True
             self.submit(Change("group"))
+
+    # --- A: one verdict for the whole cluster ------------------------------------------------
+
+    def action_cluster_verdict(self) -> None:
+        """After one confirmation, give every claim of the cluster this claim's verdict and links."""
+        self.sync()
+        ctx = self.context
+        if ctx is not None and not ctx.verdict.status and self.last_marked is not None:
+            last = reviewview.claim_context(self.db, self.last_marked)
+            ctx = self.overlay(last)[0] if last is not None else ctx
+        if ctx is None or not ctx.verdict.status:
+            self.notify(
+                "Give the claim a verdict first; this key then applies it to its whole cluster.",
+                timeout=4,
+                markup=False,
+            )
+            return
+        if ctx.cluster_size < 2:
+            self.notify(
+                f"Claim #{ctx.claim.id} is in no cluster: no other claim states the same thing.",
+                timeout=4,
+                markup=False,
+            )
+            return
+        claim_id, status = ctx.claim.id, ctx.verdict.status
+        links = tuple((link.passage_id, link.relation) for link in ctx.links)
+        question = Text()
+        question.append(f"Mark all {ctx.cluster_size} claims of claim #{claim_id}'s cluster ")
+        question.append(status, "bold")
+        if links:
+            question.append(f" and link the same {len(links)} passage(s)")
+        question.append(
+            f"? They are in {ctx.also_in + 1} document(s). {shown_key(self.app.config, 'review.undo')}"
+            " undoes it as one change."
+        )
+
+        def apply(yes: bool | None) -> None:
+            if yes:
+                self.submit(Change("cluster", claim_id, (status, links)))
+
+        self.app.push_screen(ConfirmDialog("Apply to the cluster", question), apply)
 
     # --- z: one row per cluster -------------------------------------------------------
 

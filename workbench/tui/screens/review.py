@@ -11,21 +11,16 @@ locked the status line says so and the keys keep working.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Footer, Static
-from textual.worker import get_current_worker
 
-from ... import clustering, suggesting
-from ...clustering import SeenBefore
+from ... import clustering
 from ...models import Candidate, LinkResult
-from ...storage import connect, corpus, review, reviewview
+from ...storage import corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
 from .. import candidates_source as source
 from .. import text as txt
@@ -38,51 +33,19 @@ from ..writer import Change, Writer
 from .article import ArticleView
 from .claim_keys import ClaimKeys, describe
 from .cluster_keys import ClusterKeys
-from .dialogs import AddClaimDialog, ConfirmDialog, NoteDialog
+from .dialogs import AddClaimDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
 from .link_url import LinkUrlKeys
+from .panel_workers import JudgingProgress, PanelWorkers  # noqa: F401 (JudgingProgress: tests post it)
 from .saving import SavingScreen
 from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
-JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
 
 
-@dataclass
-class CandidatesReady(Message):
-    """A worker finished computing candidates for ``claim_id``."""
-
-    claim_id: int
-    result: LinkResult | None
-    error: str | None = None
-
-
-@dataclass
-class ClaimExtras(Message):
-    """A worker read what the claim panel adds about ``claim_id``: an earlier decision on the
-    same claim (seen before) and evidence that changed in a newer version of its page."""
-
-    claim_id: int
-    seen: SeenBefore | None
-    changes: tuple[corpus.Change, ...]
-
-
-@dataclass
-class JudgingProgress(Message):
-    """The background worker stored judged suggestions for ``done`` of ``total`` stale claims."""
-
-    done: int
-    total: int
-    finished: bool = False
-    error: str | None = None
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, JudgingProgress) and not message.finished
-
-
-class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
+class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
@@ -266,114 +229,6 @@ class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
             f"{key('candidate.link')} link · {key('candidate.contradicts')} contradicting"
             f" · tab/{key('candidate.prev')} {key('candidate.next')} pick"
         )
-
-    @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
-    def compute_candidates(self, db_path, claim_id: int) -> None:
-        """Run the linker off the UI thread, on a connection of this thread's own."""
-        worker = get_current_worker()
-        db = None
-        try:
-            db = connect(db_path, migrate=False)
-            result = source.compute(db, claim_id)
-        except Exception as exc:  # shown in the header; the review goes on without candidates
-            self.post_message(CandidatesReady(claim_id, None, f"linker failed: {exc}"))
-            return
-        finally:
-            if db is not None:
-                db.conn.close()
-        if not worker.is_cancelled:
-            self.post_message(CandidatesReady(claim_id, result))
-
-    @work(thread=True, exclusive=True, group="extras", exit_on_error=False)
-    def read_extras(self, db_path, claim_id: int) -> None:
-        """Seen before (an FTS search and pair checks) and changed evidence, off the UI thread."""
-        worker = get_current_worker()
-        db = None
-        try:
-            db = connect(db_path, migrate=False)
-            changes = tuple(corpus.changes(db, claim_id=claim_id))
-            decided = review.get_verdict(db, claim_id).status is not None
-            seen = None if decided else clustering.seen_before(db, claim_id)
-        except Exception:  # a busy or odd database: the panel goes without these lines
-            return
-        finally:
-            if db is not None:
-                db.conn.close()
-        if not worker.is_cancelled:
-            self.post_message(ClaimExtras(claim_id, seen, changes))
-
-    @on(ClaimExtras)
-    def _extras_read(self, event: ClaimExtras) -> None:
-        self.query_one(ClaimView).set_extras(event.claim_id, event.seen, event.changes)
-
-    @on(CandidatesReady)
-    def _candidates_ready(self, event: CandidatesReady) -> None:
-        if self.context is None or event.claim_id != self.context.claim.id:
-            return  # the reviewer has moved on: never show another claim's candidates
-        self.suggestion = event.result
-        self.query_one(ClaimView).set_coverage(self._coverage())
-        self.show_candidates(event.error)
-
-    # --- judging stale evidence in the background ---------------------------------
-
-    @work(thread=True, exclusive=True, group="judging", exit_on_error=False, description="judge evidence")
-    def judge_stale(self, db_path) -> None:
-        """Judge the evidence of every claim whose stored suggestions are missing or stale.
-
-        Its own connection; stops between chunks when the worker is cancelled (the
-        screen closes); what is stored stays stored.
-        """
-        worker = get_current_worker()
-        db = None
-        try:
-            db = connect(db_path, migrate=False)
-            stale = suggesting.stale_claims(db)
-            total, done = len(stale), 0
-            if not total:
-                return
-            self.post_message(JudgingProgress(0, total))
-            for start in range(0, total, JUDGE_CHUNK):
-                if worker.is_cancelled:
-                    return
-                suggesting.refresh(
-                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: worker.is_cancelled
-                )
-                done = min(total, start + JUDGE_CHUNK)
-                self.post_message(JudgingProgress(done, total))
-        except Exception as exc:  # a busy database, a linker failure: the review goes on without it
-            self.post_message(JudgingProgress(0, 0, finished=True, error=str(exc)))
-            return
-        finally:
-            if db is not None:
-                db.conn.close()
-        self.post_message(JudgingProgress(0, 0, finished=True))
-
-    @on(JudgingProgress)
-    def _judging_progress(self, event: JudgingProgress) -> None:
-        self.judging = None if event.finished else (event.done, event.total)
-        self.update_status()
-        if event.error:
-            self.notify(
-                f"Judging evidence stopped: {txt.one_line(event.error)}",
-                severity="warning",
-                timeout=8,
-                markup=False,
-            )
-        if event.finished or (self.context is not None and self.suggestion is None):
-            self._pick_up_judged()
-
-    def _pick_up_judged(self) -> None:
-        """Show the stored judgement of the current claim once the worker has stored it."""
-        if self.context is None:
-            return
-        stored = source.stored(self.db, self.context.claim.id)
-        if stored is not None and stored != self.suggestion:
-            self.suggestion = stored
-            if self._compute_timer is not None:
-                self._compute_timer.stop()
-                self._compute_timer = None
-            self.query_one(ClaimView).set_coverage(self._coverage())
-            self.show_candidates()
 
     # --- status line and resume --------------------------------------------------
 
@@ -573,45 +428,6 @@ class ReviewScreen(ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
     def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
         event.stop()
         self.action_link("supports")
-
-    def action_cluster_verdict(self) -> None:
-        """After one confirmation, give every claim of the cluster this claim's verdict and links."""
-        self.sync()
-        ctx = self.context
-        if ctx is not None and not ctx.verdict.status and self.last_marked is not None:
-            last = reviewview.claim_context(self.db, self.last_marked)
-            ctx = self.overlay(last)[0] if last is not None else ctx
-        if ctx is None or not ctx.verdict.status:
-            self.notify(
-                "Give the claim a verdict first; this key then applies it to its whole cluster.",
-                timeout=4,
-                markup=False,
-            )
-            return
-        if ctx.cluster_size < 2:
-            self.notify(
-                f"Claim #{ctx.claim.id} is in no cluster: no other claim states the same thing.",
-                timeout=4,
-                markup=False,
-            )
-            return
-        claim_id, status = ctx.claim.id, ctx.verdict.status
-        links = tuple((link.passage_id, link.relation) for link in ctx.links)
-        question = Text()
-        question.append(f"Mark all {ctx.cluster_size} claims of claim #{claim_id}'s cluster ")
-        question.append(status, "bold")
-        if links:
-            question.append(f" and link the same {len(links)} passage(s)")
-        question.append(
-            f"? They are in {ctx.also_in + 1} document(s). {shown_key(self.app.config, 'review.undo')}"
-            " undoes it as one change."
-        )
-
-        def apply(yes: bool | None) -> None:
-            if yes:
-                self.submit(Change("cluster", claim_id, (status, links)))
-
-        self.app.push_screen(ConfirmDialog("Apply to the cluster", question), apply)
 
     def action_find_evidence(self) -> None:
         """Search every passage; the one picked is linked to the claim shown now."""

@@ -1,0 +1,165 @@
+"""The review screen's background reads: candidates for the claim shown, what the claim
+panel adds about it (seen before, changed evidence), and judging stale claims' evidence.
+
+A mixin of ``ReviewScreen`` (which provides ``db``, ``context``, ``suggestion``,
+``show_candidates``, ``update_status`` and ``_coverage``). Each worker opens a connection
+of its own and hands its result back as a message; the handlers are found by name
+(``on_candidates_ready``…), as Textual collects ``@on`` handlers only from its own classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from ... import clustering, suggesting
+from ...clustering import SeenBefore
+from ...models import LinkResult
+from ...storage import connect, corpus, review
+from .. import candidates_source as source
+from .. import text as txt
+from ..widgets.claim_view import ClaimView
+
+JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
+
+
+@dataclass
+class CandidatesReady(Message):
+    """A worker finished computing candidates for ``claim_id``."""
+
+    claim_id: int
+    result: LinkResult | None
+    error: str | None = None
+
+
+@dataclass
+class ClaimExtras(Message):
+    """A worker read what the claim panel adds about ``claim_id``: an earlier decision on the
+    same claim (seen before) and evidence that changed in a newer version of its page."""
+
+    claim_id: int
+    seen: SeenBefore | None
+    changes: tuple[corpus.Change, ...]
+
+
+@dataclass
+class JudgingProgress(Message):
+    """The background worker stored judged suggestions for ``done`` of ``total`` stale claims."""
+
+    done: int
+    total: int
+    finished: bool = False
+    error: str | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, JudgingProgress) and not message.finished
+
+
+class PanelWorkers:
+    @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
+    def compute_candidates(self, db_path, claim_id: int) -> None:
+        """Run the linker off the UI thread, on a connection of this thread's own."""
+        worker = get_current_worker()
+        db = None
+        try:
+            db = connect(db_path, migrate=False)
+            result = source.compute(db, claim_id)
+        except Exception as exc:  # shown in the header; the review goes on without candidates
+            self.post_message(CandidatesReady(claim_id, None, f"linker failed: {exc}"))
+            return
+        finally:
+            if db is not None:
+                db.conn.close()
+        if not worker.is_cancelled:
+            self.post_message(CandidatesReady(claim_id, result))
+
+    @work(thread=True, exclusive=True, group="extras", exit_on_error=False)
+    def read_extras(self, db_path, claim_id: int) -> None:
+        """Seen before (an FTS search and pair checks) and changed evidence, off the UI thread."""
+        worker = get_current_worker()
+        db = None
+        try:
+            db = connect(db_path, migrate=False)
+            changes = tuple(corpus.changes(db, claim_id=claim_id))
+            decided = review.get_verdict(db, claim_id).status is not None
+            seen = None if decided else clustering.seen_before(db, claim_id)
+        except Exception:  # a busy or odd database: the panel goes without these lines
+            return
+        finally:
+            if db is not None:
+                db.conn.close()
+        if not worker.is_cancelled:
+            self.post_message(ClaimExtras(claim_id, seen, changes))
+
+    def on_claim_extras(self, event: ClaimExtras) -> None:
+        self.query_one(ClaimView).set_extras(event.claim_id, event.seen, event.changes)
+
+    def on_candidates_ready(self, event: CandidatesReady) -> None:
+        if self.context is None or event.claim_id != self.context.claim.id:
+            return  # the reviewer has moved on: never show another claim's candidates
+        self.suggestion = event.result
+        self.query_one(ClaimView).set_coverage(self._coverage())
+        self.show_candidates(event.error)
+
+    # --- judging stale evidence in the background ---------------------------------
+
+    @work(thread=True, exclusive=True, group="judging", exit_on_error=False, description="judge evidence")
+    def judge_stale(self, db_path) -> None:
+        """Judge the evidence of every claim whose stored suggestions are missing or stale.
+
+        Its own connection; stops between chunks when the worker is cancelled (the
+        screen closes); what is stored stays stored.
+        """
+        worker = get_current_worker()
+        db = None
+        try:
+            db = connect(db_path, migrate=False)
+            stale = suggesting.stale_claims(db)
+            total, done = len(stale), 0
+            if not total:
+                return
+            self.post_message(JudgingProgress(0, total))
+            for start in range(0, total, JUDGE_CHUNK):
+                if worker.is_cancelled:
+                    return
+                suggesting.refresh(
+                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: worker.is_cancelled
+                )
+                done = min(total, start + JUDGE_CHUNK)
+                self.post_message(JudgingProgress(done, total))
+        except Exception as exc:  # a busy database, a linker failure: the review goes on without it
+            self.post_message(JudgingProgress(0, 0, finished=True, error=str(exc)))
+            return
+        finally:
+            if db is not None:
+                db.conn.close()
+        self.post_message(JudgingProgress(0, 0, finished=True))
+
+    def on_judging_progress(self, event: JudgingProgress) -> None:
+        self.judging = None if event.finished else (event.done, event.total)
+        self.update_status()
+        if event.error:
+            self.notify(
+                f"Judging evidence stopped: {txt.one_line(event.error)}",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        if event.finished or (self.context is not None and self.suggestion is None):
+            self._pick_up_judged()
+
+    def _pick_up_judged(self) -> None:
+        """Show the stored judgement of the current claim once the worker has stored it."""
+        if self.context is None:
+            return
+        stored = source.stored(self.db, self.context.claim.id)
+        if stored is not None and stored != self.suggestion:
+            self.suggestion = stored
+            if self._compute_timer is not None:
+                self._compute_timer.stop()
+                self._compute_timer = None
+            self.query_one(ClaimView).set_coverage(self._coverage())
+            self.show_candidates()
