@@ -62,6 +62,8 @@ async def test_w_fetches_a_page_opens_it_and_links_the_sentence_picked(make_app,
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        reviewing = app.screen
+        listed = reviewing.claims.total
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, LinkUrlDialog)
@@ -71,6 +73,7 @@ async def test_w_fetches_a_page_opens_it_and_links_the_sentence_picked(make_app,
         await settle(pilot)
         view = app.screen
         assert isinstance(view, ArticleView)
+        assert reviewing.claims.total > listed  # the page's own claims are listed at once
         for _ in range(len(view.passages)):
             if view.current.text == GRAIN:
                 break

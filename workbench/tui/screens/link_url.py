@@ -2,8 +2,8 @@
 stores it (archived, as `workbench ingest URL` does), and the article view opens on the
 new document so the reviewer picks the sentence to link.
 
-``LinkUrlKeys`` is a mixin of ``ReviewScreen`` (which provides ``context``, ``sync``,
-``submit`` and ``link_picked``). The fetch runs in a worker thread with no database;
+``LinkUrlKeys`` is a mixin of ``ReviewScreen`` (which provides ``claims``, ``context``,
+``sync``, ``submit`` and ``link_picked``). The fetch runs in a worker thread with no database;
 only the store goes through the writer, so a slow server never holds up other changes.
 """
 
@@ -111,6 +111,8 @@ class LinkUrlKeys:
         """The page is in the database: open it so the reviewer picks the sentence to link."""
         claim_id = change.claim_id
         _, _, document = change.value
+        self._progress = None  # the page's own sentences may be claims: the list and counts grow
+        self.claims.reload(self.claim_id)
         relations = {}
         if self.context is not None and self.context.claim.id == claim_id:
             relations = {link.passage_id: link.relation for link in self.context.links}
