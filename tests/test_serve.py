@@ -252,16 +252,19 @@ async def test_a_name_comes_from_the_url_or_is_asked_for(pages):
         assert "textual-terminal" not in page and "at most 64 characters" in page, raw
 
 
-def test_without_the_prompt_a_nameless_url_reviews_as_the_login_name(seed_db_path):
-    server = Served(seed_db_path, "--no-reviewer-prompt")
+async def test_without_the_prompt_a_nameless_url_reviews_as_the_login_name_blind_too(seed_db_path):
+    server = Served(seed_db_path, "--no-reviewer-prompt", "--blind")
     try:
-        with socket.create_connection(("127.0.0.1", server.port)) as s:
-            s.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
-            page = b"".join(iter(lambda: s.recv(65536), b"")).decode()
+        async with aiohttp.ClientSession() as http:
+            async with http.get(server.base + "/") as response:
+                page = await response.text()
+            websocket = f"/ws/{quote(serve_cli.login_name(), safe='')}"
+            assert f'{websocket}"' in page
+            # `review --blind` starts and draws its screen.
+            async with http.ws_connect(server.base + websocket + "?width=100&height=30") as ws:
+                await _first_screen(ws, server)
     finally:
         server.stop()
-    assert "textual-terminal" in page
-    assert f'/ws/{quote(serve_cli.login_name(), safe="")}"' in page
 
 
 async def test_only_loopback_names_and_our_own_page_get_in(pages):
@@ -382,6 +385,11 @@ def test_a_port_in_use_is_one_line(seed_db_path, monkeypatch):
 def test_the_session_command_passes_the_name_as_one_argument(tmp_path):
     argv = serve_cli.session_argv(tmp_path / "x.db", "-x; rm -rf ~")
     assert argv[0] == sys.executable and argv[-2:] == ["review", "--reviewer=-x; rm -rf ~"]
+    assert serve_cli.session_argv(tmp_path / "x.db", "ana", blind=True)[-3:] == [
+        "review",
+        "--reviewer=ana",
+        "--blind",
+    ]
 
 
 # --- a real browser -----------------------------------------------------------------

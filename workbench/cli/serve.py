@@ -34,9 +34,10 @@ _SESSION_LAUNCH = (
 )
 
 
-def session_argv(database: Path, reviewer: str) -> list[str]:
+def session_argv(database: Path, reviewer: str, *, blind: bool = False) -> list[str]:
     """The command one browser session runs (no shell; ``--reviewer=`` so a name like "-x" stays a name)."""
-    return [sys.executable, "-c", _SESSION_LAUNCH, f"--db={database}", "review", f"--reviewer={reviewer}"]
+    argv = [sys.executable, "-c", _SESSION_LAUNCH, f"--db={database}", "review", f"--reviewer={reviewer}"]
+    return [*argv, "--blind"] if blind else argv
 
 
 def reviewer_name(raw: str | None) -> str | None:
@@ -72,8 +73,13 @@ def _host_name(netloc: str) -> str:
     help="Ask each browser for a reviewer name when its URL has none (?reviewer=NAME);"
     " with --no-reviewer-prompt such sessions review as the login name.",
 )
+@click.option(
+    "--blind",
+    is_flag=True,
+    help="Every session hides other reviewers' decisions on a claim until its reviewer has decided it.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, reviewer_prompt: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, reviewer_prompt: bool, blind: bool) -> None:
     """Serve the review screen to browsers: one review session per tab.
 
     Each reviewer opens http://HOST:PORT/?reviewer=NAME (or is asked for a name)
@@ -107,7 +113,11 @@ def serve(ctx: click.Context, host: str, port: int, reviewer_prompt: bool) -> No
             err=True,
         )
     server = make_server(
-        database, host=host, port=port, default_reviewer=None if reviewer_prompt else login_name()
+        database,
+        host=host,
+        port=port,
+        default_reviewer=None if reviewer_prompt else login_name(),
+        blind=blind,
     )
     try:
         server.serve()
@@ -115,9 +125,11 @@ def serve(ctx: click.Context, host: str, port: int, reviewer_prompt: bool) -> No
         raise WorkbenchError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from exc
 
 
-def make_server(database: Path, *, host: str, port: int, default_reviewer: str | None):
+def make_server(database: Path, *, host: str, port: int, default_reviewer: str | None, blind: bool = False):
     """A textual-serve ``Server`` whose sessions run `review` on ``database``."""
-    return _review_server_class()(database, host=host, port=port, default_reviewer=default_reviewer)
+    return _review_server_class()(
+        database, host=host, port=port, default_reviewer=default_reviewer, blind=blind
+    )
 
 
 # --- the pages ----------------------------------------------------------------------
@@ -211,7 +223,7 @@ def _review_server_class():
         """One browser tab's review process, started without a shell."""
 
         def __init__(self, argv: list[str], **kwargs) -> None:
-            super().__init__(" ".join(argv[-2:]), **kwargs)
+            super().__init__(" ".join(argv[4:]), **kwargs)
             self.argv = argv
 
         async def _open_app_process(self, width: int = 80, height: int = 24):
@@ -226,9 +238,12 @@ def _review_server_class():
             return process
 
     class ReviewServer(Server):
-        def __init__(self, database: Path, *, host: str, port: int, default_reviewer: str | None) -> None:
+        def __init__(
+            self, database: Path, *, host: str, port: int, default_reviewer: str | None, blind: bool
+        ) -> None:
             super().__init__("workbench review", host=host, port=port, title="workbench review")
             self.database = database
+            self.blind = blind
             self.default_reviewer = default_reviewer
             self.loopback = is_loopback(host)
             self.websockets: set[web.WebSocketResponse] = set()
@@ -299,7 +314,7 @@ def _review_server_class():
                 await websocket.prepare(request)
                 self.websockets.add(websocket)
                 session = ReviewSession(
-                    session_argv(self.database, name),
+                    session_argv(self.database, name, blind=self.blind),
                     write_bytes=websocket.send_bytes,
                     write_str=websocket.send_str,
                     close=websocket.close,
