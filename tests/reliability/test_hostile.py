@@ -112,6 +112,12 @@ def _ingest_and_check(db_path: Path, path: Path, *, complete: bool = True):
 SUFFIXES = [".txt", ".md", ".jsonl", ".html"]
 
 
+def _fresh_path(tmp_path: Path, suffix: str) -> Path:
+    """A new file name per example: the same name again would be a new version of one document."""
+    COUNTS["names"] = COUNTS.get("names", 0) + 1
+    return tmp_path / f"input{COUNTS['names']}{suffix}"
+
+
 @FUZZ
 @given(data=st.binary(max_size=4000), suffix=st.sampled_from(SUFFIXES))
 @example(data=b"\x00" * 10, suffix=".txt")
@@ -121,7 +127,7 @@ SUFFIXES = [".txt", ".md", ".jsonl", ".html"]
 @example(data=b'[1, 2]\n"x"\nnull\n{}\n', suffix=".jsonl")
 @example(data=b"<html><script>alert(1)</script>\x00</html>", suffix=".html")
 def test_ingest_arbitrary_bytes(hostile_db, tmp_path, data, suffix):
-    path = tmp_path / f"input{suffix}"
+    path = _fresh_path(tmp_path, suffix)
     path.write_bytes(data)
     _ingest_and_check(hostile_db, path, complete=suffix in (".txt", ".jsonl"))
 
@@ -135,9 +141,9 @@ def test_ingest_arbitrary_bytes(hostile_db, tmp_path, data, suffix):
 )
 @example(text="\u202eevil\u200b\ufeff\r\n\r\n\x0b\x0c\x1c\x85\u2028x", suffix=".md", as_json=False)
 def test_ingest_arbitrary_unicode(hostile_db, tmp_path, text, suffix, as_json):
-    path = tmp_path / f"input{suffix}"
+    path = _fresh_path(tmp_path, suffix)
     if as_json:
-        path = tmp_path / "input.jsonl"
+        path = path.with_suffix(".jsonl")
         path.write_text(json.dumps({"id": text[:20] or "x", "text": text}) + "\n", encoding="utf-8")
     else:
         path.write_text(text, encoding="utf-8")
