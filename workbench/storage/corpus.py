@@ -469,13 +469,6 @@ def links_into(db: Database, document_id: int) -> list[tuple[int, int]]:
 def move_claim(db: Database, claim_id: int, passage: Passage, text: str, start: int, end: int) -> None:
     """Put ``claim_id`` on ``passage`` of a new version, in place of the claim freshly
     extracted there (the reviewer's verdict, links and history stay with the old id)."""
-    # An edited extracted claim has its own claims_fts entry, which the schema's delete
-    # trigger (extracted claims: none) would leave behind.
-    db.execute(
-        "INSERT INTO claims_fts (claims_fts, rowid, text) SELECT 'delete', id, text FROM claims"
-        " WHERE passage_id = ? AND origin = 'extracted' AND id != ? AND original_text IS NOT NULL",
-        [passage.id, claim_id],
-    )
     db.execute(
         "DELETE FROM claims WHERE passage_id = ? AND origin = 'extracted' AND id != ?", [passage.id, claim_id]
     )

@@ -319,6 +319,23 @@ def m005_review_workflow(db: Database) -> None:
     )
 
 
+@migration
+def m006_edited_claims_search(db: Database) -> None:
+    """An edited extracted claim has its own ``claims_fts`` entry (its passage no longer
+    says what it says): deleting the claim must take that entry out too. And undo/redo
+    look up which change undid which."""
+    db.executescript(
+        """
+        DROP TRIGGER claims_fts_ad;
+        CREATE TRIGGER claims_fts_ad AFTER DELETE ON claims
+        WHEN old.origin != 'extracted' OR old.original_text IS NOT NULL BEGIN
+            INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        CREATE INDEX history_undoes ON history(undoes);
+        """
+    )
+
+
 def known_versions() -> int:
     return len(KNOWN)
 
