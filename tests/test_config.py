@@ -82,12 +82,6 @@ def test_an_invalid_reports_value_is_reported_by_the_export(seed_db_path, tmp_pa
     assert json.loads(result.stdout)  # the report itself is whole
 
 
-def test_keymap_names_still_import_from_keymap():
-    from workbench import keymap
-
-    assert keymap.Config is settings.Config and keymap.parse_config is settings.parse_config
-
-
 def test_workbench_db_is_read_once_by_the_cli_option(tmp_path, monkeypatch, seed_db_path):
     monkeypatch.setenv("WORKBENCH_DB", str(tmp_path / "elsewhere.db"))
     monkeypatch.chdir(locations.REPO_ROOT)

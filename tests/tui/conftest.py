@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from workbench.keymap import Config
+from workbench.config import Config
 from workbench.tui.app import ReviewApp
 
 SIZE = (100, 30)

@@ -4,7 +4,7 @@ restart undoes the reviewer's own last change from the stored history."""
 
 from __future__ import annotations
 
-from workbench.keymap import Config
+from workbench.config import Config
 from workbench.storage import corpus, review, reviewview
 from workbench.storage.reviewview import ResumeState
 from workbench.tui.screens.edit_claim import EditClaimDialog

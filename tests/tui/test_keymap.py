@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from workbench.keymap import SPECS, _overlap, load_config, parse_config, split_keys
+from workbench.config import load_config, parse_config
+from workbench.keymap import SPECS, _overlap, split_keys
 
 
 def test_defaults_have_no_clashes():

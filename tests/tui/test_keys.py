@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.keymap import Config
+from workbench.config import Config
 from workbench.storage import corpus, review
 from workbench.tui.screens.help import HelpScreen
 from workbench.tui.widgets.candidates import CandidateList
@@ -316,7 +316,7 @@ async def test_rebound_key_works_and_the_old_one_does_not(make_app, check_db):
 
 
 async def test_config_problems_are_reported_at_start(make_app):
-    from workbench.keymap import parse_config
+    from workbench.config import parse_config
 
     config = parse_config('[keys]\n"claim.sourced" = "j"\n', "cfg.toml")
     assert config.problems
@@ -350,7 +350,7 @@ async def test_a_burst_after_slash_is_typed_into_the_search_box(make_app, check_
 
 async def test_config_problems_quoting_markup_are_shown_literally(make_app):
     """A key id like "[/]" in the user's TOML must not be read as Rich markup (it crashed)."""
-    from workbench.keymap import parse_config
+    from workbench.config import parse_config
 
     config = parse_config('[keys]\n"[/]" = "x"\n"[bold]claim" = "y"\n', "cfg.toml")
     assert config.problems

@@ -165,7 +165,7 @@ async def test_export_from_the_palette_runs_off_the_ui_thread(make_app, check_db
     release = threading.Event()
     threads = []
 
-    def slow_export(db, db_path, fmt):
+    def slow_export(db, db_path, fmt, *, on_warning=None):
         threads.append(threading.current_thread())
         release.wait(30)
         return db_path.with_suffix("." + fmt)
@@ -182,7 +182,7 @@ async def test_export_from_the_palette_runs_off_the_ui_thread(make_app, check_db
         release.set()
         await until(pilot, lambda: any("Report written to" in n.message for n in app._notifications))
 
-        def broken(db, db_path, fmt):
+        def broken(db, db_path, fmt, *, on_warning=None):
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(export, "export_report", broken)
