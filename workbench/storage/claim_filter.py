@@ -26,13 +26,10 @@ FLAGGED_SQL = (
     " OR EXISTS (SELECT 1 FROM evidence_changes e WHERE e.claim_id = c.id AND e.seen_at IS NULL))"
 )
 
-#: Reviewers disagree: at least two of them hold different (non-empty) decisions on the
-#: claim, and no adjudicator has settled it.
-DISAGREED_SQL = (
-    "(c.id IN (SELECT claim_id FROM decisions WHERE status IS NOT NULL"
-    " GROUP BY claim_id HAVING count(DISTINCT status) > 1)"
-    " AND coalesce(v.basis, '') != 'adjudicated')"
-)
+#: Reviewers disagree: the team rule (``storage/team.py``) found two assigned reviewers'
+#: verdicts differ, or an import brought another reviewer's differing decision, and no
+#: adjudicator has settled it (over ``verdicts v``).
+DISAGREED_SQL = "v.basis = 'disagreed'"
 
 #: An extracted claim's words are its passage's (``passages_fts``); claims added by hand,
 #: imported or edited have an entry of their own in ``claims_fts``.

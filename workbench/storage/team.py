@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..models import VERDICTS
+from .claim_filter import DISAGREED_SQL
 from .connection import write
 from .corpus import now
 
 #: Basis of a team claim's final verdict (``verdicts.basis``); 'single' is a claim without assignments.
 BASES = ("single", "agreed", "adjudicated", "pending", "disagreed")
-#: SQL condition over ``verdicts v``: a team claim whose reviewers disagree and no adjudicator decided.
-DISAGREED_SQL = "v.basis = 'disagreed'"
 #: The per-database blind-review setting (``state`` key): others' decisions hidden until you decide.
 BLIND_KEY = "team.blind"
 
