@@ -176,6 +176,7 @@ async def drive(path: Path, presses: int) -> dict[str, float]:
             t = time.perf_counter()
             held.append(await press_and_time("j", 1))
             await asyncio.sleep(max(0.0, 1 / 30 - (time.perf_counter() - t)))
+        figures.update(await time_views(app, pilot, waiting, path, rounds=max(3, presses // 25)))
         app._display = display
         keys, base = [], []
         for _ in range(presses):
@@ -216,6 +217,102 @@ async def drive(path: Path, presses: int) -> dict[str, float]:
     return figures
 
 
+#: What a reviewer types into the evidence search, a key at a time.
+TYPED = ("beijing refused to condemn", "invasion of ukraine", "condemn the invasion 6255")
+
+
+async def time_views(app, pilot, waiting: dict, path: Path, rounds: int) -> dict[str, float]:
+    """Key to painted frame for the article view (o, until the claim's sentence is shown) and
+    the evidence search (E, until its box is shown; then typing, until the last key's first
+    hit is shown), with the screen's search as it is and with ``search.evidence_search``."""
+    from textual import events
+
+    from workbench.storage import reviewview, search
+    from workbench.tui.screens import evidence
+
+    loop = asyncio.get_running_loop()
+
+    async def key_until(key: str, marker: str, timeout: float = 30.0) -> float:
+        waiting.update(future=loop.create_future(), marker=marker)
+        t = time.perf_counter()
+        app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        painted = await asyncio.wait_for(waiting["future"], timeout)
+        return painted - t
+
+    async def back() -> None:
+        app._driver.send_message(events.Key("escape", None))
+        await asyncio.sleep(0.3)
+        await pilot.pause()
+
+    def bounded(db, text: str, *, limit: int = 50):
+        hits = search.evidence_search(db, text, limit=limit).rows
+        return [reviewview.PassageHit(r.id, r.document_id, r.text, r.doc, r.title, r.source) for r in hits]
+
+    figures: dict[str, float] = {}
+    article = []
+    for _ in range(rounds):
+        article.append(await key_until("o", "◀"))  # the "opened here" mark may wrap
+        await back()
+        await pilot.press("j")
+    figures["article_open_median_ms"] = statistics.median(article) * 1000
+    figures["article_open_max_ms"] = max(article) * 1000
+    as_is = reviewview.search_passages
+    db = connect(path, migrate=False)
+    try:
+        # As is, one query: each keystroke's search runs to the end in its worker thread.
+        for label, searcher, queries in (("as_is", as_is, TYPED[:1]), ("bounded", bounded, TYPED)):
+            evidence.reviewview.search_passages = searcher
+            opened, typed = [], []
+            for query in queries:
+                opened.append(await key_until("E", "Find evidence in every passage"))
+                first = searcher(db, query)
+                for ch in query[:-1]:
+                    app._driver.send_message(events.Key(ch, ch))
+                    await asyncio.sleep(0.04)  # typing speed
+                last = query[-1]
+                typed.append(await key_until(last, f"#{first[0].passage_id} ", timeout=120))
+                await back()
+            figures[f"evidence_open_{label}_median_ms"] = statistics.median(opened) * 1000
+            figures[f"evidence_typed_{label}_median_ms"] = statistics.median(typed) * 1000
+            figures[f"evidence_typed_{label}_max_ms"] = max(typed) * 1000
+    finally:
+        evidence.reviewview.search_passages = as_is
+        db.close()
+    return figures
+
+
+def storage_calls(path: Path) -> None:
+    """The storage calls the article view and the evidence search make, timed directly."""
+    from workbench.storage import reviewview, search
+
+    t = time.perf_counter()
+    db = connect(path, migrate=False)
+    print(f"{'connect_ms':<34} {(time.perf_counter() - t) * 1000:10.2f}")
+    largest = db.execute("SELECT max(id) FROM documents").fetchone()[0]
+    docs = [1, largest // 2, largest]
+    took = []
+    for d in docs:
+        t = time.perf_counter()
+        n = len(corpus.passages_of(db, d))
+        took.append(time.perf_counter() - t)
+    print(f"{'passages_of_ms (' + str(n) + ' passages) max':<34} {max(took) * 1000:10.2f}")
+    for query in TYPED:
+        for label, call in (
+            ("as is", lambda q: reviewview.search_passages(db, q)),
+            ("bounded", lambda q: search.evidence_search(db, q)),
+        ):
+            each = []
+            for i in range(1, len(query) + 1):
+                t = time.perf_counter()
+                call(query[:i])
+                each.append(time.perf_counter() - t)
+            print(
+                f"  search {query!r:30} {label:8} per keystroke median {statistics.median(each) * 1000:8.1f} ms,"
+                f" max {max(each) * 1000:8.1f} ms (at {query[: each.index(max(each)) + 1]!r})"
+            )
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=100_000)
@@ -235,6 +332,7 @@ def main() -> None:
     db = connect(path)
     reviewview.save_resume(db, reviewview.ResumeState())  # start at the top, whatever the last run left
     db.close()
+    storage_calls(path)
     figures = asyncio.run(drive(path, args.presses))
     starts = [first_claim_in_terminal(path) for _ in range(3)]
     figures["first_claim_terminal_s_median_of_3"] = statistics.median(starts)
