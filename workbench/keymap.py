@@ -120,6 +120,7 @@ SPECS: tuple[KeySpec, ...] = (
     KeySpec("claim.dismiss", "d", "dismiss", "Dismiss as not check-worthy (again: restore)", show=False),
     KeySpec("claim.edit_text", "i", "edit_claim", "Edit the claim's text or boundaries", show=False),
     KeySpec("claim.history", "h", "claim_history", "History of this claim", show=False),
+    KeySpec("claim.decisions", "v", "decisions", "Each reviewer's decision, side by side", show=False),
     KeySpec("claim.link_url", "w", "link_url", "Link a web page (URL) as evidence", show=False),
     KeySpec("list.collapse", "z", "toggle_collapse", "One row per cluster (toggle)", show=False),
     KeySpec(
@@ -210,15 +211,3 @@ def check_keymap(requested: dict[str, str], where: str = "config") -> tuple[dict
                 )
     applied = {k: v for k, v in candidate.items() if k not in clashing}
     return applied, problems
-
-
-#: Names that moved to ``workbench.config`` (the settings module); still importable from here.
-_MOVED = ("Config", "parse_config", "load_config", "read_config_text", "MAX_CONFIG_BYTES")
-
-
-def __getattr__(name: str):
-    if name in _MOVED:  # lazily: workbench.config imports this module
-        from . import config
-
-        return getattr(config, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ from workbench.storage import connect, review, team, teamview
 from workbench.storage.claim_filter import ClaimFilter
 
 from .conftest import SIZE, settle
+from .test_snapshots import fixed_candidates  # noqa: F401  (a fixture: candidates that never change)
 
 
 @pytest.fixture
@@ -111,3 +112,150 @@ async def test_agreement_opens_from_the_palette(team_db, make_app):
         assert "on 2 claims" in shown  # claims 1 and 2: both decided
         await pilot.press("escape")
         assert not isinstance(app.screen, AgreementScreen)
+
+
+def _status_line(app) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one("#status", Static).content)
+
+
+def _panel(app) -> str:
+    from workbench.tui.widgets.claim_view import ClaimView
+
+    return "\n".join(app.screen.query_one(ClaimView).plain_lines)
+
+
+def _decision(path, claim_id, reviewer):
+    db = connect(path)
+    try:
+        return review.own_decision(db, claim_id, reviewer)[0]
+    finally:
+        db.close()
+
+
+async def test_a_reviewer_walks_their_own_queue(team_db, make_app):
+    from .conftest import saved
+
+    path, ids = team_db
+    app = make_app(path, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claims = app.screen.claims
+        assert claims.total == len(ids)  # only ana's claims
+        assert "you: 2/6 decided" in _status_line(app).replace(f"/{len(ids)}", "/6")
+        await pilot.press("g", "n")  # the first claim ana has not decided: the third
+        assert claims.current_id == ids[2]
+        await pilot.press("u")  # her verdict; the cursor moves to her next undecided claim
+        await saved(pilot)
+        assert _decision(path, ids[2], "ana") == "unsupported"
+        assert claims.current_id == ids[3]
+        assert f"you: 3/{len(ids)} decided" in _status_line(app)
+        await pilot.press("p")  # back: ids[2] is decided now, so p wraps to her last undecided
+        assert claims.current_id == ids[-1]
+    db = connect(path)
+    try:  # ana and ben both said unsupported only now; ben's verdict did not count as hers
+        assert db.execute("SELECT basis FROM verdicts WHERE claim_id = ?", [ids[2]]).fetchone()[0] == "agreed"
+    finally:
+        db.close()
+
+
+async def test_alone_nothing_changes(seed_db_path, make_app):
+    app = make_app(seed_db_path, reviewer="ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "you:" not in _status_line(app) and "reviewed" in _status_line(app)
+        assert app.screen.claims.queue_of is None
+        assert "team:" not in _panel(app)
+
+
+async def test_blind_review_hides_the_others_until_decided(team_db, make_app):
+    from workbench.tui.screens.decisions import DecisionsScreen
+
+    from .conftest import saved
+
+    path, ids = team_db
+    app = make_app(path, reviewer="ana", blind=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claims = app.screen.claims
+        claims.select_id(ids[2])  # ben: unsupported with a note; ana has not decided
+        await settle(pilot)
+        panel = _panel(app)
+        assert "unsupported" not in panel and "secret" not in panel and "hidden until you decide" in panel
+        assert claims.render_lines_for_tests()[claims.cursor - claims.scroll_offset.y].startswith("·")
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionsScreen)
+        assert [s.reviewer for s in app.screen.claim.sides] == ["ana"] and app.screen.claim.hidden == 1
+        await pilot.press("s")  # not an adjudicator: a verdict key does nothing here
+        assert isinstance(app.screen, DecisionsScreen)
+        await pilot.press("escape")
+        await pilot.press("c")  # ana decides: now she may see ben's
+        await saved(pilot)
+        claims.select_id(ids[2])
+        await settle(pilot)
+        panel = " ".join(_panel(app).split())
+        assert "ben ✗ unsupported" in panel and "contested" in panel
+        assert "the reviewers disagree" in panel
+    assert _decision(path, ids[2], "ana") == "contested"
+
+
+async def test_the_adjudicator_makes_the_final_verdict(team_db, make_app):
+    from workbench.tui.screens.decisions import DecisionsScreen
+
+    from .conftest import saved
+
+    path, ids = team_db
+    app = make_app(path, reviewer="editor", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claims = app.screen.claims
+        assert claims.status == "disagreed" and claims.total == 1 and claims.current_id == ids[0]
+        assert "adjudicating: 1 disagreed" in _status_line(app)
+        await pilot.press("v")  # every reviewer side by side
+        await settle(pilot)
+        assert isinstance(app.screen, DecisionsScreen)
+        assert {s.reviewer: s.status for s in app.screen.claim.sides} == {
+            "ana": "sourced",
+            "ben": "contested",
+        }
+        await pilot.press("c")  # the verdict key decides, from the side-by-side view
+        await saved(pilot)
+        await settle(pilot)
+        assert not isinstance(app.screen, DecisionsScreen)
+        assert claims.total == 0  # the claim left the disagreed list
+        assert "adjudicating: 0 disagreed" in _status_line(app)
+    db = connect(path)
+    try:
+        final = teamview.final(db, ids[0])
+        assert (final.status, final.basis, final.reviewer) == ("contested", "adjudicated", "editor")
+        assert review.own_decision(db, ids[0], "ana")[0] == "sourced"  # the reviewers' stay theirs
+        assert team.disagreed(db) == []
+    finally:
+        db.close()
+
+
+@pytest.mark.usefixtures("fixed_candidates")
+def test_decisions_side_by_side_snapshot(snap_compare, team_db):
+    """The adjudicator's view of the disagreed claim (times fixed: the picture must not age)."""
+    from workbench.tui.app import ReviewApp
+
+    path, ids = team_db
+    db = connect(path)
+    passage = db.execute("SELECT id FROM passages ORDER BY id LIMIT 1 OFFSET 40").fetchone()[0]
+    review.set_link(db, ids[0], passage, "supports", reviewer="ana")
+    review.set_note(db, ids[0], "The ministry's statement of 3 May says so.", reviewer="ana")
+    review.set_note(db, ids[0], "Contradicted by the [b]summit[/b] communiqué.", reviewer="ben")
+    with db.conn:
+        db.execute("UPDATE decisions SET updated_at = '2026-05-04T09:30:00.000+00:00'")
+    db.close()
+
+    async def opened(pilot):
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("v")
+        await settle(pilot)
+
+    app = ReviewApp(path, reviewer="editor", adjudicate=True, judge_stale=False)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=opened)

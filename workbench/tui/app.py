@@ -15,10 +15,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ..config import Config
-from ..storage import connect, review, reviewview
+from ..storage import connect, review, reviewview, teamview
 from ..textsafety import one_line
 from . import export
 from .commands import ReviewCommands
+from .screens.agreement import AgreementScreen  # at import: the help screen lists its keys
 from .writer import RETRY_BUDGET_S, Change, Event, Writer
 
 CLOSE_WAIT_S = 1.0
@@ -101,6 +102,7 @@ class ReviewApp(App, inherit_bindings=False):
             self.push_screen(EmptyScreen(self.db_path))
             return
         resume = reviewview.load_resume(self.db)
+        team = teamview.team_mode(self.db, self.reviewer, blind=self.blind, adjudicate=self.adjudicate)
         self.push_screen(
             ReviewScreen(
                 self.db,
@@ -110,9 +112,15 @@ class ReviewApp(App, inherit_bindings=False):
                 advance_on_mark=self.config.advance_on_mark,
                 resume=resume,
                 judge_stale=self.judge_stale,
+                team=team,
             )
         )
         progress = review.progress(self.db).summary()
+        if team.own_rows:  # their queue, not everyone's verdicts (blind review hides those)
+            mine = teamview.progress(self.db, self.reviewer)
+            progress = f"your queue: {mine.decided} of {mine.assigned} claims decided"
+        elif team.adjudicate:
+            progress = f"{teamview.disagreed_count(self.db)} claim(s) disagreed, waiting for you"
         if resume.claim_id is not None:
             self.notify(
                 f"Resumed at claim #{resume.claim_id} · {progress}",
@@ -207,8 +215,6 @@ class ReviewApp(App, inherit_bindings=False):
 
     def action_agreement(self) -> None:
         """How far the reviewers agree: the figures, computed in the screen's worker."""
-        from .screens.agreement import AgreementScreen
-
         self.push_screen(AgreementScreen(self.db_path))
 
     # --- export ---------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import clustering
-from ..storage import clusters, connect, corpus, review, reviewview
+from ..storage import clusters, connect, corpus, review, reviewview, team
 
 ATTEMPT_S = 0.2
 """How long one attempt waits for the write lock; after the first miss the screen says it is waiting."""
@@ -53,6 +53,7 @@ DECISIONS = frozenset(
         "restore",
         "edit",
         "redo",
+        "adjudicate",
     }
 )
 
@@ -69,7 +70,8 @@ class Change:
     leaves its cluster) · join: the other claim (their clusters become one) ·
     changes_seen: unused (the reviewer has seen ``claim_id``'s changed evidence) ·
     page: ``(url, fetched page, its document)`` stored and archived, to link to ``claim_id`` ·
-    dismiss, restore: unused · edit: the claim's new text · redo: unused.
+    dismiss, restore: unused · edit: the claim's new text · redo: unused ·
+    adjudicate: the adjudicator's verdict, final from now on (``None`` withdraws the adjudication).
     """
 
     kind: str
@@ -107,6 +109,8 @@ class Change:
             return {"dismiss": "dismissal", "restore": "restore", "edit": "edit"}[self.kind] + where
         if self.kind == "redo":
             return "redo"
+        if self.kind == "adjudicate":
+            return f"adjudication {self.value or 'withdrawn'}{where}"
         if self.kind == "page":
             return f"web page {self.value[0]}{where}"
         if self.kind == "changes_seen":
@@ -349,6 +353,16 @@ class Writer:
         if kind == "page":
             url, page, document = change.value
             return store_page(db, self.db_path, url, page, document)
+        if kind == "adjudicate":
+            note = review.own_decision(db, change.claim_id, self.reviewer)[1]  # keep the adjudicator's note
+            return team.adjudicate(
+                db,
+                change.claim_id,
+                change.value,
+                reviewer=self.reviewer,
+                note=note,
+                session_id=self.session_id,
+            )
         if kind == "changes_seen":
             return corpus.mark_changes_seen(db, change.claim_id)
         if kind == "undo":

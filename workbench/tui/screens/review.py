@@ -22,6 +22,7 @@ from ... import clustering
 from ...models import Candidate, LinkResult
 from ...storage import corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
+from ...storage.teamview import OWN_FILTERS, TeamMode
 from .. import candidates_source as source
 from .. import text as txt
 from .. import unsaved as pending
@@ -33,6 +34,7 @@ from ..writer import Change, Writer
 from .article import ArticleView
 from .claim_keys import ClaimKeys, describe
 from .cluster_keys import ClusterKeys
+from .decisions import TeamKeys
 from .dialogs import AddClaimDialog, NoteDialog
 from .evidence import EvidenceSearch
 from .help import HelpScreen
@@ -45,7 +47,7 @@ SAVE_DELAY = 0.3  # resume state is written this long after the last move (holdi
 COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
 
 
-class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
+class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
     # The list's movement keys live here, not on ClaimList: the screen moves
     # the cursor and shows the claim in one step, so a keypress paints one
     # frame. (Through ClaimList.Highlighted the list would paint first and the
@@ -67,8 +69,11 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
         advance_on_mark: bool = True,
         resume: ResumeState | None = None,
         judge_stale: bool = True,
+        team: TeamMode | None = None,
     ) -> None:
         super().__init__(writer, reviewer=reviewer)
+        self.team = team or TeamMode(reviewer)
+        """Team review: this reviewer's queue, blind review, adjudication (all off when alone)."""
         self.judge_stale_claims = judge_stale
         self.db = db
         self.db_path = db_path
@@ -96,7 +101,13 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with Horizontal(id="main"):
-            yield ClaimList(self.db, status=self.resume.filter, search=self.resume.search, id="claims")
+            yield ClaimList(
+                self.db,
+                status=self._first_filter(),
+                search=self.resume.search,
+                queue_of=self.team.reviewer if self.team.own_rows else None,
+                id="claims",
+            )
             with Vertical(id="detail"):
                 yield ClaimView(id="claim")
                 yield Static(id="candidates-header")
@@ -164,9 +175,10 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
         ctx = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
         unsaved = False
         if ctx is not None:
-            ctx, unsaved = self.overlay(ctx)
+            ctx, unsaved = self.overlay(self.team_context(ctx))
         self.context = ctx
         claim_view = self.query_one(ClaimView)
+        claim_view.team = self.team_line(claim_id)
         if keep_candidates and previous == claim_id:
             claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
             self.show_candidates()
@@ -236,7 +248,7 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
         claims = self.claims
         # Two aggregate queries: only when a verdict or a claim changed, not per cursor move.
         if progress_changed or self._progress is None:
-            self._progress = review.progress(self.db).summary()
+            self._progress = self.team_status(review.progress(self.db).summary())
             self.cluster_progress_changed()
         line = Text(no_wrap=True, overflow="ellipsis")
         saving = self.saving_status()
@@ -314,14 +326,7 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
     def _unreviewed(self, *, backwards: bool) -> None:
         self.sync()
         claims = self.claims
-        target = reviewview.next_unreviewed(
-            self.db,
-            self.claim_id,
-            status=claims.status,
-            search=claims.search or None,
-            backwards=backwards,
-            skip=self.pending_reviewed(),
-        )
+        target = self.next_to_review(self.claim_id, backwards=backwards)
         if target is None:
             self.notify("No other unreviewed claim in this list.", timeout=3)
             return
@@ -345,7 +350,10 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
         if claim_id is None or self.context is None:
             return
         new = status or None
-        if self.context.verdict.status != new:
+        if self.team.adjudicate:
+            if not self.adjudicate(claim_id, new):
+                return
+        elif self.context.verdict.status != new:
             self.submit(Change("status", claim_id, new))
         if new and self.query_one(ClaimView).changes:  # the reviewer has seen what changed
             self.submit(Change("changes_seen", claim_id))
@@ -354,13 +362,7 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
             self._offer_top_support(claim_id)
         claims = self.claims
         if status and self.advance_on_mark:
-            target = reviewview.next_unreviewed(
-                self.db,
-                claim_id,
-                status=claims.status,
-                search=claims.search or None,
-                skip=self.pending_reviewed(),
-            )
+            target = self.next_to_review(claim_id)
             if target is None:
                 self.notify("Every claim in this list is reviewed.", timeout=4)
             elif not claims.select_id(target):
@@ -549,6 +551,9 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
             self.claim_written(change, result)
         elif change.kind == "page":
             self.page_stored(change, result)
+        elif change.kind == "adjudicate":
+            self._progress = None
+            self.team_written(change, result)
         elif change.kind == "changes_seen":
             self._progress = None
             self.claims.reload(self.claim_id)  # it may leave the flagged list
@@ -572,8 +577,19 @@ class ReviewScreen(PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScre
     # --- filter ---------------------------------------------------------
 
     def list_filters(self) -> tuple[str, ...]:
-        """The lists f cycles through, in order (dismissed claims last; disagreed ones for a team)."""
+        """The lists f cycles through, in order (dismissed claims last; disagreed ones for a team).
+
+        In a reviewer's queue the filters read their own decisions: no "disagreed" there."""
+        if self.team.own_rows:
+            return OWN_FILTERS
         return corpus.review_filters(self.db)
+
+    def _first_filter(self) -> str:
+        """The list the screen opens on: an adjudicator's starts on the disagreed claims."""
+        if self.team.adjudicate:
+            return "disagreed"
+        status = self.resume.filter
+        return status if status in self.list_filters() else "all"
 
     def action_cycle_filter(self) -> None:
         claims = self.claims

@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...models import Claim
-from ...storage import clusters, corpus
+from ...storage import clusters, corpus, teamview
 from ...storage.claim_filter import ClaimFilter
 from .. import text as txt
 
@@ -76,10 +76,20 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
             return isinstance(message, ClaimList.Highlighted)
 
     def __init__(
-        self, db: Database, *, status: str = "all", search: str = "", collapsed: bool = False, **kwargs
+        self,
+        db: Database,
+        *,
+        status: str = "all",
+        search: str = "",
+        collapsed: bool = False,
+        queue_of: str | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.db = db
+        self.queue_of = queue_of
+        """Team review: only the claims assigned to this reviewer, each row (and the status
+        filter) showing their own decision instead of the final verdict."""
         self.collapsed = collapsed
         """One row per claim cluster (its first claim, with the cluster's size) instead of per claim."""
         self._sizes: dict[int, int] = {}
@@ -128,20 +138,29 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def claim_filter(self) -> ClaimFilter:
         """The claims listed: the status filter, the search, one row per cluster or not."""
-        return ClaimFilter(status=self.status, search=self.search, collapsed=self.collapsed)
+        return ClaimFilter(
+            status=self.status, search=self.search, collapsed=self.collapsed, assigned_to=self.queue_of
+        )
 
     def _query(self, **kwargs) -> list[Claim]:
-        rows = corpus.list_claims(self.db, claim_filter=self.claim_filter, **kwargs)
+        if self.queue_of is not None:
+            rows = teamview.list_own(self.db, self.queue_of, self.claim_filter, **kwargs)
+        else:
+            rows = corpus.list_claims(self.db, claim_filter=self.claim_filter, **kwargs)
         if self.collapsed:
             self._sizes.update(clusters.cluster_sizes(self.db, [c.id for c in rows]))
         return rows
 
     def _count(self) -> int:
+        if self.queue_of is not None:
+            return teamview.count_own(self.db, self.queue_of, self.claim_filter)
         return corpus.count_claims(self.db, claim_filter=self.claim_filter)
 
     def position(self, claim_id: int) -> int:
         """The list index ``claim_id`` has (or would have): its cluster's row when collapsed."""
         row_id = clusters.head_of(self.db, claim_id) if self.collapsed else claim_id
+        if self.queue_of is not None:
+            return teamview.own_position(self.db, self.queue_of, row_id, self.claim_filter)
         return corpus.claim_position(self.db, row_id, claim_filter=self.claim_filter)
 
     def size_of(self, claim_id: int) -> int:

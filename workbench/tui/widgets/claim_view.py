@@ -198,6 +198,7 @@ def verdict_text(
     seen: SeenBefore | None = None,
     changes: tuple[EvidenceChange, ...] = (),
     ack_hint: str = "",
+    team: Text | None = None,
 ) -> Text:
     verdict = ctx.verdict
     out = Text()
@@ -217,6 +218,9 @@ def verdict_text(
     contradicts = len(ctx.links) - supports
     if ctx.links:
         out.append(f" · {supports} supporting, {contradicts} contradicting link(s)", "dim")
+    if team is not None:
+        out.append("\n")
+        out.append_text(team)
     if changes:
         out.append("\n")
         out.append_text(changes_text(changes, ack_hint))
@@ -277,6 +281,9 @@ class ClaimView(Widget, can_focus=False):
         """Keys named on the "more lines" row (the screen sets the ones in use)."""
         self.ack_hint = ""
         """Says which keys mark changed evidence seen (the screen sets it)."""
+        self.team: Text | None = None
+        """Team review: the other reviewers' decisions and the final verdict, one line (the
+        screen sets it before ``show``)."""
         self._extras: tuple[int | None, SeenBefore | None, tuple[EvidenceChange, ...]] = (None, None, ())
         """(claim id, seen before, changed evidence), read by a worker after the claim is shown."""
 
@@ -323,7 +330,14 @@ class ClaimView(Widget, can_focus=False):
             (self.empty,)
             if ctx is None
             else (
-                verdict_text(ctx, unsaved=self._unsaved, seen=seen, changes=changes, ack_hint=self.ack_hint),
+                verdict_text(
+                    ctx,
+                    unsaved=self._unsaved,
+                    seen=seen,
+                    changes=changes,
+                    ack_hint=self.ack_hint,
+                    team=self.team,
+                ),
                 context_text(ctx, self._coverage),
             )
         )
