@@ -84,11 +84,11 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     return files, errors
 
 
-#: Largest document file read whole (.txt, .md): ingest holds about six times
-#: a document in memory (measured 311 MB for 50 MB), so this bounds it near 600 MB.
+#: Largest document file read whole (.txt, .md): ingest holds about six times a
+#: document in memory (figures in benchmarks/README.md), so about 600 MB at most.
 MAX_DOCUMENT_BYTES = 100 * MB
-#: Largest HTML file: the parse takes ~30x the page (a 5 MB page peaked at 205 MB,
-#: so this bounds it near 700 MB); real articles are well under 5 MB.
+#: Largest HTML file: the parse takes about 30 times the page in memory, so about
+#: 700 MB at most; real articles are well under 5 MB.
 MAX_HTML_BYTES = 20 * MB
 #: Largest single JSONL line (one document); the file itself is streamed, any size.
 MAX_JSONL_LINE_BYTES = 100 * MB
@@ -105,7 +105,7 @@ def read_text(path: Path, limit: int | None = None) -> str:
 
 
 def decode(data: bytes, label: str) -> str:
-    # The whole file, not a prefix: a NUL 70 KB in went in as text (memchr: ~10 ms for 50 MB).
+    # The whole file, not a prefix: a NUL 70 KB in went in as text (a memchr: cheap).
     if b"\x00" in data:
         raise InputError(f"{label}: binary file (contains NUL bytes), not text")
     try:

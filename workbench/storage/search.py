@@ -76,8 +76,8 @@ def stem_map(db: Database, words: Iterable[str]) -> Mapping[str, str]:
     """Like ``stems`` for words already lower-cased, without copying: a read-only mapping
     that holds (at least) every stem of ``words`` — the process-wide stem cache itself.
 
-    The rerank looks up ~1,000 candidate words a query, nearly all cached: copying them
-    into a fresh dict cost more than the lookups (0.1–0.2 ms a query at 100k passages).
+    The rerank looks up about a thousand candidate words a query, nearly all cached:
+    copying them into a fresh dict would cost more than the lookups.
     Safe to read from any thread: the cache is only ever added to, and replaced (never
     cleared) when full.
     """
@@ -104,12 +104,12 @@ def _stem_new(db: Database, missing: list[str]) -> dict[str, str]:
     _ensure_temp(db)
     conn = db.conn
     # Savepoint so this scratch write never commits or rolls back the caller's transaction;
-    # the scratch rows are undone by rolling back to it (half the cost of an FTS5 DELETE,
+    # the scratch rows are undone by rolling back to it (cheaper than an FTS5 DELETE,
     # which re-tokenizes the row), also when something fails in between.
     before = conn.total_changes
     conn.execute("SAVEPOINT wb_stem")
     try:
-        # All the words as ONE row, one token each: a single FTS5 insert is ~4x cheaper than a
+        # All the words as ONE row, one token each: one FTS5 insert is much cheaper than a
         # row per word. Only when the token count disagrees (a word the tokenizer drops or
         # splits) is it redone a row per word, so each word's tokens can be told apart.
         conn.execute("INSERT INTO temp.wb_stem (rowid, w) VALUES (1, ?)", [" ".join(missing)])
@@ -142,8 +142,8 @@ def _df_cache(db: Database) -> dict[str, int]:
     """This connection's document-frequency cache, emptied whenever the database changed.
 
     ``PRAGMA data_version`` moves when another connection commits, ``total_changes``
-    (less the stemmer's scratch writes) when this one writes: between changes, a term's df cannot move, and each fts5vocab
-    lookup costs ~0.1 ms (a dozen per query).
+    (less the stemmer's scratch writes) when this one writes: between changes, a term's
+    df cannot move, and a query asks for a dozen of them, each an fts5vocab lookup.
     """
     conn = db.conn
     state = _state(db)
