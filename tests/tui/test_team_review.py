@@ -259,3 +259,25 @@ def test_decisions_side_by_side_snapshot(snap_compare, team_db):
 
     app = ReviewApp(path, reviewer="editor", adjudicate=True, judge_stale=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=opened)
+
+
+async def test_an_adjudication_is_undone_by_ctrl_z(team_db, make_app):
+    from .conftest import saved
+
+    path, ids = team_db
+    app = make_app(path, reviewer="editor", adjudicate=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await saved(pilot)
+        await settle(pilot)
+        assert app.screen.claims.total == 0
+        await pilot.press("ctrl+z")  # the adjudication is a change like any other
+        await saved(pilot)
+        await settle(pilot)
+        assert app.screen.claims.total == 1 and app.screen.claims.current_id == ids[0]
+    db = connect(path)
+    try:
+        assert teamview.final(db, ids[0]).basis == "disagreed"
+    finally:
+        db.close()

@@ -97,7 +97,7 @@ def side_text(side: Side) -> Text:
         out.append("\nno links", "dim")
     for link in side.links:
         out.append(f"\n{link.relation} #{link.passage_id}", "bold")
-        out.append(" " + txt.one_line(link.doc)[:60], "dim")
+        out.append(" " + _cut(txt.one_line(link.doc), 80), "dim")
         out.append("\n  " + _cut(txt.one_line(link.text), 200))
     return out
 
