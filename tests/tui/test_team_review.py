@@ -82,6 +82,8 @@ def test_blind_side_by_side_hides_the_others_until_decided(team_db):
         assert hidden.final is None
         seen = teamview.team_claim(db, ids[2], teamview.TeamMode("ana", queue=True))
         assert {s.reviewer: s.status for s in seen.sides} == {"ana": None, "ben": "unsupported"}
+        outsider = teamview.team_claim(db, ids[2], teamview.TeamMode("zoe", blind=True))
+        assert outsider.hidden == 0  # not one of the blind reviewers: sees every decision
         decided = teamview.team_claim(db, ids[0], blind)  # ana decided claim 1: she sees ben's
         assert {s.reviewer: s.status for s in decided.sides} == {"ana": "sourced", "ben": "contested"}
         assert decided.final.basis == "disagreed"

@@ -26,7 +26,7 @@ from .common import db_path, login_name, open_db
 @click.option(
     "--blind",
     is_flag=True,
-    help="Hide other reviewers' decisions on a claim until you have decided it"
+    help="In your queue, hide the other reviewers' decisions on a claim until you have decided it"
     " (on for every session when the database is set to blind review).",
 )
 @click.option(

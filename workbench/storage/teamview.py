@@ -43,7 +43,9 @@ class TeamMode:
 
     @property
     def hides(self) -> bool:
-        return self.blind and not self.adjudicate
+        """Blind review in the reviewer's own queue (an adjudicator, or someone with no claims
+        assigned, is not one of the blind reviewers: they see every decision)."""
+        return self.blind and self.queue and not self.adjudicate
 
     @property
     def active(self) -> bool:

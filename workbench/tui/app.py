@@ -121,6 +121,16 @@ class ReviewApp(App, inherit_bindings=False):
             progress = f"your queue: {mine.decided} of {mine.assigned} claims decided"
         elif team.adjudicate:
             progress = f"{teamview.disagreed_count(self.db)} claim(s) disagreed, waiting for you"
+        if self.blind and not team.queue and not team.adjudicate:
+            self.notify(
+                f"Blind review keeps the others' decisions hidden in a reviewer's queue, and"
+                f" {one_line(self.reviewer)} has no claims assigned: the list shows the final verdicts."
+                " (`workbench assign` gives out claims.)",
+                title="Blind review",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         if resume.claim_id is not None:
             self.notify(
                 f"Resumed at claim #{resume.claim_id} · {progress}",
