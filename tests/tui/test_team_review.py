@@ -254,10 +254,18 @@ def test_decisions_side_by_side_snapshot(snap_compare, team_db):
     db.close()
 
     async def opened(pilot):
+        from workbench.tui.screens.decisions import DecisionsScreen
+
         await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.press("v")
         await settle(pilot)
+        for _ in range(300):  # a busy machine: wait for the columns, not for a fixed time
+            screen = pilot.app.screen
+            if isinstance(screen, DecisionsScreen) and len(screen.query(".decisions-side")) == 2:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause()
 
     app = ReviewApp(path, reviewer="editor", adjudicate=True, judge_stale=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=opened)

@@ -268,7 +268,7 @@ class TeamKeys:
         out = Text()
         out.append("team: ", "bold")
         if claim.hidden:
-            out.append(f"{claim.hidden} other decision(s) hidden until you decide (blind review)", "italic")
+            out.append(f"{claim.hidden} other reviewer(s), hidden until you decide (blind review)", "italic")
         else:
             for side in others:
                 out.append(txt.one_line(side.reviewer or "(unnamed)")[:20] + " ")
