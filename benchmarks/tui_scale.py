@@ -332,13 +332,13 @@ def main() -> None:
     db = connect(path)
     reviewview.save_resume(db, reviewview.ResumeState())  # start at the top, whatever the last run left
     db.close()
-    storage_calls(path)
     figures = asyncio.run(drive(path, args.presses))
     starts = [first_claim_in_terminal(path) for _ in range(3)]
     figures["first_claim_terminal_s_median_of_3"] = statistics.median(starts)
     figures["first_claim_terminal_s_max_of_3"] = max(starts)
     for key, value in figures.items():
         print(f"{key:<26} {value:10.2f}")
+    storage_calls(path)  # last: its slow searches would count in first_paint_s
     print(
         f"{'j_cost_over_baseline_ms':<26} {figures['press_j_median_ms'] - figures['press_unbound_median_ms']:10.2f}"
         f"   (ratio {figures['press_j_median_ms'] / figures['press_unbound_median_ms']:.2f})"
