@@ -136,7 +136,7 @@ class ClaimFilter:
         if self.reviewed_only:
             where.append("v.status IS NOT NULL")
         if self.assigned_to is not None:
-            where.append("c.id IN (SELECT claim_id FROM assignments WHERE reviewer = ?)")
+            where.append("EXISTS (SELECT 1 FROM assignments a WHERE a.claim_id = c.id AND a.reviewer = ?)")
             params.append(self.assigned_to)
         return " AND ".join(where) or "1", params
 

@@ -214,7 +214,7 @@ _CLAIM_SELECT = (
 )
 
 
-def _claim(row: tuple) -> Claim:
+def claim_from_row(row: tuple) -> Claim:
     return Claim(
         id=row[0],
         document_id=row[1],
@@ -298,7 +298,7 @@ def paragraph_passages(db: Database, passage: Passage) -> list[Passage]:
 
 def get_claim(db: Database, claim_id: int) -> Claim | None:
     row = db.execute(f"{_CLAIM_SELECT} WHERE c.id = ?", [claim_id]).fetchone()
-    return _claim(row) if row else None
+    return claim_from_row(row) if row else None
 
 
 def _claim_filter(
@@ -340,11 +340,11 @@ def list_claims(
     if before_id is not None:
         sql = f"{_CLAIM_SELECT} WHERE {where} AND c.id < ? ORDER BY c.id DESC LIMIT ?"
         rows = db.execute(sql, [*params, before_id, limit]).fetchall()
-        return [_claim(r) for r in reversed(rows)]
+        return [claim_from_row(r) for r in reversed(rows)]
     if after_id is not None:
         where, params = where + " AND c.id > ?", [*params, after_id]
     rows = db.execute(f"{_CLAIM_SELECT} WHERE {where} ORDER BY c.id LIMIT ?", [*params, limit])
-    return [_claim(r) for r in rows]
+    return [claim_from_row(r) for r in rows]
 
 
 def iter_claims(

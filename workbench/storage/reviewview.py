@@ -88,7 +88,16 @@ def next_unreviewed(
         skip = sorted({int(i) for i in skip})
         where += f" AND c.id NOT IN ({', '.join('?' * len(skip))})"
         params = [*params, *skip]
-    base = f"SELECT c.id{FROM} WHERE {where}"
+    return step_through(
+        db, f"SELECT c.id{FROM} WHERE {where}", params, claim_id, backwards=backwards, wrap=wrap
+    )
+
+
+def step_through(
+    db: Database, base: str, params: list, claim_id: int | None, *, backwards: bool, wrap: bool
+) -> int | None:
+    """The claim after (or before) ``claim_id`` among those ``base`` selects (``SELECT c.id …
+    WHERE …``), wrapping around when ``wrap``; ``None`` when there is none besides it."""
     op, order = ("<", "DESC") if backwards else (">", "ASC")
     if claim_id is not None:
         row = db.execute(

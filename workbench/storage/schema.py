@@ -323,7 +323,7 @@ def m005_review_workflow(db: Database) -> None:
 def m006_edited_claims_search(db: Database) -> None:
     """An edited extracted claim has its own ``claims_fts`` entry (its passage no longer
     says what it says): deleting the claim must take that entry out too. And undo/redo
-    look up which change undid which."""
+    look up which change undid which, and a reviewer's queue is read in claim order."""
     db.executescript(
         """
         DROP TRIGGER claims_fts_ad;
@@ -332,6 +332,9 @@ def m006_edited_claims_search(db: Database) -> None:
             INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END;
         CREATE INDEX history_undoes ON history(undoes);
+        -- A reviewer's queue: their claims in id order without a lookup per row.
+        DROP INDEX assignments_reviewer;
+        CREATE INDEX assignments_reviewer ON assignments(reviewer, claim_id);
         """
     )
 

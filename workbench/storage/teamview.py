@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from ..models import Claim, Verdict
 from . import corpus, team
 from .claim_filter import FROM, ClaimFilter
-from .corpus import _claim as _claim_from_row  # the one reader of a claim row
+from .corpus import claim_from_row as _claim_from_row  # the one reader of a claim row
+from .reviewview import step_through
 
 #: Longest passage text kept for a link in the side-by-side view.
 LINK_TEXT_MAX = 300
@@ -210,20 +211,9 @@ def next_undecided(
     if skip:
         where += " AND c.id NOT IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted({int(i) for i in skip})))
-    base = f"SELECT c.id{_OWN_FROM} WHERE {where}"
-    op, order = ("<", "DESC") if backwards else (">", "ASC")
-    if claim_id is not None:
-        row = db.execute(
-            f"{base} AND c.id {op} ? ORDER BY c.id {order} LIMIT 1", [*params, claim_id]
-        ).fetchone()
-        if row is not None:
-            return int(row[0])
-        if not wrap:
-            return None
-    row = db.execute(f"{base} ORDER BY c.id {order} LIMIT 1", params).fetchone()
-    if row is None or row[0] == claim_id:
-        return None
-    return int(row[0])
+    return step_through(
+        db, f"SELECT c.id{_OWN_FROM} WHERE {where}", params, claim_id, backwards=backwards, wrap=wrap
+    )
 
 
 # --- side by side ----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .writer import Change
 #: Changes that are laid over what the database says.
 SHOWN = ("status", "note", "link")
 #: Also queued and cancelled by a queued undo (each is a history row), but shown only once written.
-QUEUED = (*SHOWN, "cluster", "dismiss", "restore", "edit")
+QUEUED = (*SHOWN, "adjudicate", "cluster", "dismiss", "restore", "edit")
 
 
 def effects(unsaved: Iterable[Change]) -> list[Change]:
@@ -46,7 +46,9 @@ def undo_target(unsaved: Iterable[Change]) -> Change | None:
 
 def statuses(pending: Iterable[Change]) -> dict[int, str | None]:
     """The verdict each claim will have, for claims with a queued verdict change."""
-    return {c.claim_id: c.value for c in pending if c.kind == "status" and c.claim_id is not None}
+    return {
+        c.claim_id: c.value for c in pending if c.kind in ("status", "adjudicate") and c.claim_id is not None
+    }
 
 
 def claims_touched(pending: Iterable[Change]) -> set[int]:
