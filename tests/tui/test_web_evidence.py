@@ -11,7 +11,7 @@ from workbench import ingestion
 from workbench.storage import corpus, review, reviewview
 from workbench.storage.reviewview import ResumeState
 from workbench.tui.screens.article import ArticleView
-from workbench.tui.screens.link_url import LinkUrlDialog, LinkUrlKeys
+from workbench.tui.screens.link_url import LinkUrlDialog
 from workbench.tui.widgets.claim_view import ClaimView
 from workbench.web import fetch
 
@@ -57,9 +57,8 @@ async def test_changed_evidence_shows_old_and_new_until_a_verdict_marks_it_seen(
 
 
 async def test_w_fetches_a_page_opens_it_and_links_the_sentence_picked(make_app, check_db, site, monkeypatch):
-    monkeypatch.setattr(LinkUrlKeys, "url_limits", LOCAL)
     reviewview.save_resume(check_db, ResumeState(claim_id=2))
-    app = make_app()
+    app = make_app(allow_private=True)  # as `review --allow-private`: the test server is on loopback
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         reviewing = app.screen

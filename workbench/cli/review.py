@@ -35,8 +35,15 @@ from .common import db_path, login_name, open_db
     help="Decide the claims reviewers disagree on: the list starts on them, and your"
     " verdict becomes the final one (needs --reviewer).",
 )
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Let `w` (link a web page) fetch addresses on this machine or a private network.",
+)
 @click.pass_context
-def review(ctx: click.Context, reviewer: str | None, blind: bool, adjudicate: bool) -> None:
+def review(
+    ctx: click.Context, reviewer: str | None, blind: bool, adjudicate: bool, allow_private: bool
+) -> None:
     """Open the review screen: step through claims, mark verdicts, link evidence.
 
     Every change is saved the moment it is made; reopening the same database
@@ -103,6 +110,7 @@ def review(ctx: click.Context, reviewer: str | None, blind: bool, adjudicate: bo
         config=config,
         blind=blind,
         adjudicate=adjudicate,
+        allow_private=allow_private,
     )
     app.run()
     for problem in config.problems:  # the notifications are gone with the screen: repeat them
@@ -116,6 +124,8 @@ def review(ctx: click.Context, reviewer: str | None, blind: bool, adjudicate: bo
 
 def missing_terminal() -> str | None:
     """Which standard stream is not a terminal (the screen reads stdin, draws on stdout/stderr), or None."""
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return None  # run by `workbench serve` (textual-serve): the browser is the terminal
     for name in ("stdin", "stdout", "stderr"):
         stream = getattr(sys, name)
         try:

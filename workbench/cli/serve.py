@@ -26,12 +26,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 # `review` refuses to start without a terminal on its standard streams; under the
 # web driver the browser is the terminal, reached over pipes, so the session process
 # lifts that check before running the ordinary `review` command.
-_SESSION_LAUNCH = (
-    "import workbench.cli.review as review\n"
-    "review.missing_terminal = lambda: None\n"
-    "from workbench.cli import main\n"
-    "main()\n"
-)
+_SESSION_LAUNCH = "from workbench.cli import main; main()"
 
 
 def session_argv(database: Path, reviewer: str, *, blind: bool = False) -> list[str]:

@@ -65,8 +65,11 @@ class ReviewApp(App, inherit_bindings=False):
         judge_stale: bool = True,
         blind: bool = False,
         adjudicate: bool = False,
+        allow_private: bool = False,
     ) -> None:
         super().__init__()
+        self.allow_private = allow_private
+        """`w` may fetch pages on this machine or a private network (`review --allow-private`)."""
         self.blind = blind
         """Other reviewers' decisions hidden until this reviewer decides (also a database setting)."""
         self.adjudicate = adjudicate

@@ -66,8 +66,10 @@ class PageFetched(Message):
 
 
 class LinkUrlKeys:
-    url_limits: fetch.Limits = fetch.Limits()
-    """Fetch limits of the `w` key (private addresses refused, as `ingest` without --allow-private)."""
+    @property
+    def url_limits(self) -> fetch.Limits:
+        """Fetch limits of the `w` key: private addresses refused unless `review --allow-private`."""
+        return fetch.Limits(allow_private=getattr(self.app, "allow_private", False))
 
     def action_link_url(self) -> None:
         self.sync()
