@@ -11,7 +11,7 @@ import click
 
 from .. import clustering, ingestion, suggesting
 from ..models import VERDICTS
-from ..storage import clusters, corpus
+from ..storage import clusters, corpus, team
 from ..storage.claim_filter import STATUS_VALUES
 from ..textsafety import one_line
 from . import cli
@@ -244,8 +244,16 @@ def _cut(text: str, width: int) -> str:
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of documents, passages, claims and verdicts (dismissed claims apart)."""
-    figures = corpus.stats(open_db(ctx, readonly=True))
+    db = open_db(ctx, readonly=True)
+    figures = corpus.stats(db)
+    progress = team.reviewer_progress(db)
     if as_json:
+        if progress:  # a team review: progress per reviewer and what waits for an adjudicator
+            figures = {
+                **figures,
+                "reviewers": [p.as_dict() for p in progress],
+                "disagreed": len(team.disagreed(db)),
+            }
         click.echo(json.dumps(figures))
         return
     path = db_path(ctx)
@@ -257,6 +265,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{'database':<12} {one_line(str(path.resolve()))}")
     for key, value in figures.items():
         click.echo(f"{key:<12} {value}")
+    for p in progress:
+        click.echo(f"{'reviewer':<12} {one_line(p.reviewer)}: {p.decided} of {p.assigned} decided")
+    if progress:
+        click.echo(f"{'disagreed':<12} {len(team.disagreed(db))}")
 
 
 @cli.command()

@@ -111,10 +111,7 @@ def assignments(ctx: click.Context, as_json: bool) -> None:
     db = open_db(ctx, readonly=True)
     progress = store.reviewer_progress(db)
     if as_json:
-        echo_json_array(
-            {"reviewer": p.reviewer, "assigned": p.assigned, "decided": p.decided, "remaining": p.remaining}
-            for p in progress
-        )
+        echo_json_array(p.as_dict() for p in progress)
         return
     if not progress:
         click.echo("no claims assigned (`workbench assign --reviewers A,B` gives them out)")
@@ -265,3 +262,22 @@ def merge(ctx: click.Context, other: str) -> None:
         click.echo(f"  … and {len(result.conflicts) - 5} more (state entry merge.conflicts lists them all)")
     if (line := result.unplaced()) is not None:
         click.echo(one_line(line))
+
+
+@cli.command()
+@click.argument("setting", type=click.Choice(["on", "off"]), required=False)
+@click.pass_context
+def blind(ctx: click.Context, setting: str | None) -> None:
+    """Blind review for every session on this database: in a reviewer's queue, the other
+    reviewers' decisions on a claim stay hidden until they have decided it.
+
+    \b
+    Examples:
+      workbench blind          say whether it is on
+      workbench blind on       (`review --blind` does the same for one session)
+    """
+    if setting is None:
+        click.echo(f"blind review is {'on' if store.is_blind(open_db(ctx, readonly=True)) else 'off'}")
+        return
+    store.set_blind(open_db(ctx), setting == "on")
+    click.echo(f"blind review is {setting}")

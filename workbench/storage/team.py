@@ -60,6 +60,14 @@ class ReviewerProgress:
     def remaining(self) -> int:
         return self.assigned - self.decided
 
+    def as_dict(self) -> dict:
+        return {
+            "reviewer": self.reviewer,
+            "assigned": self.assigned,
+            "decided": self.decided,
+            "remaining": self.remaining,
+        }
+
 
 @dataclass(frozen=True)
 class Final:
