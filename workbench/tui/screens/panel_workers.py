@@ -85,7 +85,8 @@ class PanelWorkers:
             db = connect(db_path, migrate=False)
             changes = tuple(corpus.changes(db, claim_id=claim_id))
             decided = review.get_verdict(db, claim_id).status is not None
-            seen = None if decided else clustering.seen_before(db, claim_id)
+            # Blind review: an earlier decision on the same claim may be another reviewer's.
+            seen = None if decided or self.team.hides else clustering.seen_before(db, claim_id)
         except Exception:  # a busy or odd database: the panel goes without these lines
             return
         finally:
