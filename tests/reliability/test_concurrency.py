@@ -28,7 +28,8 @@ from .procs import Forked
 from .worker import Done, review_loop
 
 BIN = Path(sys.executable).parent
-MAX_WAIT_S = 5.0
+# A 6 MB document holds the lock for its whole ingest (~1–3 s alone; CI is a busy 2-core box).
+MAX_WAIT_S = 15.0
 
 
 def _targets(db_path: Path, n_claims: int = 10, n_passages: int = 6) -> tuple[list[int], list[int]]:

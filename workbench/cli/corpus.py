@@ -59,7 +59,9 @@ def ingest(
 ) -> None:
     """Add documents (.txt, .md, .html, .jsonl; folders recursively) and web pages (URLs).
 
-    Re-ingesting the same content changes nothing. Bad files are reported one
+    Re-ingesting the same content changes nothing; an edited file is added as a
+    new version of its document (a file is known by its path, name and source),
+    its claims and links moved as for a changed page below. Bad files are reported one
     line each and the rest still go in; the exit status is non-zero if any
     file failed. New documents' claims then get their evidence found and
     judged (suggested verdict, disagreement flags), so the review screen and the

@@ -588,7 +588,7 @@ def changes(db: Database, *, claim_id: int | None = None, seen: bool = False) ->
     where = f"WHERE {where}" if where else ""
     rows = db.execute(
         "SELECT e.id, e.kind, e.claim_id, c.text, e.state, e.old_text, e.new_text, e.old_passage_id,"
-        " e.new_passage_id, e.old_document_id, e.new_document_id, nd.url, od.version, nd.version,"
+        " e.new_passage_id, e.old_document_id, e.new_document_id, coalesce(nd.url, nd.name), od.version, nd.version,"
         " e.similarity, e.at FROM evidence_changes e JOIN claims c ON c.id = e.claim_id"
         " JOIN documents od ON od.id = e.old_document_id JOIN documents nd ON nd.id = e.new_document_id"
         f" {where} ORDER BY e.id DESC",

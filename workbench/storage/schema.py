@@ -323,7 +323,8 @@ def m005_review_workflow(db: Database) -> None:
 def m006_edited_claims_search(db: Database) -> None:
     """An edited extracted claim has its own ``claims_fts`` entry (its passage no longer
     says what it says): deleting the claim must take that entry out too. And undo/redo
-    look up which change undid which, and a reviewer's queue is read in claim order."""
+    look up which change undid which, a reviewer's queue is read in claim order, and links
+    are found by passage."""
     db.executescript(
         """
         DROP TRIGGER claims_fts_ad;
@@ -335,6 +336,8 @@ def m006_edited_claims_search(db: Database) -> None:
         -- A reviewer's queue: their claims in id order without a lookup per row.
         DROP INDEX assignments_reviewer;
         CREATE INDEX assignments_reviewer ON assignments(reviewer, claim_id);
+        -- Re-anchoring a new version finds the links into the old one by passage.
+        CREATE INDEX evidence_links_passage ON evidence_links(passage_id);
         """
     )
 
