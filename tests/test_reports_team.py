@@ -109,9 +109,12 @@ def test_importing_another_reviewers_export_never_replaces_the_local_verdict(_se
     export = reports.export_to(alice, "json", tmp_path / "alice.json")
     stats = reports.import_file(bob, export)
     assert stats.disagreements == 1 and "1 claims marked disagreed" in stats.summary()
-    kept = review.get_verdict(bob, 1)
-    assert kept.status == "contested" and kept.reviewer == "bob"  # not silently replaced
+    # As `workbench merge` does: neither verdict silently wins; both reviewers are assigned the
+    # claim, which waits for an adjudicator with no final verdict.
+    assert review.get_verdict(bob, 1).status is None
     assert bob.execute("SELECT basis FROM verdicts WHERE claim_id = 1").fetchone()[0] == "disagreed"
+    assigned = {r[0] for r in bob.execute("SELECT reviewer FROM assignments WHERE claim_id = 1")}
+    assert assigned == {"alice", "bob"}
     decided = dict(bob.execute("SELECT reviewer, status FROM decisions WHERE claim_id = 1").fetchall())
     assert decided == {"alice": "sourced", "bob": "contested"}
     assert review.get_verdict(bob, 2).status == "unsupported"  # nothing to disagree with: taken
@@ -119,7 +122,7 @@ def test_importing_another_reviewers_export_never_replaces_the_local_verdict(_se
     again = reports.import_file(bob, export)  # importing twice changes nothing more
     assert (again.disagreements, again.verdicts, again.history) == (0, 0, 0)
     page = reports.export_to(bob, "md", tmp_path / "bob.md").read_text(encoding="utf-8")
-    assert "contested — the reviewers disagree; waiting for an adjudicator" in section(page, 1)
+    assert "the reviewers disagree; waiting for an adjudicator" in section(page, 1)
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

@@ -310,8 +310,8 @@ def _verdict(job: _Import, cid: int, c: ReportClaim, known: dict[str, str | None
 
     A claim with assigned reviewers is settled by the team rule from the decisions. Otherwise
     the newer verdict is taken, except when it differs from the local verdict, comes from
-    another reviewer and that reviewer's decision is new here: then both decisions stay in
-    ``decisions`` and the claim is marked disagreed (for an adjudicator), its verdict kept.
+    another reviewer and that reviewer's decision is new here: then, as ``workbench merge``
+    does, both reviewers are assigned the claim and it waits for an adjudicator (disagreed).
     """
     if c.updated_at is None:
         return
@@ -329,7 +329,7 @@ def _verdict(job: _Import, cid: int, c: ReportClaim, known: dict[str, str | None
         and (local[1] or "") != (c.reviewer or "")
         and known.get(c.reviewer or "") != c.verdict
     ):
-        db.execute("UPDATE verdicts SET basis = 'disagreed' WHERE claim_id = ?", [cid])
+        _make_team_claim(db, cid, (local[1] or "", local[0]), (c.reviewer or "", c.verdict), c)
         job.stats.disagreements += 1
         return
     cur = db.execute(
@@ -340,6 +340,21 @@ def _verdict(job: _Import, cid: int, c: ReportClaim, known: dict[str, str | None
         [cid, c.verdict, c.note, c.reviewer, c.updated_at, c.basis],
     )
     job.stats.verdicts += cur.rowcount
+
+
+def _make_team_claim(db, cid: int, ours: tuple[str, str], theirs: tuple[str, str], c: ReportClaim) -> None:
+    """Two reviewers' different verdicts: as ``workbench merge`` does, both are assigned the
+    claim and the team rule settles it (disagreed: no final verdict, waiting for an adjudicator)."""
+    at = c.updated_at
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO decisions (claim_id, reviewer, status, note, updated_at) VALUES (?, ?, ?, '', ?)",
+        [(cid, who, status, at) for who, status in (ours, theirs)],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO assignments (claim_id, reviewer, assigned_at) VALUES (?, ?, ?)",
+        [(cid, who, at) for who, _ in (ours, theirs)],
+    )
+    team.settle(db, cid)
 
 
 def _links(job: _Import, cid: int, c: ReportClaim) -> None:
