@@ -138,3 +138,16 @@ def test_a_single_reviewer_report_has_no_agreement_section(seed_db, tmp_path):
     review.set_status(seed_db, 2, "contested", reviewer="bob")
     page = reports.export_to(seed_db, "md", tmp_path / "r.md").read_text(encoding="utf-8")
     assert "Agreement" not in page and "Decisions" not in page
+
+
+def test_reviewers_table_counts_each_reviewers_own_verdicts_not_an_unnamed_team(team_review):
+    from workbench.storage import export as export_store
+    from workbench.storage.claim_filter import ClaimFilter
+
+    db, _ = team_review
+    rows = {
+        name: verdicts
+        for name, verdicts, _ in export_store.reviewers(db, ClaimFilter(include_dismissed=True))
+    }
+    assert None not in rows  # an agreed verdict is nobody's alone: no "(unnamed)" reviewer
+    assert rows["alice"] == 3 and rows["bob"] == 2 and rows["carol"] == 1  # carol adjudicated

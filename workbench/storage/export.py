@@ -293,14 +293,19 @@ def flagged_count(db: Database, f: ExportFilter | ClaimFilter) -> int:
 
 
 def reviewers(db: Database, f: ExportFilter | ClaimFilter) -> list[tuple[str | None, int, int]]:
-    """(reviewer, current verdicts given, changes made) over the filtered claims."""
+    """(reviewer, current verdicts given, changes made) over the filtered claims. Verdicts
+    are each reviewer's own decisions and adjudications: a team's agreed verdict is nobody's alone."""
     where, params = _where(f)
-    verdicts = dict(
-        db.execute(
-            f"SELECT v.reviewer, count(*){_FROM} WHERE {where} AND v.status IS NOT NULL GROUP BY v.reviewer",
-            params,
-        ).fetchall()
-    )
+    verdicts = {
+        name or None: n
+        for name, n in db.execute(
+            f"SELECT who, count(*) FROM (SELECT d.reviewer AS who FROM decisions d WHERE d.status IS NOT NULL"
+            f" AND d.claim_id IN (SELECT c.id{_FROM} WHERE {where})"
+            f" UNION ALL SELECT v.reviewer{_FROM} WHERE {where} AND v.basis = 'adjudicated' AND v.status IS NOT NULL)"
+            " GROUP BY who",
+            [*params, *params],
+        )
+    }
     changes = dict(
         db.execute(
             f"SELECT h.reviewer, count(*) FROM history h WHERE h.claim_id IN"
