@@ -348,8 +348,6 @@ class FileVersions:
     def store(
         self, doc: RawDocument, drafts: Iterable[PassageDraft], location: str, report: IngestReport
     ) -> None:
-        from .web import anchoring  # rapidfuzz: loaded once a file is stored
-
         db = self.db
         doc = _storable(doc)
         key = (location, doc.name, doc.source)
@@ -368,14 +366,7 @@ class FileVersions:
                     self.known[key] = adopted
                 return
             self.known[key] = result[0]
-            report.added += 1
-            report.passages += result[1]
-            report.claims += result[2]
-            if previous is not None:
-                outcome = anchoring.reanchor(db, previous.id, result[0])
-                report.versions += 1
-                report.changed += outcome.changed
-                report.gone += outcome.gone
+            _count_added(db, report, result, previous)
 
 
 def file_location(path: Path) -> str:
@@ -610,16 +601,7 @@ def ingest_urls(
                     if problem is not None:
                         fail(str(problem))
                     else:
-                        final = records[-1]
-                        web = corpus.WebSource(
-                            fetched_url=url,
-                            fetched_at=page.final.fetched_at,
-                            http_status=page.final.status,
-                            warc_file=final.file,
-                            warc_offset=final.offset,
-                            warc_record_id=final.record_id,
-                        )
-                        store_version(db, doc, web, report)
+                        store_version(db, doc, web_source(url, page, records[-1]), report)
                         sharer.after_commit()
                 if on_progress:
                     on_progress(1)
@@ -675,8 +657,6 @@ def _fetch_ahead(urls: list[str], work: Callable, threads: int) -> Iterator[tupl
 
 def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> None:
     """Store a fetched page: new, unchanged (skipped) or the next version of a stored one."""
-    from .web import anchoring
-
     digest = content_hash(doc.text)
     with write(db):
         previous = corpus.current_version(db, doc.url)
@@ -688,11 +668,31 @@ def store_version(db: Database, doc: RawDocument, web, report: IngestReport) -> 
         if result is None:
             report.skipped += 1
             return
-        report.added += 1
-        report.passages += result[1]
-        report.claims += result[2]
-        if previous is not None:
-            outcome = anchoring.reanchor(db, previous.id, result[0])
-            report.versions += 1
-            report.changed += outcome.changed
-            report.gone += outcome.gone
+        _count_added(db, report, result, previous)
+
+
+def _count_added(db, report: IngestReport, result: tuple, previous) -> None:
+    """Count a stored document; a new version of an earlier one gets its claims and links
+    re-anchored onto it."""
+    report.added += 1
+    report.passages += result[1]
+    report.claims += result[2]
+    if previous is not None:
+        from .web import anchoring  # rapidfuzz: loaded only when a version needs it
+
+        outcome = anchoring.reanchor(db, previous.id, result[0])
+        report.versions += 1
+        report.changed += outcome.changed
+        report.gone += outcome.gone
+
+
+def web_source(url: str, page, record) -> corpus.WebSource:
+    """Where and when ``page`` was fetched (as asked: ``url``) and the WARC ``record`` holding it."""
+    return corpus.WebSource(
+        fetched_url=url,
+        fetched_at=page.final.fetched_at,
+        http_status=page.final.status,
+        warc_file=record.file,
+        warc_offset=record.offset,
+        warc_record_id=record.record_id,
+    )
