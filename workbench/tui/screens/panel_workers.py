@@ -9,6 +9,7 @@ of its own and hands its result back as a message; the handlers are found by nam
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from textual import work
@@ -23,6 +24,7 @@ from .. import candidates_source as source
 from .. import text as txt
 from ..widgets.claim_view import ClaimView
 
+REVIEWER_BUSY = 0.6  # judging waits until the reviewer's keys have rested this long (seconds)
 JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
 
 
@@ -59,6 +61,16 @@ class JudgingProgress(Message):
 
 
 class PanelWorkers:
+    last_move = 0.0
+    """time.monotonic() of the reviewer's last cursor move (the screen sets it)."""
+
+    def _judging_waits(self, worker) -> bool:
+        """Hold the judging thread while the reviewer moves (its linking holds the GIL and would
+        slow every frame); True once the worker is cancelled."""
+        while not worker.is_cancelled and time.monotonic() - self.last_move < REVIEWER_BUSY:
+            time.sleep(0.05)
+        return worker.is_cancelled
+
     @work(thread=True, exclusive=True, group="candidates", exit_on_error=False)
     def compute_candidates(self, db_path, claim_id: int) -> None:
         """Run the linker off the UI thread, on a connection of this thread's own."""
@@ -117,6 +129,8 @@ class PanelWorkers:
         worker = get_current_worker()
         db = None
         try:
+            if self._judging_waits(worker):
+                return
             db = connect(db_path, migrate=False)
             stale = suggesting.stale_claims(db)
             total, done = len(stale), 0
@@ -127,7 +141,7 @@ class PanelWorkers:
                 if worker.is_cancelled:
                     return
                 suggesting.refresh(
-                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: worker.is_cancelled
+                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: self._judging_waits(worker)
                 )
                 done = min(total, start + JUDGE_CHUNK)
                 self.post_message(JudgingProgress(done, total))

@@ -11,6 +11,8 @@ locked the status line says so and the keys keep working.
 
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -93,6 +95,9 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         claim under the cursor has none: marking moves the cursor on)."""
         self.offer: tuple[int, Candidate] | None = None
         """After marking a claim sourced with nothing linked: (claim, its top supporting candidate)."""
+        self._candidates_due: tuple[int, str | None] | None = None
+        """(claim id, header message) of candidates a move left to show after its frame."""
+        self._candidates_queued = False
         self.judging: tuple[int, int] | None = None
         """(done, total) while the background worker judges stale claims' evidence."""
 
@@ -131,6 +136,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         claims.focus()
         self.update_status()
         if self.judge_stale_claims:
+            self.last_move = time.monotonic()  # judging starts once the first screen is up
             self.judge_stale(self.db_path)
 
     def on_resize(self) -> None:
@@ -159,6 +165,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         shown = self.context.claim.id if self.context else None
         if current != shown:
             self.show_claim(current)
+        self.flush_candidates()
 
     # --- showing a claim ---------------------------------------------------------
 
@@ -198,18 +205,39 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         stored = source.stored(self.db, claim_id)
         self.suggestion = stored
         claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
-        if stored is not None:
-            self.show_candidates()
-        else:
-            self.show_candidates("finding candidates…")
+        self._defer_candidates(None if stored is not None else "finding candidates…")
+        if stored is None:
             self._compute_timer = self.set_timer(
                 COMPUTE_DELAY, lambda: self.compute_candidates(self.db_path, claim_id)
             )
+
+    def _defer_candidates(self, message: str | None) -> None:
+        """Show the candidates right after the frame that shows the claim.
+
+        Building and measuring ten candidates costs more than a frame's budget, so a key
+        paints the claim first and the candidates on the next frame; actions flush them
+        first (``sync``), so a link never goes to the previous claim's candidate.
+        """
+        self._candidates_due = (self.context.claim.id, message) if self.context else None
+        if not self._candidates_queued:
+            self._candidates_queued = True
+            self.call_after_refresh(self._show_due_candidates)
+
+    def _show_due_candidates(self) -> None:
+        self._candidates_queued = False
+        self.flush_candidates()
+
+    def flush_candidates(self) -> None:
+        """Show the candidates a move deferred, if they are still for the claim shown."""
+        due, self._candidates_due = self._candidates_due, None
+        if due is not None and self.context is not None and self.context.claim.id == due[0]:
+            self.show_candidates(due[1])
 
     def _coverage(self):
         return self.suggestion.coverage if self.suggestion is not None else None
 
     def show_candidates(self, message: str | None = None) -> None:
+        self._candidates_due = None  # shown now: a deferred show must not repaint older news
         header = Text()
         header.append("Candidates", "bold")
         suggestion = self.suggestion
@@ -289,8 +317,12 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
     # --- moving --------------------------------------------------------------------
 
     def _list_moved(self) -> None:
-        """Show the claim the list's cursor moved to, in the same step as the move."""
-        self.sync()
+        """Show the claim the list's cursor moved to, in the same step as the move (its
+        candidates follow on the next frame)."""
+        self.last_move = time.monotonic()
+        current = self.claims.current_id
+        if current != (self.context.claim.id if self.context else None):
+            self.show_claim(current)
         self.schedule_save()
 
     def action_cursor_down(self) -> None:

@@ -314,7 +314,10 @@ class ClaimView(Widget, can_focus=False):
         """Show the earlier decision on the same claim and the changed evidence of ``claim_id``."""
         if self._ctx is None or self._ctx.claim.id != claim_id or self._extras == (claim_id, seen, changes):
             return
+        shown_nothing = self._extras[1] is None and not self._extras[2]
         self._extras = (claim_id, seen, changes)
+        if shown_nothing and seen is None and not changes:
+            return  # nothing to add: no repaint (the usual case, once per move)
         self._build()
         self.fit()
 
