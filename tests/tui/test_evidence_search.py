@@ -57,3 +57,22 @@ async def test_fts_syntax_typed_is_plain_text(make_app):
         assert app.screen.hits == []  # no error, no hits
         await pilot.press("enter")  # nothing to link: says so and stays
         assert isinstance(app.screen, EvidenceSearch)
+
+
+async def test_too_many_matches_to_rank_says_the_newest_are_shown(make_app, monkeypatch):
+    from workbench.storage import search
+
+    monkeypatch.setattr(search, "RANKED_AT_MOST", 3)  # the seeds have more than 3 passages with "the"
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "the")
+        note = app.screen.query_one("#evidence-broad")
+        assert note.display and "newest shown, type more" in str(note.render())
+        assert app.screen.hits
+        app.screen.query_one("#evidence-query").value = ""
+        await pilot.press(*"Taipei")  # few matches: ranked, the note goes
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_text == "Taipei" and app.screen.hits
+        assert not app.screen.query_one("#evidence-broad").display

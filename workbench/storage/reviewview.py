@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from ..models import Claim, Document, EvidenceLink, Passage, Verdict
-from . import clusters, corpus, review
+from . import clusters, corpus, review, search
 from .claim_filter import FROM, STATUS_VALUES, ClaimFilter
 
 #: Key under which the review screen keeps where it was (claim, filter, search).
@@ -166,18 +166,25 @@ class PassageHit:
     source: str | None
 
 
-def search_passages(db: Database, text: str, *, limit: int = 50) -> list[PassageHit]:
-    """Passages of every current document matching ``text`` as typed (best BM25 first).
+@dataclass(frozen=True)
+class PassageHits:
+    """What the evidence search found: ``broad`` when too many passages match to rank them
+    (the newest are shown; more words narrow it)."""
 
-    The query is built by ``corpus.fts_prefix_query``, the one safe builder: every
-    word quoted, so FTS5 syntax in what is typed is matched as plain text.
-    """
-    if not any(ch.isalnum() for ch in text):
-        return []
-    rows = db.execute(
-        "SELECT p.id, p.document_id, p.text, d.name, d.title, d.source FROM passages_fts f"
-        " JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.document_id"
-        " WHERE passages_fts MATCH ? ORDER BY f.rank LIMIT ?",
-        [corpus.fts_prefix_query(text), limit],
-    ).fetchall()
-    return [PassageHit(*row) for row in rows]
+    hits: list[PassageHit]
+    broad: bool
+
+
+def find_passages(db: Database, text: str, *, limit: int = 50) -> PassageHits:
+    """Passages of every current document matching ``text`` as typed, best BM25 first when
+    few enough match, else the newest (``search.evidence_search``: time bounded by the
+    ranked maximum, not by how many passages match; every word quoted, so FTS5 syntax in
+    what is typed is matched as plain text)."""
+    found = search.evidence_search(db, text, limit=limit)
+    hits = [PassageHit(r.id, r.document_id, r.text, r.doc, r.title, r.source) for r in found.rows]
+    return PassageHits(hits, found.broad)
+
+
+def search_passages(db: Database, text: str, *, limit: int = 50) -> list[PassageHit]:
+    """The passages ``find_passages`` finds."""
+    return find_passages(db, text, limit=limit).hits

@@ -29,11 +29,16 @@ from .dialogs import DIALOG_CSS
 #: Passage text shown per hit.
 HIT_CHARS = 240
 
+#: Shown above the hits when too many passages match to rank them.
+BROAD_NOTE = "many matches: the newest shown, type more"
+
 
 @dataclass
 class HitsFound(Message):
     query: str
     hits: list[PassageHit]
+    broad: bool = False
+    """Too many matches to rank: the newest are shown."""
 
 
 def hit_prompt(hit: PassageHit, relation: str | None) -> Text:
@@ -87,6 +92,9 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
             )
             yield Label(Text("claim: " + txt.one_line(self.claim_text)[:300]))
             yield Input(placeholder="words in the passage (as you type)", id="evidence-query")
+            note = Label(BROAD_NOTE, id="evidence-broad")
+            note.display = False
+            yield note
             yield OptionList(id="evidence-hits")
 
     def _key(self, binding_id: str) -> str:
@@ -105,17 +113,18 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
         worker = get_current_worker()
         db = connect(self.db_path, migrate=False)
         try:
-            hits = reviewview.search_passages(db, query)
+            found = reviewview.find_passages(db, query)
         finally:
             db.conn.close()
         if not worker.is_cancelled:
-            self.post_message(HitsFound(query, hits))
+            self.post_message(HitsFound(query, found.hits, found.broad))
 
     @on(HitsFound)
     def _found(self, event: HitsFound) -> None:
         if event.query != self.query_one(Input).value:
             return  # typed on since: a newer search is coming
         self.query_text, self.hits = event.query, event.hits
+        self.query_one("#evidence-broad", Label).display = event.broad
         hits = self.query_one(OptionList)
         hits.clear_options()
         hits.add_options(
