@@ -53,3 +53,32 @@ async def test_shift_o_opens_the_candidates_article_and_escape_links_nothing(mak
         await saved(pilot)
         assert not isinstance(app.screen, ArticleView)
     assert review.links(check_db, first.id) == []
+
+
+async def test_a_long_article_is_listed_a_window_at_a_time(make_app, check_db, monkeypatch):
+    from textual.widgets import OptionList
+
+    from workbench.tui.screens import article
+
+    monkeypatch.setattr(article, "WINDOW", 6)  # the seed articles are short: list 6 sentences at a time
+    claim = corpus.list_claims(check_db, limit=3)[2]
+    sentences = corpus.passages_of(check_db, claim.document_id)
+    assert len(sentences) > 12
+    at = [p.id for p in sentences].index(claim.passage_id)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        view = await opened(pilot, "o")
+        assert view.query_one(OptionList).option_count <= 6
+        assert view.current.id == claim.passage_id
+        steps = min(8, len(sentences) - 1 - at)
+        await pilot.press(*["j"] * steps)  # past the window's end: it moves along
+        assert view.current.id == sentences[at + steps].id
+        await pilot.press("end")
+        assert view.current.id == sentences[-1].id
+        await pilot.press("home")
+        assert view.current.id == sentences[0].id
+        await pilot.press(*["down"] * 7, "l")  # the list's own keys move the window too
+        await saved(pilot)
+    assert review.link_relation(check_db, claim.id, sentences[7].id) == "supports"

@@ -26,6 +26,9 @@ from .. import text as txt
 from ..bindings import shown_key
 from .dialogs import DIALOG_CSS
 
+#: Sentences listed at a time (a third of them before the one opened).
+WINDOW = 150
+
 
 @dataclass
 class SentencesRead(Message):
@@ -58,6 +61,8 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
         Binding("j", "move(1)", "Next sentence", show=False, id="article.down"),
         Binding("k", "move(-1)", "Previous sentence", show=False, id="article.up"),
         Binding("escape,q", "back", "Back", id="article.back"),
+        Binding("home", "jump('first')", "First sentence", show=False, id="article.first", priority=True),
+        Binding("end", "jump('last')", "Last sentence", show=False, id="article.last", priority=True),
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ArticleView")
@@ -77,6 +82,9 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
         self.passage_id = passage_id
         self.relations = relations
         self.passages: list[Passage] = []
+        self._window = (0, 0)
+        """The sentences listed now: ``passages[lo:hi]``."""
+        self._moving_window = False
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -117,39 +125,86 @@ class ArticleView(ModalScreen[tuple[int, str] | None]):
             return
         self.passages = event.passages
         note.update(Text(f"{len(self.passages)} sentence(s)", "dim"))
+        ids = [p.id for p in self.passages]
+        if ids:
+            self._show_window(ids.index(self.passage_id) if self.passage_id in ids else 0)
+
+    def _show_window(self, at: int) -> None:
+        """List the sentences around sentence ``at`` (an index into ``passages``) and highlight it.
+
+        An option list measures every option it holds, a few milliseconds per hundred, so a
+        1,000-sentence article is listed a window at a time; the window moves when the
+        highlight reaches its edge.
+        """
+        lo = max(0, at - WINDOW // 3)
+        hi = min(len(self.passages), lo + WINDOW)
+        lo = max(0, hi - WINDOW)
+        self._window = (lo, hi)
         options = []
-        previous = None
-        for p in self.passages:
+        for i in range(lo, hi):
+            p = self.passages[i]
             options.append(
                 Option(
                     sentence_prompt(
                         p,
-                        new_paragraph=previous is not None and p.paragraph != previous,
+                        new_paragraph=i > 0 and p.paragraph != self.passages[i - 1].paragraph,
                         relation=self.relations.get(p.id),
                         target=p.id == self.passage_id,
                     ),
                     id=str(p.id),
                 )
             )
-            previous = p.paragraph
         sentences = self.query_one(OptionList)
-        sentences.clear_options()
-        sentences.add_options(options)
-        ids = [p.id for p in self.passages]
-        if ids:
-            sentences.highlighted = ids.index(self.passage_id) if self.passage_id in ids else 0
-            sentences.scroll_to_highlight(top=False)
+        self._moving_window = True
+        try:
+            sentences.clear_options()
+            sentences.add_options(options)
+            sentences.highlighted = at - lo
+        finally:
+            self._moving_window = False
+        sentences.scroll_to_highlight(top=False)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        # At the window's first or last sentence with more beyond: move the window there.
+        if self._moving_window or event.option_index is None:
+            return
+        lo, hi = self._window
+        at = lo + event.option_index
+        if (at == hi - 1 and hi < len(self.passages)) or (at == lo and lo > 0):
+            self._show_window(at)
 
     @property
     def current(self) -> Passage | None:
         index = self.query_one(OptionList).highlighted
-        return self.passages[index] if index is not None and 0 <= index < len(self.passages) else None
+        if index is None:
+            return None
+        at = self._window[0] + index
+        return self.passages[at] if 0 <= at < len(self.passages) else None
+
+    @property
+    def current_index(self) -> int | None:
+        """The highlighted sentence's index in the whole article."""
+        index = self.query_one(OptionList).highlighted
+        return None if index is None else self._window[0] + index
 
     def action_move(self, delta: int) -> None:
-        sentences = self.query_one(OptionList)
+        if not self.passages:
+            return
+        current = self.current_index
+        start = current if current is not None else -1
+        self._go(max(0, min(start + delta, len(self.passages) - 1)))
+
+    def action_jump(self, where: str) -> None:
         if self.passages:
-            start = sentences.highlighted if sentences.highlighted is not None else -1
-            sentences.highlighted = max(0, min(start + delta, len(self.passages) - 1))
+            self._go(0 if where == "first" else len(self.passages) - 1)
+
+    def _go(self, at: int) -> None:
+        lo, hi = self._window
+        if lo <= at < hi:
+            self.query_one(OptionList).highlighted = at - lo
+        else:
+            self._show_window(at)
 
     def action_link(self, relation: str) -> None:
         passage = self.current
