@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -92,6 +93,14 @@ class ReviewApp(App, inherit_bindings=False):
         self._quitting = False
         """q was pressed while changes were waiting: close once they are written."""
         self._forced = False
+
+    last_key = 0.0
+    """time.monotonic() of the last key pressed anywhere (background judging waits for a rest)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = time.monotonic()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from .screens.review import ReviewScreen

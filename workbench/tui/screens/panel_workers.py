@@ -64,10 +64,18 @@ class PanelWorkers:
     last_move = 0.0
     """time.monotonic() of the reviewer's last cursor move (the screen sets it)."""
 
+    def _last_input(self) -> float:
+        """The reviewer's last move or key, in any screen (an article open, a search typed)."""
+        try:
+            last_key = self.app.last_key
+        except Exception:  # no app (a test's bare mixin)
+            last_key = 0.0
+        return max(self.last_move, last_key)
+
     def _judging_waits(self, worker) -> bool:
         """Hold the judging thread while the reviewer moves (its linking holds the GIL and would
         slow every frame); True once the worker is cancelled."""
-        while not worker.is_cancelled and time.monotonic() - self.last_move < REVIEWER_BUSY:
+        while not worker.is_cancelled and time.monotonic() - self._last_input() < REVIEWER_BUSY:
             time.sleep(0.05)
         return worker.is_cancelled
 
