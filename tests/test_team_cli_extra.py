@@ -17,7 +17,10 @@ def run(db_path, *args):
 def test_stats_lists_reviewer_progress_and_disagreements_only_in_a_team_review(seed_db_path):
     alone = json.loads(run(seed_db_path, "stats", "--json").output)
     assert "reviewers" not in alone and "\nreviewer " not in run(seed_db_path, "stats").output
-    assert run(seed_db_path, "assign", "--reviewers", "ana,ben", "--overlap", "2", "--sample", "5%").exit_code == 0
+    assert (
+        run(seed_db_path, "assign", "--reviewers", "ana,ben", "--overlap", "2", "--sample", "5%").exit_code
+        == 0
+    )
     db = connect(seed_db_path)
     claim = team.queue(db, "ana")[0]
     review.set_status(db, claim, "sourced", reviewer="ana")
