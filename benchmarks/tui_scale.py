@@ -18,6 +18,7 @@ Pilot:
 
     python benchmarks/tui_scale.py                         # 100k claims, 1M passages (slow first build)
     python benchmarks/tui_scale.py --passages 200000       # quicker build
+    python benchmarks/tui_scale.py --no-judging            # without the background judging worker
 """
 
 from __future__ import annotations
@@ -116,14 +117,15 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def drive(path: Path, presses: int) -> dict[str, float]:
+async def drive(path: Path, presses: int, *, judging: bool = True) -> dict[str, float]:
     from workbench.tui import candidates_source
     from workbench.tui.app import ReviewApp
     from workbench.tui.widgets.claim_list import ClaimList
 
     # The linker has its own benchmark; keep its worker threads out of these figures.
     candidates_source.available = lambda: False
-    app = ReviewApp(path, reviewer="bench")
+    # judging=False: the background judging of stale claims (the linker again) is off too.
+    app = ReviewApp(path, reviewer="bench", judge_stale=judging)
     figures: dict[str, float] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -318,6 +320,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument(
+        "--no-judging", action="store_true", help="in-process figures without the background judging worker"
+    )
     args = parser.parse_args()
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"tui-{args.claims}-{args.passages}.db"
@@ -332,7 +337,7 @@ def main() -> None:
     db = connect(path)
     reviewview.save_resume(db, reviewview.ResumeState())  # start at the top, whatever the last run left
     db.close()
-    figures = asyncio.run(drive(path, args.presses))
+    figures = asyncio.run(drive(path, args.presses, judging=not args.no_judging))
     starts = [first_claim_in_terminal(path) for _ in range(3)]
     figures["first_claim_terminal_s_median_of_3"] = statistics.median(starts)
     figures["first_claim_terminal_s_max_of_3"] = max(starts)
