@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
+from cli_run import one_error, run
 
-from workbench.cli import cli
 from workbench.storage import connect, review, team
-
-
-def run(path, *args):
-    return CliRunner().invoke(cli, ["--db", str(path), *map(str, args)])
-
-
-def one_error(result) -> str:
-    assert result.exit_code != 0, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 @pytest.fixture

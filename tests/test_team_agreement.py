@@ -6,10 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_run import run
 
 from workbench import agreement
-from workbench.cli import cli
 from workbench.storage import connect, review, team
 
 # Fleiss (1971) as worked on Wikipedia, "Fleiss' kappa": 10 subjects, 14 raters, 5 categories.
@@ -142,10 +141,6 @@ def test_perfect_agreement_over_two_verdicts_is_one():
     assert got.fleiss.value == pytest.approx(1.0)
     assert got.alpha.value == pytest.approx(1.0)
     assert all(p.kappa.value == pytest.approx(1.0) for p in got.pairs)
-
-
-def run(path, *args):
-    return CliRunner().invoke(cli, ["--db", str(path), *map(str, args)])
 
 
 def test_agreement_command_reads_assigned_decisions(seed_db_path):

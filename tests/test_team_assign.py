@@ -6,14 +6,9 @@ import json
 from collections import Counter
 
 import pytest
-from click.testing import CliRunner
+from cli_run import one_error, run
 
-from workbench.cli import cli
 from workbench.storage import connect, review, team
-
-
-def run(path, *args):
-    return CliRunner().invoke(cli, ["--db", str(path), *map(str, args)])
 
 
 def rows(path):
@@ -22,14 +17,6 @@ def rows(path):
         return sorted((c, r) for c, r, _ in team.assignments(db))
     finally:
         db.close()
-
-
-def one_error(result) -> str:
-    assert result.exit_code != 0, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 def test_every_claim_gets_overlap_distinct_reviewers_balanced(seed_db_path):

@@ -9,27 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_run import one_error, run
 
 from workbench import ingestion
-from workbench.cli import cli
 from workbench.models import RawDocument
 from workbench.storage import connect, corpus, review, schema, team
 from workbench.storage.merge import CONFLICTS_KEY, merge
 
 FIXTURE_V1 = Path(__file__).resolve().parent / "reliability" / "fixtures" / "schema_v1.db"
-
-
-def run(path, *args):
-    return CliRunner().invoke(cli, ["--db", str(path), *map(str, args)])
-
-
-def one_error(result) -> str:
-    assert result.exit_code != 0, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    return lines[0]
 
 
 def tick():

@@ -270,14 +270,7 @@ def undo(ctx: click.Context, reviewer: str | None) -> None:
 
     Repeat to go further back; `workbench redo` puts it back.
     """
-    _text_option("--reviewer", reviewer)
-    db = open_db(ctx)
-    who = reviewer or login_name()
-    entry = _in_session(db, who, lambda s: review.undo_last(db, reviewer=who, in_session=s))
-    if entry is None:
-        click.echo(f"nothing of {one_line(who)}'s to undo")
-    else:
-        click.echo(f"undone on claim {entry.claim_id}: {_change(entry)}")
+    _step_back_or_forth(ctx, reviewer, "undo")
 
 
 @cli.command()
@@ -285,11 +278,19 @@ def undo(ctx: click.Context, reviewer: str | None) -> None:
 @click.pass_context
 def redo(ctx: click.Context, reviewer: str | None) -> None:
     """Redo your newest undo, if you made no other change since."""
+    _step_back_or_forth(ctx, reviewer, "redo")
+
+
+def _step_back_or_forth(ctx: click.Context, reviewer: str | None, verb: str) -> None:
+    """`undo` or `redo` the reviewer's newest change, recorded in a session of its own."""
     _text_option("--reviewer", reviewer)
     db = open_db(ctx)
     who = reviewer or login_name()
-    entry = _in_session(db, who, lambda s: review.redo_last(db, reviewer=who, session_id=s))
-    if entry is None:
-        click.echo(f"nothing of {one_line(who)}'s to redo")
+    if verb == "undo":
+        entry = _in_session(db, who, lambda s: review.undo_last(db, reviewer=who, in_session=s))
     else:
-        click.echo(f"redone on claim {entry.claim_id}: {_change(entry)}")
+        entry = _in_session(db, who, lambda s: review.redo_last(db, reviewer=who, session_id=s))
+    if entry is None:
+        click.echo(f"nothing of {one_line(who)}'s to {verb}")
+    else:
+        click.echo(f"{verb}ne on claim {entry.claim_id}: {_change(entry)}")
