@@ -2,11 +2,14 @@
 
 A bare ``workbench`` opens the review TUI; subcommands live in one module per
 concern (corpus, linking, review, reports, ...), each registering its commands on
-``cli``; all of them are imported at the bottom of this module.
+``cli``. A module is imported only when one of its commands runs (``COMMAND_MODULES``):
+``workbench review`` then loads neither clustering nor reports nor ingestion, and the
+review screen starts sooner. ``workbench --help`` imports them all, for their short help.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -16,9 +19,52 @@ from ..errors import WorkbenchError
 from ..storage import StorageError
 from ..textsafety import one_line
 
+COMMAND_MODULES = {
+    "adjudicate": "team",
+    "agreement": "team",
+    "assign": "team",
+    "assignments": "team",
+    "blind": "team",
+    "claims": "corpus",
+    "clusters": "clusters",
+    "dismiss": "verdicts",
+    "documents": "corpus",
+    "edit-claim": "verdicts",
+    "export": "reports",
+    "history": "verdicts",
+    "import": "reports",
+    "ingest": "corpus",
+    "join-clusters": "clusters",
+    "link": "linking",
+    "merge": "team",
+    "redo": "verdicts",
+    "restore": "verdicts",
+    "review": "review",
+    "seen-before": "clusters",
+    "serve": "serve",
+    "stale": "corpus",
+    "stats": "corpus",
+    "suggest": "linking",
+    "take-out": "clusters",
+    "undo": "verdicts",
+    "verdict": "verdicts",
+}
+"""Command name -> the module of workbench.cli that registers it (tests check it is complete)."""
+
 
 class WorkbenchGroup(DefaultGroup):
-    """Turns our errors into one plain line and a non-zero exit."""
+    """Loads a command's module when the command is asked for; turns our errors into
+    one plain line and a non-zero exit."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        # An unknown name runs the default command (DefaultGroup), so that one is loaded then.
+        module = COMMAND_MODULES.get(cmd_name) or COMMAND_MODULES.get(self.default_cmd_name or "")
+        if module:
+            importlib.import_module(f"{__name__}.{module}")  # registers its commands on `cli`
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         # Messages quote file names, ids and stored text: one_line shows any control
@@ -71,7 +117,3 @@ def main() -> None:
     except KeyboardInterrupt as exc:
         click.echo("interrupted", err=True)
         sys.exit(getattr(exc, "exit_code", 130))
-
-
-# The command modules register their commands on `cli` (they import it, so they come last).
-from . import clusters, corpus, linking, reports, review, serve, team, verdicts  # noqa: E402, F401

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import locations
-from ..reports.safe_json import dumps
 from ..storage import connect
 
 if TYPE_CHECKING:  # type hints only: storage/ is the one package that speaks SQL
@@ -38,6 +37,9 @@ def login_name() -> str:
 def echo_json_array(items: Iterable[object]) -> None:
     """Stream a JSON array, one item a line, as exact and terminal-inert JSON
     (``reports.safe_json``): nothing is held in memory beyond one item."""
+    # Imported when used: importing workbench.reports here would slow every command's start.
+    from ..reports.safe_json import dumps
+
     out = sys.stdout
     out.write("[")
     first = True
