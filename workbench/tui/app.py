@@ -18,7 +18,6 @@ from textual.worker import Worker, WorkerState
 from ..config import Config
 from ..storage import connect, review, reviewview, teamview
 from ..textsafety import one_line
-from . import export
 from .commands import ReviewCommands
 from .screens.agreement import AgreementScreen  # at import: the help screen lists its keys
 from .writer import RETRY_BUDGET_S, Change, Event, Writer
@@ -248,6 +247,9 @@ class ReviewApp(App, inherit_bindings=False):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="export")
     def export_report(self, fmt: str) -> Path:
         """Write the report off the UI thread, on a connection of this thread's own."""
+        # Imported when used (in this worker): keeps the review screen's start under 1 s.
+        from . import export
+
         db = connect(self.db_path, migrate=False)
         try:
             return export.export_report(db, self.db_path, fmt, on_warning=self._export_warning)

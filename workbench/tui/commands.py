@@ -16,7 +16,6 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .. import reports
 from ..keymap import SPECS, KeySpec
 from ..models import VERDICT
 from .bindings import shown_key
@@ -48,6 +47,8 @@ class ReviewCommands(Provider):
     """The review screen's actions and the exports; nothing on other screens."""
 
     def commands(self) -> Iterator[Command]:
+        # reports: imported when the palette opens, which keeps the review screen's start under 1 s.
+        from ..reports import FORMATS
         from .screens.review import ReviewScreen
 
         screen = self.screen
@@ -63,7 +64,7 @@ class ReviewCommands(Provider):
             "Cohen's κ per pair, Fleiss' κ, Krippendorff's α, each with the claims it rests on",
             partial(app.run_action, "agreement"),
         )
-        for fmt, ext in reports.FORMATS.items():
+        for fmt, ext in FORMATS.items():
             yield Command(
                 f"Export report as {fmt}",
                 f"The whole review, written next to the database (.{ext})",

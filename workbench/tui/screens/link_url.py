@@ -10,6 +10,7 @@ only the store goes through the writer, so a slow server never holds up other ch
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -20,13 +21,14 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from ... import ingestion
 from ...errors import InputError
-from ...web import fetch
 from .. import text as txt
 from ..writer import Change
 from .article import ArticleView
 from .dialogs import DIALOG_CSS
+
+if TYPE_CHECKING:
+    from ...web import fetch
 
 
 class LinkUrlDialog(ModalScreen[str | None]):
@@ -69,6 +71,8 @@ class LinkUrlKeys:
     @property
     def url_limits(self) -> fetch.Limits:
         """Fetch limits of the `w` key: private addresses refused unless `review --allow-private`."""
+        from ...web import fetch  # imported when used: keeps the review screen's start under 1 s
+
         return fetch.Limits(allow_private=getattr(self.app, "allow_private", False))
 
     def action_link_url(self) -> None:
@@ -88,6 +92,10 @@ class LinkUrlKeys:
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def fetch_page(self, claim_id: int, url: str) -> None:
         """Fetch and extract off the UI thread (no database: the writer stores the page)."""
+        # Imported when used (in this worker): keeps the review screen's start under 1 s.
+        from ... import ingestion
+        from ...web import fetch
+
         try:
             if not ingestion.is_url(url):
                 raise InputError(f"{url}: not a web address (http:// or https://)")
