@@ -82,3 +82,24 @@ def test_review_starts_without_the_modules_only_other_actions_need(seed_db_path)
     assert "workbench.tui.screens.review" in loaded  # the probe did reach the review screen
     early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_AT_REVIEW_START))
     assert early == []
+
+
+async def test_the_palette_exports_with_reports_imported_only_when_it_opens(seed_db_path):
+    import asyncio
+
+    from workbench.config import Config
+    from workbench.tui.app import ReviewApp
+
+    app = ReviewApp(seed_db_path, reviewer="tester", config=Config(), judge_stale=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Export report as csv")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(600):  # a busy machine: wait for the file, not for a fixed time
+            if list(seed_db_path.parent.glob("*-report-*.csv")):
+                break
+            await asyncio.sleep(0.05)
+    assert len(list(seed_db_path.parent.glob("*-report-*.csv"))) == 1

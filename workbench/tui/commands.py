@@ -10,6 +10,8 @@ pressing them is quicker than finding them.
 
 from __future__ import annotations
 
+import asyncio
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -46,9 +48,13 @@ def _help(spec: KeySpec, key: str) -> str:
 class ReviewCommands(Provider):
     """The review screen's actions and the exports; nothing on other screens."""
 
+    async def startup(self) -> None:
+        # The export formats come from workbench.reports, which the review screen does not
+        # load at start (keeps its start under 1 s): imported here off the UI thread.
+        await asyncio.to_thread(importlib.import_module, "workbench.reports")
+
     def commands(self) -> Iterator[Command]:
-        # reports: imported when the palette opens, which keeps the review screen's start under 1 s.
-        from ..reports import FORMATS
+        from ..reports import FORMATS  # imported by startup(), off the UI thread
         from .screens.review import ReviewScreen
 
         screen = self.screen
