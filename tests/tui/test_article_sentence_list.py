@@ -11,6 +11,8 @@ from workbench.tui.widgets.sentence_list import line_starts, one_line, sentences
 
 UNTRUSTED = [
     "plain sentence",
+    "  leading and trailing  ",
+    "doubled  space",
     "  spaces   inside\tand\nnewlines\r\n",
     "no-break\xa0space and\xa0\xa0two",
     "an \x1b[31mescape\x1b[0m and a bell\x07",

@@ -186,3 +186,20 @@ async def test_an_unreadable_document_is_one_line_and_escape_goes_back(make_app,
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ArticleView)
+
+
+async def test_q_goes_back_and_enter_links_supporting(make_app, check_db):
+    claim = corpus.list_claims(check_db, limit=1)[0]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await opened(pilot, "o")
+        await pilot.press("q")  # back, not quit
+        await saved(pilot)
+        assert app.is_running and not isinstance(app.screen, ArticleView)
+        assert review.links(check_db, claim.id) == []
+        await opened(pilot, "o")
+        await pilot.press("enter")
+        await saved(pilot)
+        assert not isinstance(app.screen, ArticleView)
+    assert review.link_relation(check_db, claim.id, claim.passage_id) == "supports"

@@ -47,11 +47,15 @@ def one_line(text: str) -> str:
 
     A no-break space is printable to the terminal but not to ``str.isprintable``, and both
     ways turn it into a plain space, so it does not need the character-by-character path.
+    Printable text has no whitespace but the plain space, so a sentence without doubled,
+    leading or trailing spaces is its own one-line form.
     """
     plain = text.replace("\xa0", " ")
-    if plain.isprintable():
+    if not plain.isprintable():
+        return txt.one_line(text)
+    if "  " in plain or plain[:1] == " " or plain[-1:] == " ":
         return " ".join(plain.split())
-    return txt.one_line(text)
+    return plain
 
 
 def line_starts(text: str, width: int) -> list[int]:
@@ -74,7 +78,7 @@ def line_starts(text: str, width: int) -> list[int]:
     return starts
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Sentence:
     """One sentence as listed: its passage and the marks after its text."""
 
