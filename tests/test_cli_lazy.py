@@ -47,6 +47,17 @@ def test_help_lists_every_command_with_its_short_help():
         assert f" {name}" in listed and command.get_short_help_str(limit=40)[:20] in listed
 
 
+def test_an_unknown_command_is_one_usage_error_from_the_default_command(tmp_path):
+    # DefaultGroup hands an unknown name to `review`, which the group must load for it
+    # (a fresh process: here every command module is loaded already).
+    code = "import sys; from workbench.cli import main; sys.argv[0] = 'workbench'; main()"
+    args = ["--db", str(tmp_path / "x.db"), "nosuchcommand"]
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert "Got unexpected extra argument (nosuchcommand)" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 # Runs `workbench --db PATH review` headless (no terminal in a subprocess) until the first
 # claim is on the screen, then prints which workbench modules are loaded.
 PROBE = """
