@@ -50,7 +50,7 @@ async def test_candidates_show_stance_in_words_and_reasons(make_app, monkeypatch
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:  # a short terminal shows one line of reasons
         await settle(pilot)
-        prompt = app.screen.query_one(CandidateList).get_option_at_index(0).prompt.plain
+        prompt = app.screen.query_one(CandidateList).prompt(0).plain
         assert "✗ contradicts" in prompt
         assert "states: Russia" in prompt and "does not state: Thursday" in prompt
         assert "third reason" not in prompt  # two lines of reasons at most

@@ -132,6 +132,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
             shown_key(config, f"claim.{v}") for v in ("sourced", "contested", "unsupported")
         )
         claim_view.ack_hint = f"(a verdict, {verdict_keys}, marks it seen)"
+        self.candidate_list.more_hint = f"{shown_key(config, 'candidate.next')} next candidate"
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
@@ -177,7 +178,14 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
             self.sync()
             self.schedule_save()
 
-    def show_claim(self, claim_id: int | None, *, keep_candidates: bool = False) -> None:
+    def show_claim(
+        self, claim_id: int | None, *, keep_candidates: bool = False, moving: bool = False
+    ) -> None:
+        """Show the claim and its stored candidates (or start computing them).
+
+        ``moving``: the cursor moved onto it; the claim panel keeps its height until the
+        cursor rests (see ``ClaimView.show``).
+        """
         previous = self.context.claim.id if self.context else None
         ctx = reviewview.claim_context(self.db, claim_id) if claim_id is not None else None
         unsaved = False
@@ -201,15 +209,23 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
             claim_view.show(None)
             self.show_candidates()
             return
-        self._extras_timer = self.set_timer(COMPUTE_DELAY, lambda: self.read_extras(self.db_path, claim_id))
+        self._extras_timer = self.set_timer(COMPUTE_DELAY, lambda: self._cursor_rested(claim_id))
         stored = source.stored(self.db, claim_id)
         self.suggestion = stored
-        claim_view.show(self.context, unsaved=unsaved, coverage=self._coverage())
+        # Moving, the facts are marked with the candidates, a frame later (finding them costs
+        # a third of a move).
+        coverage = None if moving else self._coverage()
+        claim_view.show(self.context, unsaved=unsaved, coverage=coverage, fit=not moving)
         self._defer_candidates(None if stored is not None else "finding candidates…")
         if stored is None:
             self._compute_timer = self.set_timer(
                 COMPUTE_DELAY, lambda: self.compute_candidates(self.db_path, claim_id)
             )
+
+    def _cursor_rested(self, claim_id: int) -> None:
+        """The cursor has rested on ``claim_id``: fit the claim panel to it, read its extras."""
+        self.query_one(ClaimView).fit()
+        self.read_extras(self.db_path, claim_id)
 
     def _defer_candidates(self, message: str | None) -> None:
         """Show the candidates right after the frame that shows the claim.
@@ -231,6 +247,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         """Show the candidates a move deferred, if they are still for the claim shown."""
         due, self._candidates_due = self._candidates_due, None
         if due is not None and self.context is not None and self.context.claim.id == due[0]:
+            self.query_one(ClaimView).set_coverage(self._coverage(), fit=False)
             self.show_candidates(due[1])
 
     def _coverage(self):
@@ -322,7 +339,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         self.last_move = time.monotonic()
         current = self.claims.current_id
         if current != (self.context.claim.id if self.context else None):
-            self.show_claim(current)
+            self.show_claim(current, moving=True)
         self.schedule_save()
 
     def action_cursor_down(self) -> None:
@@ -457,11 +474,6 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         self.submit(Change("link", self.claim_id, new, passage_id=cand.passage_id))
         done = "unlinked" if new is None else f"linked ({new})"
         self.notify(f"Passage #{cand.passage_id} {done}.", timeout=2)
-
-    @on(CandidateList.OptionSelected)
-    def _candidate_selected(self, event: CandidateList.OptionSelected) -> None:
-        event.stop()
-        self.action_link("supports")
 
     def action_find_evidence(self) -> None:
         """Search every passage; the one picked is linked to the claim shown now."""

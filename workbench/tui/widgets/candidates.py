@@ -1,19 +1,27 @@
-"""Candidate evidence passages for the current claim (at most a dozen: an OptionList is fine).
+"""Candidate evidence passages for the current claim.
 
 Each shows its stance (symbol and word: never colour alone) and the reasons for
 it ("states: …", "differs: …", "does not state: …"). On a short terminal the
 passage text and the reasons are clipped harder, so that more candidates fit.
+
+Drawn with Textual's line API, at a fixed height: showing another claim's
+candidates repaints the list's lines and never asks for a layout pass, which
+would repaint the whole screen on every move through the claims.
 """
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual import events
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ...models import Candidate
 from .. import text as txt
 from ..bindings import bindings_for
+from .painting import StylesPerPaint
 
 #: Passage text shown around the matched span; longer passages are clipped with "…".
 WINDOW = 360
@@ -50,6 +58,18 @@ def clip(text: str, span: tuple[int, int], window: int = WINDOW) -> tuple[str, t
     return head + text[lo:hi] + tail, (start - lo + len(head), end - lo + len(head))
 
 
+def whole_words(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened to the words it cuts (a fuzzy match may end mid-word: "positio")."""
+    start, end = span
+    if not 0 <= start < end <= len(text):
+        return span
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
 def stance_text(stance: str) -> Text:
     mark, word, style = STANCE_LABELS.get(stance, ("·", stance, "bold"))
     return Text(f"{mark} {txt.one_line(word)}", style)
@@ -78,49 +98,90 @@ def candidate_prompt(
     for reason in cand.reasons[:reasons]:
         head.append("\n    ")
         head.append(txt.one_line(reason)[:200], "italic")
-    body, span = clip(*txt.clean_span(cand.text, cand.span), window)
+    text, span = txt.clean_span(cand.text, cand.span)
+    body, span = clip(text, whole_words(text, span), window)
     head.append("\n")
     head.append_text(txt.highlighted(body, span, "bold underline"))
     return head
 
 
-class CandidateList(OptionList):
-    """Ranked candidates; the highlighted one is what ``l``/``L``/``enter`` link."""
+class CandidateList(StylesPerPaint, Widget, can_focus=True):
+    """Ranked candidates; the highlighted one is what ``l``/``L``/``enter`` link.
+
+    Focused (tab), ``j``/``k`` pick a candidate; a click highlights the one clicked.
+    Longer than the list's height, it scrolls to keep the highlighted candidate in
+    view, and its last row says how much is below.
+    """
 
     BINDINGS = bindings_for("candidates")
 
+    COMPONENT_CLASSES = {"candidate-list--highlight", "candidate-list--more"}
+
     DEFAULT_CSS = """
-    CandidateList { height: 1fr; border: none; padding: 0; }
-    CandidateList > .option-list--option { padding: 0 1 1 1; }
+    CandidateList {
+        height: 1fr;
+        padding: 0 1;
+        & > .candidate-list--highlight {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+        }
+        &:focus > .candidate-list--highlight {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .candidate-list--more { color: $text-muted; text-style: italic; }
+    }
     """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.candidates: tuple[Candidate, ...] = ()
+        self.highlighted: int | None = None
+        """Index of the highlighted candidate (None when there are none)."""
+        self.more_hint = "] next"
+        """Named on the "more below" row (the screen sets the keys in use)."""
         self._relations: dict[int, str] = {}
         self._short: bool | None = None
-        """Whether the options were made for a short list (clipped harder)."""
+        """Whether the prompts were made for a short list (clipped harder)."""
+        self._prompts: list[Text] = []
+        self._lines: list[tuple[Strip, int | None]] = []
+        """Wrapped lines for the current width, each with the candidate it belongs to
+        (None: the blank line after each candidate)."""
+        self._starts: list[int] = []
+        """The first line of each candidate."""
+        self._width = -1
+        self._top = 0
+        self._painted: dict[tuple[int, bool], Strip] = {}
+        self._painted_for: tuple | None = None
+
+    # --- what is shown -----------------------------------------------------------
 
     def show(self, candidates: tuple[Candidate, ...], relations: dict[int, str]) -> None:
         """Replace the list, keeping the highlight on the same passage when it is still there."""
         short = 0 < self.size.height < SHORT_ROWS
         if candidates == self.candidates and relations == self._relations and short == self._short:
             return  # nothing to repaint (e.g. no candidates before or after)
+        keep = self.current
         self._relations = dict(relations)
         self._short = short
-        keep = self.current
         self.candidates = candidates
         window, reasons = (WINDOW_SHORT, REASONS_SHORT) if short else (WINDOW, REASONS)
-        self.clear_options()
-        self.add_options(
-            Option(
-                candidate_prompt(i, c, relations.get(c.passage_id), window=window, reasons=reasons), id=str(i)
-            )
+        self._prompts = [
+            candidate_prompt(i, c, relations.get(c.passage_id), window=window, reasons=reasons)
             for i, c in enumerate(candidates, start=1)
+        ]
+        ids = [c.passage_id for c in candidates]
+        self.highlighted = (
+            (ids.index(keep.passage_id) if keep and keep.passage_id in ids else 0) if ids else None
         )
-        if candidates:
-            ids = [c.passage_id for c in candidates]
-            self.highlighted = ids.index(keep.passage_id) if keep and keep.passage_id in ids else 0
+        self._top = 0
+        self._width = -1  # wrapped on the next paint, at the width the list has then
+        self.refresh()
+
+    def prompt(self, index: int) -> Text:
+        """The text of candidate ``index`` as listed (tests)."""
+        return self._prompts[index]
 
     @property
     def current(self) -> Candidate | None:
@@ -131,8 +192,128 @@ class CandidateList(OptionList):
     def move(self, delta: int) -> None:
         if self.candidates:
             start = self.highlighted if self.highlighted is not None else -1
-            self.highlighted = max(0, min(start + delta, len(self.candidates) - 1))
+            self._highlight(max(0, min(start + delta, len(self.candidates) - 1)))
+
+    def action_cursor_down(self) -> None:
+        self.move(1)
+
+    def action_cursor_up(self) -> None:
+        self.move(-1)
+
+    def _highlight(self, index: int) -> None:
+        if index == self.highlighted:
+            return
+        self.highlighted = index
+        self._scroll_to_highlight()
+        self.refresh()
+
+    # --- lines ---------------------------------------------------------------------
+
+    def _wrap(self) -> None:
+        width = self.content_region.width or self.size.width
+        if width == self._width:
+            return
+        self._width = width
+        console = self.app.console
+        lines: list[tuple[Strip, int | None]] = []
+        self._starts = []
+        for n, prompt in enumerate(self._prompts):
+            self._starts.append(len(lines))
+            for line in prompt.wrap(console, max(1, width), overflow="fold"):
+                line.end = ""
+                lines.append((Strip(line.render(console)), n))
+            lines.append((Strip([]), None))
+        self._lines = lines
+        self._painted.clear()
+        self._scroll_to_highlight()
+
+    def _scroll_to_highlight(self) -> None:
+        """Bring the highlighted candidate into view (its first lines, if it is taller than the list)."""
+        if self.highlighted is None or not self._starts or self._width < 0:
+            return
+        height = max(1, self.content_region.height or self.size.height)
+        start = self._starts[self.highlighted]
+        end = (
+            self._starts[self.highlighted + 1] - 1
+            if self.highlighted + 1 < len(self._starts)
+            else len(self._lines) - 1
+        )
+        if start < self._top:
+            self._top = start
+        elif end >= self._top + height - 1:  # the last row may be the "more below" line
+            self._top = min(start, end - height + 2)
+        self._top = max(0, min(self._top, len(self._lines) - height))
+
+    def line_styles(self) -> tuple:
+        return (
+            self.rich_style,
+            self.get_component_rich_style("candidate-list--highlight"),
+            self.get_component_rich_style("candidate-list--more"),
+            self.content_region.height or self.size.height,
+        )
+
+    def render_line(self, y: int) -> Strip:
+        self._wrap()
+        width = self._width
+        base, highlight, more_style, height = self.paint_styles()
+        hidden = len(self._lines) - self._top - height
+        if hidden > 0 and y == height - 1:
+            return self._more_line(hidden + 1, width, base + more_style)
+        index = self._top + y
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, base)
+        if (base, highlight) != self._painted_for:  # focus moved or the theme changed
+            self._painted.clear()
+            self._painted_for = (base, highlight)
+        strip, owner = self._lines[index]
+        lit = owner is not None and owner == self.highlighted
+        painted = self._painted.get((index, lit))
+        if painted is None:
+            style: Style = base + highlight if lit else base
+            painted = self._painted[index, lit] = strip.apply_style(style).adjust_cell_length(width, style)
+        return painted
+
+    def _more_line(self, hidden: int, width: int, style: Style) -> Strip:
+        text = Text(f"↓ {hidden} more line(s): {self.more_hint}", no_wrap=True, overflow="ellipsis", end="")
+        text.truncate(width, overflow="ellipsis")
+        return Strip(text.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
+
+    @property
+    def visible_lines(self) -> list[str]:
+        """The rows on screen now, as plain text (tests)."""
+        height = self.content_region.height or self.size.height
+        return [
+            "".join(s.text for s in self.render_line(y) if isinstance(s, Segment)).rstrip()
+            for y in range(height)
+        ]
+
+    # --- mouse and size ---------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        """Highlight the candidate clicked (linking stays a key: a stray click links nothing)."""
+        self._wrap()
+        index = self._top + event.y
+        if 0 <= index < len(self._lines) and self._lines[index][1] is not None:
+            self._highlight(self._lines[index][1])
+
+    def scroll_lines(self, delta: int) -> None:
+        self._wrap()
+        height = self.content_region.height or self.size.height
+        top = max(0, min(self._top + delta, len(self._lines) - height))
+        if top != self._top:
+            self._top = top
+            self.refresh()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_lines(-3)
 
     def on_resize(self) -> None:
         if self._short is not None and (0 < self.size.height < SHORT_ROWS) != self._short:
             self.show(self.candidates, self._relations)  # clip harder (or less) for the new height
+        self._width = -1
+        self.refresh()

@@ -25,6 +25,7 @@ from ...models import Claim
 from ...storage import clusters, corpus, teamview
 from ...storage.claim_filter import ClaimFilter
 from .. import text as txt
+from .painting import StylesPerPaint
 
 if TYPE_CHECKING:  # the TUI speaks no SQL: the connection only passes through
     from sqlite_utils import Database
@@ -34,7 +35,7 @@ STEP = 2000  # rows skipped per query when jumping far (scrollbar drag)
 CACHE_MAX = 3000  # rows kept; beyond this the cache shrinks to the cursor's neighbourhood
 
 
-class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
+class ClaimList(StylesPerPaint, ScrollView, can_focus=True, inherit_bindings=False):
     """Claims matching a status filter and a search, one line each.
 
     The keys that move the cursor (``list.*`` in ``workbench.keymap``) are bound
@@ -263,10 +264,15 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = max(0, min(index, self.total - 1)) if self.total else 0
         self.refresh_line(old)
         self.refresh_line(self.cursor)
+        # Off the edge of the view, the list scrolls half a page (the cursor lands mid-list):
+        # the claims ahead are in view, and held j repaints the whole list once per half
+        # page instead of on every key (a scroll repaints the screen: ~3x a move's frame).
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        off_view = not top <= self.cursor < top + height
         self.scroll_to_region(
             Region(0, self.cursor, 1, 1),
             animate=False,
-            center=center,
+            center=center or off_view,
             force=True,
             immediate=True,
         )
@@ -306,18 +312,19 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # --- painting --------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = self.scroll_offset.y + y
-        base = self.rich_style
-        cursor = self.get_component_rich_style("claim-list--cursor")
-        key = (
-            width,
-            base,
-            cursor,
+    def line_styles(self) -> tuple:
+        return (
+            self.scrollable_content_region.width,
+            self.rich_style,
+            self.get_component_rich_style("claim-list--cursor"),
             self.get_component_rich_style("claim-list--score"),
             self.get_component_rich_style("claim-list--origin"),
         )
+
+    def render_line(self, y: int) -> Strip:
+        key = self.paint_styles()
+        width, base, cursor, *_ = key
+        index = self.scroll_offset.y + y
         if key != self._strips_for:  # resized, focus moved or the theme changed
             self._strips.clear()
             self._strips_for = key
@@ -336,19 +343,17 @@ class ClaimList(ScrollView, can_focus=True, inherit_bindings=False):
         status = self._pending.get(claim.id, claim.status)
         line.append_text(txt.status_mark(status))
         score = f"{claim.score:.2f}".lstrip("0") if claim.score < 1 else "1.0"
-        score_style = self.get_component_rich_style("claim-list--score")
+        *_, score_style, origin_style = self.paint_styles()
         if claim.id in self._unsaved:
             line.append("*", "bold")  # shown, not yet written
             line.append(f"{score:>3} ", score_style)
         else:
             line.append(f" {score:>3} ", score_style)
         if claim.origin == "manual":
-            line.append("+ ", self.get_component_rich_style("claim-list--origin"))
+            line.append("+ ", origin_style)
         if self.collapsed:
             size = self.size_of(claim.id)
-            line.append(
-                f"×{size} " if size > 1 else "   ", self.get_component_rich_style("claim-list--origin")
-            )
+            line.append(f"×{size} " if size > 1 else "   ", origin_style)
         line.append(txt.one_line(claim.text[:500]))
         line.truncate(width, overflow="ellipsis", pad=True)
         segments = list(line.render(self.app.console))

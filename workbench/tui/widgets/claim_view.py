@@ -27,6 +27,7 @@ from ...models import Coverage
 from ...storage.corpus import Change as EvidenceChange
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
+from .painting import StylesPerPaint
 
 #: Paragraph text shown around the claim's sentence; beyond this it is clipped with "…".
 CONTEXT_CHARS = 1200
@@ -245,7 +246,7 @@ SMALL_ROWS = 30
 MIN_ROWS = 4
 
 
-class ClaimView(Widget, can_focus=False):
+class ClaimView(StylesPerPaint, Widget, can_focus=False):
     """Verdict block (shaded) over the claim's context."""
 
     COMPONENT_CLASSES = {"claim-view--verdict", "claim-view--more"}
@@ -288,27 +289,37 @@ class ClaimView(Widget, can_focus=False):
         """(claim id, seen before, changed evidence), read by a worker after the claim is shown."""
 
     def show(
-        self, ctx: ClaimContext | None, *, unsaved: bool = False, coverage: Coverage | None = None
+        self,
+        ctx: ClaimContext | None,
+        *,
+        unsaved: bool = False,
+        coverage: Coverage | None = None,
+        fit: bool = True,
     ) -> None:
         """Show ``ctx`` (or the empty-list message), scrolled to the claim's sentence.
 
         ``unsaved``: the verdict, note or links shown include changes not yet written.
         ``coverage``: how the evidence bears out the claim's facts (marked in the sentence).
+        ``fit``: resize the panel to the text now; moving through the claims, the screen
+        fits it once the cursor rests (a new height is a layout pass, a repaint of the
+        whole screen: too slow for every key of a held ``j``).
         """
         self._ctx, self._unsaved, self._coverage = ctx, unsaved, coverage
         if ctx is None or ctx.claim.id != self._extras[0]:
             self._extras = (None, None, ())
         self._build()
         self._top = -1  # on the next wrap: scroll the sentence into view
-        self.fit()
+        if fit:
+            self.fit()
 
-    def set_coverage(self, coverage: Coverage | None) -> None:
+    def set_coverage(self, coverage: Coverage | None, *, fit: bool = True) -> None:
         """Mark the facts once the evidence is judged, keeping the scroll position."""
         if coverage == self._coverage:
             return
         self._coverage = coverage
         self._build()
-        self.fit()
+        if fit:
+            self.fit()
 
     def set_extras(self, claim_id: int, seen: SeenBefore | None, changes: tuple[EvidenceChange, ...]) -> None:
         """Show the earlier decision on the same claim and the changed evidence of ``claim_id``."""
@@ -397,11 +408,18 @@ class ClaimView(Widget, can_focus=False):
             self._top = 0 if self._sentence_line < height - 1 else self._sentence_line - 1
         self._top = max(0, min(self._top, len(lines) - height))
 
+    def line_styles(self) -> tuple:
+        return (
+            self.rich_style,
+            self.get_component_rich_style("claim-view--verdict"),
+            self.get_component_rich_style("claim-view--more"),
+            self.content_region.height or self.size.height,
+        )
+
     def render_line(self, y: int) -> Strip:
         self._wrap()
         width = self._width
-        base = self.rich_style
-        height = self.content_region.height or self.size.height
+        base, shade, more_style, height = self.paint_styles()
         hidden = len(self._lines) - self._top - height
         if hidden > 0 and y == height - 1:
             above = f"↑ {self._top} above · " if self._top else ""
@@ -412,12 +430,11 @@ class ClaimView(Widget, can_focus=False):
                 end="",
             )
             more.truncate(width, overflow="ellipsis")
-            style = base + self.get_component_rich_style("claim-view--more")
+            style = base + more_style
             return Strip(more.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
         index = self._top + y
         if not 0 <= index < len(self._lines):
             return Strip.blank(width, base)
-        shade = self.get_component_rich_style("claim-view--verdict")
         if (base, shade) != self._painted_for:  # the theme changed
             self._painted.clear()
             self._painted_for = (base, shade)
