@@ -8,6 +8,8 @@ per key), and the candidate list is drawn line by line at a fixed height.
 
 from __future__ import annotations
 
+import re
+
 from workbench.storage import review
 from workbench.tui.screens import review as review_screen
 from workbench.tui.widgets.candidates import CandidateList, whole_words
@@ -92,7 +94,7 @@ async def test_a_long_candidate_list_keeps_the_highlighted_one_in_view(make_app)
         cands = app.screen.query_one(CandidateList)
         assert len(cands.candidates) >= 3
         lines = cands.visible_lines
-        assert "more line(s): ] next candidate" in lines[-1]  # says there is more below
+        assert re.search(r"↓ [1-9]\d* more candidate\(s\): \] next candidate", lines[-1]), lines[-1]
         assert not any(line.lstrip().startswith("3.") for line in lines)
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert cands.highlighted == 2

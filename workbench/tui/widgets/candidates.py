@@ -258,7 +258,7 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
         base, highlight, more_style, height = self.paint_styles()
         hidden = len(self._lines) - self._top - height
         if hidden > 0 and y == height - 1:
-            return self._more_line(hidden + 1, width, base + more_style)
+            return self._more_line(width, base + more_style)
         index = self._top + y
         if not 0 <= index < len(self._lines):
             return Strip.blank(width, base)
@@ -273,8 +273,12 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
             painted = self._painted[index, lit] = strip.apply_style(style).adjust_cell_length(width, style)
         return painted
 
-    def _more_line(self, hidden: int, width: int, style: Style) -> Strip:
-        text = Text(f"↓ {hidden} more line(s): {self.more_hint}", no_wrap=True, overflow="ellipsis", end="")
+    def _more_line(self, width: int, style: Style) -> Strip:
+        """The last row, when more is below: how many candidates (or lines of this one)."""
+        last = self._top + (self.content_region.height or self.size.height) - 1
+        below = sum(1 for start in self._starts if start >= last)
+        more = f"{below} more candidate(s)" if below else f"{len(self._lines) - last} more line(s)"
+        text = Text(f"↓ {more}: {self.more_hint}", no_wrap=True, overflow="ellipsis", end="")
         text.truncate(width, overflow="ellipsis")
         return Strip(text.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
 
