@@ -346,6 +346,7 @@ class SentenceList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_lines_for_tests(self) -> list[str]:
         """The visible lines as plain text (tests and benchmarks)."""
+        self._paint_styles()
         return [
             "".join(seg.text for seg in self.render_line(y) if isinstance(seg, Segment))
             for y in range(self.scrollable_content_region.height)
