@@ -342,7 +342,9 @@ def main() -> None:
     from workbench.storage import reviewview
 
     db = connect(path)
-    reviewview.save_resume(db, reviewview.ResumeState())  # start at the top, whatever the last run left
+    reviewview.save_resume(
+        db, reviewview.ResumeState(), "bench"
+    )  # start at the top, whatever the last run left
     db.close()
     figures = asyncio.run(drive(path, args.presses, judging=not args.no_judging))
     starts = [first_claim_in_terminal(path) for _ in range(3)]

@@ -56,3 +56,48 @@ async def test_every_change_is_committed_at_once(make_app, check_db):
         await pilot.press("u")
         assert review.get_verdict(check_db, claim_id).status == "unsupported"
         assert review.history(check_db, claim_id)[-1].new == "unsupported"
+
+
+async def test_each_reviewer_resumes_where_they_stopped(make_app):
+    positions = {}
+    for reviewer, moves in (("ana", 3), ("ben", 7)):
+        app = make_app(reviewer=reviewer)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press(*["j"] * moves)
+            await pilot.pause()
+            positions[reviewer] = app.screen.claim_id
+            await pilot.press("q")
+    assert positions["ana"] != positions["ben"]
+    for reviewer in ("ana", "ben"):
+        again = make_app(reviewer=reviewer)
+        async with again.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert again.screen.claim_id == positions[reviewer], reviewer
+
+
+async def test_the_list_reopens_collapsed_to_clusters(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("z")  # clusters the claims first, then one row per cluster
+        await settle(pilot)
+        claims = app.screen.query_one(ClaimList)
+        assert claims.collapsed
+        collapsed_total = claims.total
+        await pilot.press("q")
+
+    again = make_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        claims = again.screen.query_one(ClaimList)
+        assert claims.collapsed and claims.total == collapsed_total
+        await pilot.press("z")  # and back to one row per claim, remembered too
+        await settle(pilot)
+        assert not claims.collapsed
+        await pilot.press("q")
+
+    third = make_app()
+    async with third.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not third.screen.query_one(ClaimList).collapsed

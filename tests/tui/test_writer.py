@@ -90,4 +90,4 @@ def test_only_the_latest_resume_position_waiting_is_kept(seed_db_path, check_db)
         assert sum(1 for c in writer._queue if c.kind == "resume") == 1
         lock.release()
     assert writer.close(5) == []
-    assert reviewview.load_resume(check_db).claim_id == 5
+    assert reviewview.load_resume(check_db, writer.reviewer).claim_id == 5

@@ -39,6 +39,8 @@ class ResumeState:
     claim_id: int | None = None
     filter: str = "all"
     search: str = ""
+    collapsed: bool = False
+    """The list shows one row per claim cluster."""
 
 
 def claim_context(db: Database, claim_id: int) -> ClaimContext | None:
@@ -133,9 +135,19 @@ def has_documents(db: Database) -> bool:
     return db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None
 
 
-def load_resume(db: Database) -> ResumeState:
-    """Where the last review stopped; defaults on anything missing or malformed."""
-    raw = review.get_state(db, RESUME_KEY, {})
+def _resume_key(reviewer: str | None) -> str:
+    return f"{RESUME_KEY}:{reviewer}" if reviewer else RESUME_KEY
+
+
+def load_resume(db: Database, reviewer: str | None = None) -> ResumeState:
+    """Where ``reviewer``'s last review stopped; defaults on anything missing or malformed.
+
+    Each reviewer has a position of their own; one who has none yet starts where a
+    database from before per-reviewer positions stopped.
+    """
+    raw = review.get_state(db, _resume_key(reviewer), None)
+    if raw is None and reviewer:
+        raw = review.get_state(db, RESUME_KEY, {})
     if not isinstance(raw, dict):
         return ResumeState()
     claim_id = raw.get("claim_id")
@@ -145,12 +157,20 @@ def load_resume(db: Database) -> ResumeState:
         claim_id=claim_id if isinstance(claim_id, int) else None,
         filter=status if status in STATUS_VALUES else "all",
         search=search if isinstance(search, str) else "",
+        collapsed=raw.get("collapsed") is True,
     )
 
 
-def save_resume(db: Database, state: ResumeState) -> None:
+def save_resume(db: Database, state: ResumeState, reviewer: str | None = None) -> None:
     review.set_state(
-        db, RESUME_KEY, {"claim_id": state.claim_id, "filter": state.filter, "search": state.search}
+        db,
+        _resume_key(reviewer),
+        {
+            "claim_id": state.claim_id,
+            "filter": state.filter,
+            "search": state.search,
+            "collapsed": state.collapsed,
+        },
     )
 
 

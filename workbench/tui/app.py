@@ -112,7 +112,7 @@ class ReviewApp(App, inherit_bindings=False):
 
             self.push_screen(EmptyScreen(self.db_path))
             return
-        resume = reviewview.load_resume(self.db)
+        resume = reviewview.load_resume(self.db, self.reviewer)
         team = teamview.team_mode(self.db, self.reviewer, blind=self.blind, adjudicate=self.adjudicate)
         self.push_screen(
             ReviewScreen(

@@ -315,7 +315,7 @@ class Writer:
                 review.end_session(db, self.session_id)
             return None
         if kind == "resume":
-            reviewview.save_resume(db, change.value)
+            reviewview.save_resume(db, change.value, self.reviewer)
             return None
         if kind == "status":
             return review.set_status(db, change.claim_id, change.value, **who)

@@ -136,6 +136,9 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         claims.reload(self.resume.claim_id)
         claims.focus()
         self.update_status()
+        if self.resume.collapsed and not self.team.adjudicate:
+            self._collapse_wanted = True  # one row per cluster, as when the review stopped
+            self._group_first()
         if self.judge_stale_claims:
             self.last_move = time.monotonic()  # judging starts once the first screen is up
             self.judge_stale(self.db_path)
@@ -320,7 +323,9 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         """Note where the review is; written to the database once the cursor rests."""
         self.update_status()
         claims = self.claims
-        self._pending = ResumeState(claim_id=claims.current_id, filter=claims.status, search=claims.search)
+        self._pending = ResumeState(
+            claim_id=claims.current_id, filter=claims.status, search=claims.search, collapsed=claims.collapsed
+        )
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_state)
