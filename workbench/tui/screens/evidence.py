@@ -3,7 +3,10 @@
 The linker ranks ten candidates; a passage it did not rank can still be found
 here. Each keystroke starts a search in a worker thread on its own connection
 (``exclusive``: a newer keystroke cancels a stale search), so typing never waits
-for SQLite. The dialog returns ``(passage_id, relation)`` or ``None``.
+for SQLite. The screen returns ``(passage_id, relation)`` or ``None``.
+
+A full screen, not a dialog over the review: a dialog's first frame dims and
+repaints the whole review screen under it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -24,7 +27,6 @@ from textual.worker import get_current_worker
 from ...storage import connect, reviewview
 from ...storage.reviewview import PassageHit
 from .. import text as txt
-from .dialogs import DIALOG_CSS
 
 #: Passage text shown per hit.
 HIT_CHARS = 240
@@ -54,7 +56,7 @@ def hit_prompt(hit: PassageHit, relation: str | None) -> Text:
     return out
 
 
-class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
+class EvidenceSearch(Screen[tuple[int, str] | None]):
     """Search every passage as you type; enter links the highlighted one as supporting."""
 
     BINDINGS = [
@@ -64,14 +66,16 @@ class EvidenceSearch(ModalScreen[tuple[int, str] | None]):
         Binding("up", "move(-1)", "Previous", show=False, id="evidence.up", priority=True),
         Binding("escape", "cancel", "Back", id="evidence.cancel"),
     ]
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="EvidenceSearch")
-        + """
-    EvidenceSearch > Vertical { height: 90%; }
+    DEFAULT_CSS = """
+    EvidenceSearch { align: center top; }
+    EvidenceSearch > Vertical {
+        width: 100%; max-width: 140; height: 1fr;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    EvidenceSearch Label { color: $text-muted; width: 100%; }
     EvidenceSearch OptionList { height: 1fr; border: none; }
     EvidenceSearch OptionList > .option-list--option { padding: 0 0 1 0; }
     """
-    )
 
     def __init__(self, db_path, claim_text: str, relations: dict[int, str]) -> None:
         super().__init__()
