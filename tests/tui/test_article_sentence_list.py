@@ -67,3 +67,30 @@ def test_sentences_mark_new_paragraphs_the_target_and_links():
     assert [s.target for s in listed] == [False, False, True, False, False]
     assert listed[2].shown == "Sentence 2.  ◀ opened here"
     assert listed[3].shown == "Sentence 3.  [linked: supports]"
+
+
+async def test_stored_text_is_painted_as_text_never_markup_or_escapes():
+    from textual.app import App
+
+    from workbench.tui.widgets.sentence_list import SentenceList
+
+    texts = ["[bold red]not bold[/] and [link=http://x]no link[/]", "an \x1b[2J escape and \u202eexe.txt"]
+    passages = [Passage(i, 1, i, i, 0, 1, t) for i, t in enumerate(texts)]
+
+    class One(App):
+        def compose(self):
+            yield SentenceList()
+
+    async with One().run_test(size=(60, 8)) as pilot:
+        listed = pilot.app.query_one(SentenceList)
+        listed.show(sentences_of(passages, target_id=None, relations={}))
+        await pilot.pause()
+        shown = " ".join(line.strip() for line in listed.render_lines_for_tests())
+        strips = [listed.render_line(y) for y in range(4)]
+    assert "[bold red]not bold[/] and [link=http://x]no link[/]" in shown
+    assert "\\x1b[2J escape" in shown and "⟨U+202E⟩exe.txt" in shown
+    assert not any(
+        seg.style and (seg.style.link or (seg.style.color and seg.style.color.name == "red"))
+        for strip in strips
+        for seg in strip
+    )
