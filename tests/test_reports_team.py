@@ -151,3 +151,22 @@ def test_reviewers_table_counts_each_reviewers_own_verdicts_not_an_unnamed_team(
     }
     assert None not in rows  # an agreed verdict is nobody's alone: no "(unnamed)" reviewer
     assert rows["alice"] == 3 and rows["bob"] == 2 and rows["carol"] == 1  # carol adjudicated
+
+
+def test_json_carries_assignments_and_an_import_keeps_them(seed_db, tmp_path):
+    """A claim assigned and not yet decided is still the reviewers' work after a round trip."""
+    db = seed_db
+    first, second = [x.id for x in corpus.iter_claims(db)][:2]
+    team.assign(db, [first, second], ["alice", "bob"], overlap=2)
+    review.set_status(db, first, "sourced", reviewer="alice")
+    export = reports.export_to(db, "json", tmp_path / "a.json")
+    claims = {c["id"]: c for c in json.loads(export.read_text(encoding="utf-8"))["claims"]}
+    assert claims[first]["assigned"] == claims[second]["assigned"] == ["alice", "bob"]
+    assert all(c["assigned"] == [] for cid, c in claims.items() if cid not in (first, second))
+    fresh = connect(tmp_path / "fresh.db")
+    reports.import_file(fresh, export)
+    ids = {c.text: c.id for c in corpus.iter_claims(fresh)}
+    by_text = {c.id: c.text for c in corpus.iter_claims(db)}
+    assert team.assigned_reviewers(fresh, ids[by_text[second]]) == ["alice", "bob"]
+    # alice's verdict alone settles nothing: the claim waits for bob, as it did before
+    assert review.get_verdict(fresh, ids[by_text[first]]).status is None

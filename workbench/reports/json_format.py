@@ -48,6 +48,9 @@ Format version 1. Top-level object (keys in this order):
   ``decisions`` [{reviewer, status, note, updated_at}]: each reviewer's current decision
   (status null: none); an import adds them beside the local ones, and a differing
   decision of another reviewer marks the claim disagreed instead of replacing its verdict,
+  ``assigned`` [reviewer]: the reviewers the claim is assigned to (team review; files from
+  before it lack it); an import adds them to any assigned here and settles the claim by the
+  team rule,
   ``cluster_id``: claims that state the same thing share it (null when not clustered; not imported),
   ``evidence_check`` {suggested, sources, related_only, coverage {corroborated, contradicted,
   not_found, related_only}} or null: the judgement of the stored suggestions (read-only: an
@@ -237,6 +240,7 @@ def claim_dict(c: ReportClaim) -> dict:
         "dismissed_by": c.dismissed_by,
         "original_text": c.original_text,
         "basis": c.basis,
+        "assigned": list(c.assigned),
         "decisions": [
             {"reviewer": d.reviewer, "status": d.status, "note": d.note, "updated_at": d.updated_at}
             for d in c.decisions

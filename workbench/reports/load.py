@@ -297,6 +297,8 @@ def _claim(c: dict, where: str, refs: dict[int, DocRef], passages: _Passages) ->
         original_text=_optional_text(c, "original_text", where),
         decisions=_decisions(c, where),
         basis=_choice(c.get("basis", "single"), BASES, f"{where}.basis"),
+        # Files from before assignments were exported have none.
+        assigned=_strings(c, "assigned", where) if "assigned" in c else (),
     )
 
 

@@ -152,6 +152,7 @@ class ReportClaim:
     same_claims: tuple[SameClaim, ...] = ()  # grouped by cluster: the other members (else empty)
     decisions: tuple[ReviewerDecision, ...] = ()  # each reviewer's current decision, by name
     basis: str = "single"  # how the final verdict came about (storage.team.BASES)
+    assigned: tuple[str, ...] = ()  # the reviewers the claim is assigned to (team review)
 
     @property
     def decided_by_several(self) -> bool:
@@ -461,6 +462,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
     context = q.page_context(db, ids)
     decisions = export_team.page_decisions(db, ids)
     bases = export_team.page_bases(db, ids)
+    assigned = export_team.page_assignments(db, ids)
     for r in rows:
         # Most claims have no links, suggestions or history: skip building empty
         # tuples for them (this loop runs once per claim of the export).
@@ -506,6 +508,7 @@ def _page(db: Database, rows: list[tuple], meta: dict[int, DocRef]) -> Iterator[
             original_text=col("original_text"),
             decisions=tuple(ReviewerDecision(*d) for d in decisions.get(cid, ())),
             basis=bases.get(cid, "single"),
+            assigned=assigned.get(cid, ()),
         )
 
 

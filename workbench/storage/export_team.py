@@ -51,6 +51,18 @@ def page_decisions(db: Database, ids: list[int]) -> dict[int, list[tuple]]:
     return grouped
 
 
+def page_assignments(db: Database, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """claim id -> the reviewers it is assigned to, by name (claims with none are left out)."""
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for claim_id, reviewer in db.execute(
+        "SELECT claim_id, reviewer FROM assignments"
+        " WHERE claim_id IN (SELECT value FROM json_each(?)) ORDER BY claim_id, reviewer",
+        [json.dumps(ids)],
+    ):
+        grouped[claim_id].append(reviewer)
+    return {claim_id: tuple(names) for claim_id, names in grouped.items()}
+
+
 def page_bases(db: Database, ids: list[int]) -> dict[int, str]:
     """claim id -> how its final verdict came about, for claims whose basis is not 'single'."""
     return dict(

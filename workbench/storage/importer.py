@@ -217,6 +217,7 @@ def _claim(job: _Import, c: ReportClaim) -> None:
         )
     _history(job, cid, c)  # its status and note rows update ``decisions`` (schema triggers)
     _decisions(job, cid, c)
+    _assignments(job, cid, c)
     _verdict(job, cid, c, known)
     _links(job, cid, c)
     _suggestions(job, cid, c)
@@ -302,6 +303,14 @@ def _decisions(job: _Import, cid: int, c: ReportClaim) -> None:
         " ON CONFLICT (claim_id, reviewer) DO UPDATE SET status = excluded.status, note = excluded.note,"
         " updated_at = excluded.updated_at WHERE excluded.updated_at > decisions.updated_at",
         [(cid, d.reviewer or "", d.status, d.note, d.updated_at) for d in c.decisions],
+    )
+
+
+def _assignments(job: _Import, cid: int, c: ReportClaim) -> None:
+    """The reviewers the file's claim is assigned to (added to any assigned here)."""
+    job.db.conn.executemany(
+        "INSERT OR IGNORE INTO assignments (claim_id, reviewer, assigned_at) VALUES (?, ?, ?)",
+        [(cid, reviewer, c.updated_at or c.created_at) for reviewer in c.assigned],
     )
 
 
