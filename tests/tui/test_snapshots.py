@@ -39,7 +39,7 @@ def fixed_candidates(monkeypatch, seed_db_path):
                 title=docs[p.document_id].title,
                 source=docs[p.document_id].source,
                 text=p.text,
-                score=0.9 - i / 10,
+                score=90.0 - i * 10,  # the linker scores 0-100
                 span=(0, min(40, len(p.text))),
                 flags=("number-mismatch",) if i == 1 else (),
                 document_id=p.document_id,

@@ -82,7 +82,7 @@ def candidate_prompt(
     head.append(f"{rank:>2}. ", "bold")
     head.append_text(stance_text(cand.stance))
     head.append("  ")
-    head.append(f"{cand.score:.2f}  ", "bold")
+    head.append(f"{cand.score:.1f}  ", "bold")  # 0-100, as `workbench link` prints it
     head.append(txt.one_line(cand.title or cand.doc)[:120], "italic")
     if cand.source:
         head.append(" — ")
