@@ -9,11 +9,11 @@ sentences stay apart when every one of them wraps.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from rich._wrap import divide_line  # as Textual's own Content wraps
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -63,10 +63,8 @@ def line_starts(text: str, width: int) -> list[int]:
     if text.isascii():
         if len(text) <= width:
             return [0]
-    elif not _ONE_CELL.issuperset(text):  # wide or combining characters: let rich measure
-        starts = [0, *divide_line(text, width, fold=True)]
-        # A line of spaces only joins the line before it (it ends in spaces, cut when painted).
-        return [a for a, b in zip(starts, [*starts[1:], len(text)]) if a == 0 or text[a:b].strip(" ")]
+    elif not _ONE_CELL.issuperset(text):  # wide or combining characters: measure cells
+        return _cell_line_starts(text, width)
     starts = [0]
     pos, end = 0, len(text)
     while end - pos > width:
@@ -75,6 +73,36 @@ def line_starts(text: str, width: int) -> list[int]:
         while pos < end and text[pos] == " ":
             pos += 1
         starts.append(pos)
+    return starts
+
+
+_WORDS = re.compile(r"[^ ]+ *| +")
+
+
+def _cell_line_starts(text: str, width: int) -> list[int]:
+    """``line_starts`` for text with wide or combining characters: widths in terminal cells.
+
+    Spaces after a word stay on its line (cut when painted); a word wider than a line is
+    folded where it no longer fits.
+    """
+    starts, used = [0], 0
+    for token in _WORDS.finditer(text):
+        word = token.group().rstrip(" ")
+        cells, spaces = cell_len(word), len(token.group()) - len(word)
+        if used + cells <= width:
+            used += cells + spaces
+            continue
+        at = token.start()
+        if used and at > starts[-1]:
+            starts.append(at)
+            used = 0
+        for i, ch in enumerate(word, start=at):  # fold a word wider than what is left
+            size = get_character_cell_size(ch)
+            if used + size > width and used:
+                starts.append(i)
+                used = 0
+            used += size
+        used += spaces
     return starts
 
 
