@@ -114,3 +114,33 @@ async def test_the_palette_exports_with_reports_imported_only_when_it_opens(seed
                 break
             await asyncio.sleep(0.05)
     assert len(list(seed_db_path.parent.glob("*-report-*.csv"))) == 1
+
+
+# Loaded when the reviewer rests, in workers or at the first mark of a fact: never on the
+# way to the first claim (the linker, the judgement and its stemmer, clustering, numpy).
+NOT_ON_THE_WAY_TO_THE_FIRST_CLAIM = [
+    "workbench.clustering",
+    "workbench.embeddings",
+    "workbench.facts",
+    "workbench.judgement",
+    "workbench.linking",
+    "workbench.suggesting",
+    "numpy",
+    "snowballstemmer",
+]
+
+
+def test_the_review_screens_modules_load_no_linker_stemmer_or_numpy():
+    code = (
+        "import sys\n"
+        "import workbench.cli.review, workbench.tui.app, workbench.tui.screens.review\n"
+        "from workbench.storage import connect\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = set(out.stdout.split())
+    assert "workbench.tui.screens.review" in loaded
+    early = sorted(m for m in NOT_ON_THE_WAY_TO_THE_FIRST_CLAIM if m in loaded)
+    assert early == []

@@ -10,14 +10,32 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from ..errors import DatabaseError, NewerDatabaseError
+
+
+def _import_sqlite_utils_without_numpy():
+    """sqlite_utils imports numpy, when installed, only to give numpy values a column type;
+    we never store numpy values, and numpy adds ~75 ms to every start (the review screen's
+    first claim). It is hidden for that one import; the modules that use numpy import it
+    as usual later."""
+    hide = "numpy" not in sys.modules
+    if hide:
+        sys.modules["numpy"] = None  # type: ignore[assignment]  # import numpy fails: ImportError
+    try:
+        from sqlite_utils import Database
+    finally:
+        if hide:
+            del sys.modules["numpy"]
+    return Database
+
+
+Database = _import_sqlite_utils_without_numpy()
 
 BUSY_TIMEOUT_S = 30.0
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import linking
 from ..models import LinkResult
 from ..storage import suggestions
 
@@ -24,4 +23,6 @@ def stored(db: Database, claim_id: int) -> LinkResult | None:
 
 def compute(db: Database, claim_id: int, top: int = 10) -> LinkResult:
     """Run the linker and the judgement (slow: call it from a worker thread with its own connection)."""
+    from .. import linking  # imported in the worker: the first claim does not wait for the linker
+
     return linking.link_claim(db, claim_id, top=top)

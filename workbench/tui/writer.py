@@ -24,10 +24,21 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import clustering
 from ..storage import clusters, connect, corpus, review, reviewview, team
+
+if TYPE_CHECKING:
+    from ..clustering import GroupAction
+
+
+def _clustering():
+    """The clustering module, imported on the first cluster change: the writer's first change
+    (the session start) runs beside the first paint, which must not wait for it."""
+    from .. import clustering
+
+    return clustering
+
 
 ATTEMPT_S = 0.2
 """How long one attempt waits for the write lock; after the first miss the screen says it is waiting."""
@@ -187,7 +198,7 @@ class Writer:
         self._seq = itertools.count(1)
         self._closing = False
         self._give_up_at: float | None = None
-        self._groups: list[clustering.GroupAction] = []
+        self._groups: list[GroupAction] = []
         """Cluster verdicts of this session, newest last: an undo reverses one whole."""
         self._thread = threading.Thread(target=self._run, name="workbench-writer", daemon=True)
         # daemon: a lock that never goes away must not keep the process alive after the
@@ -327,7 +338,7 @@ class Writer:
             return corpus.add_claim(db, change.document_id, change.value, origin="manual")
         if kind == "cluster":
             status, links = change.value
-            action = clustering.apply_to_cluster(db, change.claim_id, status, links=links, **who)
+            action = _clustering().apply_to_cluster(db, change.claim_id, status, links=links, **who)
             if action.entries:
                 self._groups.append(action)
             return action
@@ -369,6 +380,7 @@ class Writer:
             if self.session_id is None:
                 return None
             if self._groups:
+                clustering = _clustering()
                 try:  # the session's newest changes are a cluster verdict's: undo it whole
                     clustering.undo_group(db, self._groups[-1], self.session_id, reviewer=self.reviewer)
                     return self._groups.pop()
@@ -382,9 +394,9 @@ class Writer:
 def _group_claims(db) -> None:
     """Cluster every claim the first time, then only the claims added since (as ``workbench clusters``)."""
     if not clusters.is_clustered(db):
-        clustering.recluster(db)
+        _clustering().recluster(db)
     elif clusters.unclustered_ids(db):
-        clustering.cluster_new(db)
+        _clustering().cluster_new(db)
 
 
 def store_page(db, db_path: Path, url: str, page, document) -> int:

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from ... import clustering, suggesting
-from ...clustering import SeenBefore
 from ...models import LinkResult
 from ...storage import connect, corpus, review
 from .. import candidates_source as source
 from .. import text as txt
 from ..widgets.claim_view import ClaimView
+
+if TYPE_CHECKING:
+    from ...clustering import SeenBefore
 
 REVIEWER_BUSY = 0.6  # judging waits until the reviewer's keys have rested this long (seconds)
 JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
@@ -106,7 +108,11 @@ class PanelWorkers:
             changes = tuple(corpus.changes(db, claim_id=claim_id))
             decided = review.get_verdict(db, claim_id).status is not None
             # Blind review: an earlier decision on the same claim may be another reviewer's.
-            seen = None if decided or self.team.hides else clustering.seen_before(db, claim_id)
+            seen = None
+            if not decided and not self.team.hides:
+                from ... import clustering  # imported in the worker: not on the way to the first claim
+
+                seen = clustering.seen_before(db, claim_id)
         except Exception:  # a busy or odd database: the panel goes without these lines
             return
         finally:
@@ -139,6 +145,8 @@ class PanelWorkers:
         try:
             if self._judging_waits(worker):
                 return
+            from ... import suggesting  # imported in the worker, once the reviewer rests
+
             db = connect(db_path, migrate=False)
             stale = suggesting.stale_claims(db)
             total, done = len(stale), 0

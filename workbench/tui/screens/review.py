@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Static
 
-from ... import clustering
 from ...models import Candidate, LinkResult
 from ...storage import corpus, review, reviewview
 from ...storage.reviewview import ClaimContext, ResumeState
@@ -216,8 +215,8 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         stored = source.stored(self.db, claim_id)
         self.suggestion = stored
         # Moving, the facts are marked with the candidates, a frame later (finding them costs
-        # a third of a move).
-        coverage = None if moving else self._coverage()
+        # a third of a move); so is the first claim shown (its first marks load the stemmer).
+        coverage = None if moving or previous is None else self._coverage()
         claim_view.show(self.context, unsaved=unsaved, coverage=coverage, fit=not moving)
         self._defer_candidates(None if stored is not None else "finding candidates…")
         if stored is None:
@@ -611,6 +610,8 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         if entry is None:
             self.notify("Nothing to undo.", timeout=2)
             return
+        from ... import clustering  # loaded by the writer already, which made the entry
+
         if isinstance(entry, clustering.GroupAction):
             self.notify(f"Undone: the cluster verdict on {len(entry.claim_ids)} claims.", timeout=2)
             self.claims.reload(self.claim_id)

@@ -13,6 +13,7 @@ layout pass).
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,13 +22,14 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...clustering import SeenBefore
-from ...facts import claim_facts
 from ...models import Coverage
 from ...storage.corpus import Change as EvidenceChange
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
 from .painting import StylesPerPaint
+
+if TYPE_CHECKING:
+    from ...clustering import SeenBefore
 
 #: Paragraph text shown around the claim's sentence; beyond this it is clipped with "…".
 CONTEXT_CHARS = 1200
@@ -61,6 +63,10 @@ def marked_sentence(sentence: str, claim_text: str, coverage: Coverage | None) -
     offset = sentence.find(claim_text) if claim_text else -1
     spans = []
     if groups and offset >= 0:
+        # Imported when first needed (finding facts loads the stemmer): the first claim on
+        # screen does not wait for it (the screen marks the facts a frame later).
+        from ...facts import claim_facts
+
         spans = sorted(
             (f.start + offset, f.end + offset, groups[f.label])
             for f in claim_facts(claim_text)
