@@ -45,7 +45,10 @@ from .saving import SavingScreen
 from .search import SearchBox
 
 SAVE_DELAY = 0.3  # resume state is written this long after the last move (holding j writes once)
-COMPUTE_DELAY = 0.08  # candidates are computed once the cursor rests this long
+# Once the cursor rests this long, the panel fits the claim, its extras are read and candidates
+# not stored are computed. Longer than the gap between keys tapped in a row (5-10 a second):
+# that work between two taps would slow the second one.
+COMPUTE_DELAY = 0.2
 
 
 class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, SavingScreen):
