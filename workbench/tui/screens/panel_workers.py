@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from ...clustering import SeenBefore
 
 REVIEWER_BUSY = 0.6  # judging waits until the reviewer's keys have rested this long (seconds)
-JUDGE_CHUNK = 20  # stale claims judged per call in the background: progress moves, cancel is quick
+JUDGE_CHUNK = 20  # stale claims judged per store in the background: progress moves
+JUDGE_POLL = 0.05  # seconds the relaying thread waits for a report before it looks at cancel and keys
 
 
 @dataclass
@@ -75,8 +76,8 @@ class PanelWorkers:
         return max(self.last_move, last_key)
 
     def _judging_waits(self, worker) -> bool:
-        """Hold the judging thread while the reviewer moves (its linking holds the GIL and would
-        slow every frame); True once the worker is cancelled."""
+        """Hold the start of judging until the reviewer's keys rest (the first screens must not
+        share the machine with a starting judge); True once the worker is cancelled."""
         while not worker.is_cancelled and time.monotonic() - self._last_input() < REVIEWER_BUSY:
             time.sleep(0.05)
         return worker.is_cancelled
@@ -137,37 +138,46 @@ class PanelWorkers:
     def judge_stale(self, db_path) -> None:
         """Judge the evidence of every claim whose stored suggestions are missing or stale.
 
-        Its own connection; stops between chunks when the worker is cancelled (the
-        screen closes); what is stored stays stored.
+        The judging runs in a child process (``workbench.judging_process``): it never holds
+        this process's interpreter lock, so keys and frames do not wait on it. This thread
+        starts it once the reviewer rests, relays its progress, holds it while the reviewer
+        moves, and terminates it when the worker is cancelled (the screen closes, the app
+        quits); what is stored stays stored.
         """
         worker = get_current_worker()
-        db = None
-        try:
-            if self._judging_waits(worker):
-                return
-            from ... import suggesting  # imported in the worker, once the reviewer rests
+        if self._judging_waits(worker):
+            return
+        from ...judging_process import Judge  # no linker here: the child imports it
 
-            db = connect(db_path, migrate=False)
-            stale = suggesting.stale_claims(db)
-            total, done = len(stale), 0
-            if not total:
-                return
-            self.post_message(JudgingProgress(0, total))
-            for start in range(0, total, JUDGE_CHUNK):
-                if worker.is_cancelled:
-                    return
-                suggesting.refresh(
-                    db, stale[start : start + JUDGE_CHUNK], cancelled=lambda: self._judging_waits(worker)
-                )
-                done = min(total, start + JUDGE_CHUNK)
-                self.post_message(JudgingProgress(done, total))
-        except Exception as exc:  # a busy database, a linker failure: the review goes on without it
+        try:
+            judge = Judge(db_path, JUDGE_CHUNK)
+        except Exception as exc:  # no process could be started: the review goes on without it
             self.post_message(JudgingProgress(0, 0, finished=True, error=str(exc)))
             return
+        try:
+            self._relay_judging(worker, judge)
         finally:
-            if db is not None:
-                db.conn.close()
-        self.post_message(JudgingProgress(0, 0, finished=True))
+            judge.stop()
+
+    def _relay_judging(self, worker, judge) -> None:
+        """Post the child's reports as ``JudgingProgress`` until it finishes or the worker is cancelled."""
+        started = False
+        while not worker.is_cancelled:
+            judge.pause(time.monotonic() - self._last_input() < REVIEWER_BUSY)
+            report = judge.receive(timeout=JUDGE_POLL)
+            if report is None or worker.is_cancelled:
+                continue
+            kind = report[0]
+            if kind == "progress":
+                started = True
+                self.post_message(JudgingProgress(report[1], report[2]))
+            elif kind == "error":
+                self.post_message(JudgingProgress(0, 0, finished=True, error=report[1]))
+                return
+            else:  # finished
+                if started:
+                    self.post_message(JudgingProgress(0, 0, finished=True))
+                return
 
     def on_judging_progress(self, event: JudgingProgress) -> None:
         self.judging = None if event.finished else (event.done, event.total)
