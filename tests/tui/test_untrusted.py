@@ -134,3 +134,11 @@ async def test_every_hostile_claim_is_shown_literally(hostile_db_path, size):
     for shown in ("invoice_⟨U+202E⟩txt.exe", "pass⟨U+200B⟩word", "⟨U+2066⟩isolated⟨U+2069⟩"):
         assert shown in squeezed, shown
     assert "[red]note[/red] <i>" in screen
+
+
+def test_long_titles_and_names_are_cut_with_an_ellipsis():
+    from workbench.tui import text as txt
+
+    assert txt.short("a  b\nc", 10) == "a b c"  # short enough: one line, whole
+    cut = txt.short("The foreign ministers of Russia and China today condemned the West", 30)
+    assert len(cut) == 30 and cut.endswith("…") and cut.startswith("The foreign ministers")

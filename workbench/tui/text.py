@@ -57,6 +57,12 @@ def one_line(text: str | None) -> str:
     return " ".join(clean(text).split())
 
 
+def short(text: str | None, limit: int) -> str:
+    """``one_line(text)`` cut to at most ``limit`` characters, with "…" where it was cut."""
+    line = one_line(text)
+    return line if len(line) <= limit else line[: max(0, limit - 1)] + "…"
+
+
 def literal(text: str | None, style: str = "", *, keep_newlines: bool = False) -> Text:
     return Text(clean(text, keep_newlines=keep_newlines), style=style, no_wrap=False)
 

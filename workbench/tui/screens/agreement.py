@@ -61,7 +61,7 @@ def agreement_text(result) -> Text:
     if result.pairs:
         out.append("\nCohen's κ per pair\n", "bold")
     for pair in result.pairs:
-        out.append("  " + txt.one_line(pair.first)[:30] + " / " + txt.one_line(pair.second)[:30])
+        out.append("  " + txt.short(pair.first, 30) + " / " + txt.short(pair.second, 30))
         out.append(f"  {_figure(pair.kappa)}  ")
         observed = "" if pair.observed is None else f", same verdict on {pair.observed:.0%}"
         out.append(_rests_on(pair.kappa) + observed + "\n", "dim")

@@ -89,7 +89,7 @@ class ArticleView(Screen[tuple[int, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = txt.one_line(self.title)[:100]
+            box.border_title = txt.short(self.title, 100)
             box.border_subtitle = (
                 f"{shown_key(self.app.config, 'candidate.link')} links supporting ·"
                 f" {shown_key(self.app.config, 'candidate.contradicts')} contradicting ·"
@@ -99,8 +99,10 @@ class ArticleView(Screen[tuple[int, str] | None]):
             yield SentenceList(id="article-sentences")
 
     def _key(self, binding_id: str) -> str:
+        """The first key of the binding, as the footer writes it ("esc", not "escape,q")."""
         binding = next(b for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
-        return self.app.get_key_display(binding)
+        first = Binding(binding.key.split(",")[0], binding.action)
+        return self.app.get_key_display(first)
 
     @property
     def sentence_list(self) -> SentenceList:

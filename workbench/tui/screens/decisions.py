@@ -76,7 +76,7 @@ def final_text(claim: TeamClaim) -> Text:
         out.append(" " + final.status, "bold")
     out.append(" · " + BASIS_TEXT.get(final.basis, txt.one_line(final.basis)), "dim")
     if final.basis == "adjudicated" and final.reviewer:
-        out.append(" by " + txt.one_line(final.reviewer)[:40], "dim")
+        out.append(" by " + txt.short(final.reviewer, 40), "dim")
     return out
 
 
@@ -107,7 +107,7 @@ def _cut(text: str, limit: int) -> str:
 
 
 def side_title(side: Side, *, me: str) -> str:
-    name = txt.one_line(side.reviewer or "(unnamed)")[:30]
+    name = txt.short(side.reviewer or "(unnamed)", 30)
     return f"{name} (you)" if side.reviewer == me else name
 
 
@@ -180,7 +180,7 @@ class DecisionsScreen(ModalScreen[str | None]):
             head.update(Text(f"Could not read the decisions: {txt.one_line(event.error or 'no such claim')}"))
             return
         self.claim = claim = event.claim
-        head.update(txt.literal(txt.one_line(claim.text)[:400]))
+        head.update(txt.literal(txt.short(claim.text, 400)))
         self.query_one("#decisions-final", Label).update(final_text(claim))
         sides = self.query_one("#decisions-sides", Horizontal)
         await sides.remove_children()
@@ -271,7 +271,7 @@ class TeamKeys:
             out.append(f"{claim.hidden} other reviewer(s), hidden until you decide (blind review)", "italic")
         else:
             for side in others:
-                out.append(txt.one_line(side.reviewer or "(unnamed)")[:20] + " ")
+                out.append(txt.short(side.reviewer or "(unnamed)", 20) + " ")
                 out.append_text(txt.status_mark(side.status))
                 out.append(" " + (side.status or "not decided") + " · ")
             out.append_text(final_text(claim))

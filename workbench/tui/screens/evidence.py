@@ -46,9 +46,9 @@ class HitsFound(Message):
 def hit_prompt(hit: PassageHit, relation: str | None) -> Text:
     out = Text()
     out.append(f"#{hit.passage_id} ", "dim")
-    out.append(txt.one_line(hit.title or hit.doc)[:80], "italic")
+    out.append(txt.short(hit.title or hit.doc, 80), "italic")
     if hit.source:
-        out.append(" — " + txt.one_line(hit.source)[:40])
+        out.append(" — " + txt.short(hit.source, 40))
     if relation:
         out.append(f"  [linked: {relation}]", "bold")
     body = txt.one_line(hit.text)
@@ -94,7 +94,7 @@ class EvidenceSearch(Screen[tuple[int, str] | None]):
                 f" {self._key('evidence.contradicts')} contradicting ·"
                 f" {self._key('evidence.cancel')} back"
             )
-            yield Label(Text("claim: " + txt.one_line(self.claim_text)[:300]))
+            yield Label(Text("claim: " + txt.short(self.claim_text, 300)))
             yield Input(placeholder="words in the passage (as you type)", id="evidence-query")
             note = Label(BROAD_NOTE, id="evidence-broad")
             note.display = False

@@ -48,19 +48,19 @@ def value_text(kind: str, value: str | None) -> str:
         try:
             span = json.loads(value)
             where = f" [{span['start']}:{span['end']}]" if span.get("start") is not None else ""
-            return f"“{txt.one_line(span['text'])[:200]}”{where}"
+            return f"“{txt.short(span['text'], 200)}”{where}"
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
     if kind == "note":
-        return f"“{txt.one_line(value)[:200]}”"
-    return txt.one_line(value)[:200]
+        return f"“{txt.short(value, 200)}”"
+    return txt.short(value, 200)
 
 
 def entry_text(entry: HistoryEntry) -> Text:
     """One change: when, who, what, old → new (and which change an undo reverses)."""
     out = Text()
     out.append(txt.one_line(entry.at)[:19].replace("T", " "), "dim")
-    out.append("  " + txt.one_line(entry.reviewer or "-")[:30], "bold")
+    out.append("  " + txt.short(entry.reviewer or "-", 30), "bold")
     out.append("  " + KIND_NAMES.get(entry.kind, txt.one_line(entry.kind)))
     if entry.passage_id is not None:
         out.append(f" passage #{entry.passage_id}")

@@ -317,7 +317,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         line.append(f"  ·  {claims.status} ({shown_key(self.app.config, 'list.filter')})", "italic")
         if claims.search:
             line.append("  ·  /")
-            line.append(txt.one_line(claims.search)[:40])
+            line.append(txt.short(claims.search, 40))
         line.append(f"  ·  {claims.cursor + 1 if claims.total else 0}/{claims.total}", "dim")
         self.query_one("#status", Static).update(line, layout=False)
 
@@ -446,7 +446,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         self.notify(
             f"Claim #{claim_id} is marked sourced with no evidence linked. Press"
             f" {shown_key(self.app.config, 'claim.link_top')} to link its top supporting candidate,"
-            f" passage #{top.passage_id} ({txt.one_line(top.title or top.doc)[:60]}).",
+            f" passage #{top.passage_id} ({txt.short(top.title or top.doc, 60)}).",
             title="Nothing linked",
             severity="warning",
             timeout=10,

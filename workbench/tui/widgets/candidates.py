@@ -83,10 +83,10 @@ def candidate_prompt(
     head.append_text(stance_text(cand.stance))
     head.append("  ")
     head.append(f"{cand.score:.1f}  ", "bold")  # 0-100, as `workbench link` prints it
-    head.append(txt.one_line(cand.title or cand.doc)[:120], "italic")
+    head.append(txt.short(cand.title or cand.doc, 120), "italic")
     if cand.source:
         head.append(" — ")
-        head.append(txt.one_line(cand.source)[:40])
+        head.append(txt.short(cand.source, 40))
     head.append(f"  #{cand.passage_id}", "dim")
     for flag in cand.flags:
         head.append("  ")
@@ -97,7 +97,7 @@ def candidate_prompt(
         head.append(label, style)
     for reason in cand.reasons[:reasons]:
         head.append("\n    ")
-        head.append(txt.one_line(reason)[:200], "italic")
+        head.append(txt.short(reason, 200), "italic")
     text, span = txt.clean_span(cand.text, cand.span)
     body, span = clip(text, whole_words(text, span), window)
     head.append("\n")

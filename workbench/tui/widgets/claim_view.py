@@ -109,9 +109,9 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
     """Document line, then the paragraph with the claim's sentence highlighted and its facts marked."""
     claim, doc = ctx.claim, ctx.document
     out = Text()
-    out.append(txt.one_line(doc.title if doc and doc.title else claim.doc_name)[:200], "bold")
-    meta = [txt.one_line(v)[:60] for v in (doc.source, doc.published) if v] if doc else []
-    meta.append(txt.one_line(claim.doc_name)[:60])
+    out.append(txt.short(doc.title if doc and doc.title else claim.doc_name, 200), "bold")
+    meta = [txt.short(v, 60) for v in (doc.source, doc.published) if v] if doc else []
+    meta.append(txt.short(claim.doc_name, 60))
     out.append("\n" + " · ".join(meta), "dim")
     out.append(f" · claim #{claim.id}", "dim")
     if ctx.also_in:
@@ -151,7 +151,7 @@ def context_text(ctx: ClaimContext, coverage: Coverage | None = None) -> Text:
         out.append("\nfacts: ", "bold")
         out.append_text(line)
     if claim.original_text:
-        out.append("\nextracted as: " + txt.one_line(claim.original_text)[:500], "dim")
+        out.append("\nextracted as: " + txt.short(claim.original_text, 500), "dim")
     if claim.reasons:
         out.append("\nwhy check-worthy: " + ", ".join(txt.one_line(r) for r in claim.reasons), "dim")
     return out
@@ -165,7 +165,7 @@ def seen_before_text(seen: SeenBefore) -> Text:
     """An earlier decision on the same claim, as a suggestion (never applied)."""
     out = Text()
     out.append("seen before: ", "bold")
-    out.append(txt.one_line(seen.summary())[:160])
+    out.append(txt.short(seen.summary(), 160))
     out.append(f" (claim #{seen.matched_claim_id}; a suggestion, not applied)", "dim")
     return out
 
@@ -183,14 +183,14 @@ def changes_text(changes: tuple[EvidenceChange, ...], ack_hint: str = "") -> Tex
             out.append("⚠ evidence changed since you linked it", "bold yellow")
         out.append(f" ({where}", "dim")
         if change.url:
-            out.append(" of " + txt.one_line(change.url)[:80], "dim")
+            out.append(" of " + txt.short(change.url, 80), "dim")
         out.append("): ", "dim")
-        out.append(txt.one_line(change.old_text)[:300])
+        out.append(txt.short(change.old_text, 300))
         if change.state == "gone" or change.new_text is None:
             out.append(" → gone", "bold")
         else:
             out.append(" → ", "bold")
-            out.append(txt.one_line(change.new_text)[:300])
+            out.append(txt.short(change.new_text, 300))
     if len(changes) > MAX_CHANGES:
         out.append(f"\n… and {len(changes) - MAX_CHANGES} more (workbench stale)", "dim")
     if ack_hint:
@@ -215,9 +215,9 @@ def verdict_text(
         out.append(" · ")
         out.append("dismissed as not check-worthy", "bold reverse")
         if ctx.claim.dismissed_by:
-            out.append(" by " + txt.one_line(ctx.claim.dismissed_by)[:40], "dim")
+            out.append(" by " + txt.short(ctx.claim.dismissed_by, 40), "dim")
     if verdict.reviewer and verdict.status:
-        out.append(" by " + txt.one_line(verdict.reviewer)[:40], "dim")
+        out.append(" by " + txt.short(verdict.reviewer, 40), "dim")
     if unsaved:
         out.append(" · ")
         out.append("* unsaved", "bold black on yellow")
