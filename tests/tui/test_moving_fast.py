@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
+from workbench import linking
 from workbench.storage import review
+from workbench.tui import candidates_source
 from workbench.tui.screens import review as review_screen
 from workbench.tui.widgets.candidates import CandidateList, whole_words
 from workbench.tui.widgets.claim_list import ClaimList
@@ -108,3 +110,31 @@ def test_the_matched_span_is_widened_to_whole_words():
     assert whole_words(text, (start, cut)) == (start, text.index("position") + len("position"))
     assert whole_words(text, (text.index("ssia"), text.index(" and"))) == (0, len("Russia"))
     assert whole_words(text, (3, 2)) == (3, 2)  # a bad span is left alone
+
+
+async def test_another_claims_candidates_start_at_the_top_the_same_claims_keep_the_pick(
+    make_app, monkeypatch
+):
+    # Every claim gets the same three candidates: the pick could only stay by passage.
+    found = {}
+
+    def same_three(db, claim_id):
+        if "result" not in found:
+            found["result"] = linking.link_claim(db, claim_id, top=3)
+        return found["result"]
+
+    monkeypatch.setattr(candidates_source, "stored", same_three)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        cands = app.screen.query_one(CandidateList)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert cands.highlighted == 2
+        await pilot.press("j")  # the next claim: its best candidate first
+        await settle(pilot)
+        assert len(cands.candidates) >= 2 and cands.highlighted == 0
+        await pilot.press("right_square_bracket")
+        picked = cands.current.passage_id
+        await pilot.press("l")  # linked: the same claim's candidates are shown again
+        await settle(pilot)
+        assert cands.current.passage_id == picked

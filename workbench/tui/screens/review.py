@@ -281,7 +281,7 @@ class ReviewScreen(TeamKeys, PanelWorkers, ClaimKeys, ClusterKeys, LinkUrlKeys, 
         # Fixed height (2 lines): no layout pass needed, which keeps a keypress to one cheap frame.
         self.query_one("#candidates-header", Static).update(header, layout=False)
         relations = {link.passage_id: link.relation for link in self.context.links} if self.context else {}
-        self.candidate_list.show(cands, relations)
+        self.candidate_list.show(cands, relations, self.context.claim.id if self.context else None)
 
     def candidate_hint(self) -> str:
         """What the keys do to candidates, named by the keys bound now (a rebinding shows here)."""

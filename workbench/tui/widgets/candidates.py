@@ -139,6 +139,8 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
         self.candidates: tuple[Candidate, ...] = ()
         self.highlighted: int | None = None
         """Index of the highlighted candidate (None when there are none)."""
+        self.claim_id: int | None = None
+        """The claim whose candidates are listed."""
         self.more_hint = "] next"
         """Named on the "more below" row (the screen sets the keys in use)."""
         self._relations: dict[int, str] = {}
@@ -157,12 +159,23 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
 
     # --- what is shown -----------------------------------------------------------
 
-    def show(self, candidates: tuple[Candidate, ...], relations: dict[int, str]) -> None:
-        """Replace the list, keeping the highlight on the same passage when it is still there."""
+    def show(
+        self, candidates: tuple[Candidate, ...], relations: dict[int, str], claim_id: int | None = None
+    ) -> None:
+        """Replace the list with ``claim_id``'s candidates: shown again for the same claim (a link
+        made, a judgement stored), the highlight stays on its passage; another claim's start at
+        the top."""
         short = 0 < self.size.height < SHORT_ROWS
-        if candidates == self.candidates and relations == self._relations and short == self._short:
-            return  # nothing to repaint (e.g. no candidates before or after)
-        keep = self.current
+        same_claim = claim_id is not None and claim_id == self.claim_id
+        if (
+            same_claim
+            and candidates == self.candidates
+            and relations == self._relations
+            and short == self._short
+        ):
+            return  # nothing to repaint
+        keep = self.current if same_claim else None
+        self.claim_id = claim_id
         self._relations = dict(relations)
         self._short = short
         self.candidates = candidates
@@ -318,6 +331,8 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
 
     def on_resize(self) -> None:
         if self._short is not None and (0 < self.size.height < SHORT_ROWS) != self._short:
-            self.show(self.candidates, self._relations)  # clip harder (or less) for the new height
+            self.show(
+                self.candidates, self._relations, self.claim_id
+            )  # clip harder (or less) for the new height
         self._width = -1
         self.refresh()
