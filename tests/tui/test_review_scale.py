@@ -3,6 +3,8 @@ nothing acts on the previous claim's candidates in between; judging waits for a 
 
 from __future__ import annotations
 
+import time
+
 from workbench.storage import review
 from workbench.tui.screens import panel_workers
 from workbench.tui.widgets.candidates import CandidateList
@@ -55,3 +57,33 @@ def test_judging_waits_while_the_reviewer_moves(monkeypatch):
     screen.last_move = 0.0
     assert screen._judging_waits(Worker()) is False
     assert len(slept) == 3  # waited until REVIEWER_BUSY had passed since the last move
+
+
+def test_the_judge_process_is_held_while_the_reviewer_moves():
+    class Worker:
+        is_cancelled = False
+
+    screen = panel_workers.PanelWorkers()
+    posted, paused = [], []
+    reports = iter([["progress", 0, 40], None, ["progress", 20, 40], ["progress", 40, 40], ["finished"]])
+
+    class Judge:
+        def pause(self, held: bool) -> None:
+            paused.append(held)
+
+        def receive(self, timeout: float):
+            report = next(reports)
+            # the reviewer moves after the first report and rests again after the second
+            screen.last_move = time.monotonic() if report == ["progress", 0, 40] else 0.0
+            return report
+
+    screen.post_message = posted.append
+    screen.last_move = 0.0
+    screen._relay_judging(Worker(), Judge())
+    assert paused == [False, True, False, False, False]
+    assert [(m.done, m.total, m.finished) for m in posted] == [
+        (0, 40, False),
+        (20, 40, False),
+        (40, 40, False),
+        (0, 0, True),
+    ]
