@@ -67,13 +67,17 @@ class Judge:
                 return None
             data = os.read(self.process.stdout.fileno(), 65536)
             if not data:
-                code = self.process.wait(STOP_WAIT)
-                return ["error", f"the judging process stopped (exit code {code})"]
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(STOP_WAIT)
+                self._buffer = b""
+                return ["error", f"the judging process stopped (exit code {self.process.returncode})"]
             self._buffer += data
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
             report = json.loads(line)
         except ValueError:
+            report = None
+        if not isinstance(report, list) or not report:
             return ["error", "the judging process sent something unreadable"]
         self._ending = report[0] != "progress"
         return report

@@ -191,3 +191,13 @@ def test_the_child_holds_between_claims_while_paused_and_stops_when_the_parent_g
         child.join(WAIT)
     assert not child.is_alive()
     assert '"finished"' not in reports.getvalue()
+
+
+def test_a_child_that_prints_something_else_is_an_error(tmp_path, monkeypatch):
+    fake_child(monkeypatch, "print(5, flush=True); import time; time.sleep(600)")
+    judge = judging_process.Judge(tmp_path / "x.db", 5)
+    try:
+        assert reports_of(judge, "error") == [["error", "the judging process sent something unreadable"]]
+    finally:
+        judge.stop()
+    assert gone(judge.pid)
