@@ -21,7 +21,7 @@ from textual.widget import Widget
 from ...models import Candidate
 from .. import text as txt
 from ..bindings import bindings_for
-from .painting import StylesPerPaint
+from .painting import ScrolledByLines, StylesPerPaint
 
 #: Passage text shown around the matched span; longer passages are clipped with "…".
 WINDOW = 360
@@ -105,7 +105,7 @@ def candidate_prompt(
     return head
 
 
-class CandidateList(StylesPerPaint, Widget, can_focus=True):
+class CandidateList(StylesPerPaint, ScrolledByLines, Widget, can_focus=True):
     """Ranked candidates; the highlighted one is what ``l``/``L``/``enter`` link.
 
     Focused (tab), ``j``/``k`` pick a candidate; a click highlights the one clicked.
@@ -312,22 +312,6 @@ class CandidateList(StylesPerPaint, Widget, can_focus=True):
         index = self._top + event.y
         if 0 <= index < len(self._lines) and self._lines[index][1] is not None:
             self._highlight(self._lines[index][1])
-
-    def scroll_lines(self, delta: int) -> None:
-        self._wrap()
-        height = self.content_region.height or self.size.height
-        top = max(0, min(self._top + delta, len(self._lines) - height))
-        if top != self._top:
-            self._top = top
-            self.refresh()
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self.scroll_lines(3)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self.scroll_lines(-3)
 
     def on_resize(self) -> None:
         if self._short is not None and (0 < self.size.height < SHORT_ROWS) != self._short:

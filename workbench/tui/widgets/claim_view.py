@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -26,7 +25,7 @@ from ...models import Coverage
 from ...storage.corpus import Change as EvidenceChange
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
-from .painting import StylesPerPaint
+from .painting import ScrolledByLines, StylesPerPaint
 
 if TYPE_CHECKING:
     from ...clustering import SeenBefore
@@ -252,7 +251,7 @@ SMALL_ROWS = 30
 MIN_ROWS = 4
 
 
-class ClaimView(StylesPerPaint, Widget, can_focus=False):
+class ClaimView(StylesPerPaint, ScrolledByLines, Widget, can_focus=False):
     """Verdict block (shaded) over the claim's context."""
 
     COMPONENT_CLASSES = {"claim-view--verdict", "claim-view--more"}
@@ -450,23 +449,6 @@ class ClaimView(StylesPerPaint, Widget, can_focus=False):
             style: Style = base + shade if shaded else base
             painted = self._painted[index] = strip.apply_style(style).adjust_cell_length(width, style)
         return painted
-
-    def scroll_lines(self, delta: int) -> None:
-        """Scroll by ``delta`` lines (the screen's keys and the mouse wheel)."""
-        self._wrap()
-        height = self.content_region.height or self.size.height
-        top = max(0, min(self._top + delta, len(self._lines) - height))
-        if top != self._top:
-            self._top = top
-            self.refresh()
-
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self.scroll_lines(3)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self.scroll_lines(-3)
 
     def on_resize(self) -> None:
         self._width = -1

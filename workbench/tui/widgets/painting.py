@@ -1,12 +1,14 @@
-"""Line widgets look up their styles once per paint, not once per line.
+"""What the line widgets that wrap their own text share (claim panel, candidates).
 
-Textual paints a widget by calling ``render_line`` for each line in view; a
-style lookup walks the widget's ancestors, so a 40-line widget doing three per
-line spends milliseconds of a frame on the same few styles.
+Styles are looked up once per paint, not once per line: Textual paints a widget
+by calling ``render_line`` for each line in view, and a style lookup walks the
+widget's ancestors, so a 40-line widget doing three per line spends milliseconds
+of a frame on the same few styles. And they scroll by lines of their own.
 """
 
 from __future__ import annotations
 
+from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -29,3 +31,28 @@ class StylesPerPaint:
             return super().render_lines(crop)  # type: ignore[misc]
         finally:
             self._paint_styles = None
+
+
+class ScrolledByLines:
+    """Mixin for a widget holding its wrapped ``_lines`` (made by ``_wrap()``) and showing them
+    from ``_top``: keys and the mouse wheel scroll it by lines."""
+
+    _lines: list
+    _top: int
+
+    def scroll_lines(self, delta: int) -> None:
+        """Scroll by ``delta`` lines (the screen's keys and the mouse wheel)."""
+        self._wrap()  # type: ignore[attr-defined]
+        height = self.content_region.height or self.size.height  # type: ignore[attr-defined]
+        top = max(0, min(self._top + delta, len(self._lines) - height))
+        if top != self._top:
+            self._top = top
+            self.refresh()  # type: ignore[attr-defined]
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_lines(3)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_lines(-3)
