@@ -410,13 +410,6 @@ def store_page(db, db_path: Path, url: str, page, document) -> int:
         final = [warc.write(r) for r in page.responses][-1]
     finally:
         warc.close()
-    web = corpus.WebSource(
-        fetched_url=url,
-        fetched_at=page.final.fetched_at,
-        http_status=page.final.status,
-        warc_file=final.file,
-        warc_offset=final.offset,
-        warc_record_id=final.record_id,
-    )
+    web = ingestion.web_source(url, page, final)
     ingestion.store_version(db, document, web, ingestion.IngestReport())
     return corpus.current_version(db, document.url).id

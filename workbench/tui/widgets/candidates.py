@@ -21,7 +21,7 @@ from textual.widget import Widget
 from ...models import Candidate
 from .. import text as txt
 from ..bindings import bindings_for
-from .painting import ScrolledByLines, StylesPerPaint
+from .painting import ScrolledByLines, StylesPerPaint, status_row
 
 #: Passage text shown around the matched span; longer passages are clipped with "…".
 WINDOW = 360
@@ -275,25 +275,18 @@ class CandidateList(StylesPerPaint, ScrolledByLines, Widget, can_focus=True):
         index = self._top + y
         if not 0 <= index < len(self._lines):
             return Strip.blank(width, base)
-        if (base, highlight) != self._painted_for:  # focus moved or the theme changed
-            self._painted.clear()
-            self._painted_for = (base, highlight)
         strip, owner = self._lines[index]
         lit = owner is not None and owner == self.highlighted
-        painted = self._painted.get((index, lit))
-        if painted is None:
-            style: Style = base + highlight if lit else base
-            painted = self._painted[index, lit] = strip.apply_style(style).adjust_cell_length(width, style)
-        return painted
+        return self.painted_line(
+            (index, lit), (base, highlight), strip, base + highlight if lit else base, width
+        )
 
     def _more_line(self, width: int, style: Style) -> Strip:
         """The last row, when more is below: how many candidates (or lines of this one)."""
         last = self._top + (self.content_region.height or self.size.height) - 1
         below = sum(1 for start in self._starts if start >= last)
         more = f"{below} more candidate(s)" if below else f"{len(self._lines) - last} more line(s)"
-        text = Text(f"↓ {more}: {self.more_hint}", no_wrap=True, overflow="ellipsis", end="")
-        text.truncate(width, overflow="ellipsis")
-        return Strip(text.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
+        return status_row(self.app.console, f"↓ {more}: {self.more_hint}", width, style)
 
     @property
     def visible_lines(self) -> list[str]:

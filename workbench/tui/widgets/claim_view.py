@@ -25,7 +25,7 @@ from ...models import Coverage
 from ...storage.corpus import Change as EvidenceChange
 from ...storage.reviewview import ClaimContext
 from .. import text as txt
-from .painting import ScrolledByLines, StylesPerPaint
+from .painting import ScrolledByLines, StylesPerPaint, status_row
 
 if TYPE_CHECKING:
     from ...clustering import SeenBefore
@@ -428,27 +428,13 @@ class ClaimView(StylesPerPaint, ScrolledByLines, Widget, can_focus=False):
         hidden = len(self._lines) - self._top - height
         if hidden > 0 and y == height - 1:
             above = f"↑ {self._top} above · " if self._top else ""
-            more = Text(
-                f"{above}↓ {hidden + 1} more line(s): {self.scroll_hint} scroll",
-                no_wrap=True,
-                overflow="ellipsis",
-                end="",
-            )
-            more.truncate(width, overflow="ellipsis")
-            style = base + more_style
-            return Strip(more.render(self.app.console)).apply_style(style).adjust_cell_length(width, style)
+            more = f"{above}↓ {hidden + 1} more line(s): {self.scroll_hint} scroll"
+            return status_row(self.app.console, more, width, base + more_style)
         index = self._top + y
         if not 0 <= index < len(self._lines):
             return Strip.blank(width, base)
-        if (base, shade) != self._painted_for:  # the theme changed
-            self._painted.clear()
-            self._painted_for = (base, shade)
-        painted = self._painted.get(index)
-        if painted is None:
-            strip, shaded = self._lines[index]
-            style: Style = base + shade if shaded else base
-            painted = self._painted[index] = strip.apply_style(style).adjust_cell_length(width, style)
-        return painted
+        strip, shaded = self._lines[index]
+        return self.painted_line(index, (base, shade), strip, base + shade if shaded else base, width)
 
     def on_resize(self) -> None:
         self._width = -1

@@ -8,9 +8,19 @@ of a frame on the same few styles. And they scroll by lines of their own.
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Region
 from textual.strip import Strip
+
+
+def status_row(console: Console, text: str, width: int, style: Style) -> Strip:
+    """One row of the widget's own words ("↓ 3 more line(s): …"), cut with "…" to ``width``."""
+    row = Text(text, no_wrap=True, overflow="ellipsis", end="")
+    row.truncate(width, overflow="ellipsis")
+    return Strip(row.render(console)).apply_style(style).adjust_cell_length(width, style)
 
 
 class StylesPerPaint:
@@ -35,10 +45,23 @@ class StylesPerPaint:
 
 class ScrolledByLines:
     """Mixin for a widget holding its wrapped ``_lines`` (made by ``_wrap()``) and showing them
-    from ``_top``: keys and the mouse wheel scroll it by lines."""
+    from ``_top``: keys and the mouse wheel scroll it by lines; painted lines are kept."""
 
     _lines: list
     _top: int
+    _painted: dict
+    _painted_for: tuple | None
+
+    def painted_line(self, key, styles: tuple, strip: Strip, style: Style, width: int) -> Strip:
+        """``strip`` in ``style`` at ``width``, kept under ``key`` until ``styles`` (the widget's
+        styles: focus, theme) change or ``_painted`` is cleared on a new wrap."""
+        if styles != self._painted_for:
+            self._painted.clear()
+            self._painted_for = styles
+        painted = self._painted.get(key)
+        if painted is None:
+            painted = self._painted[key] = strip.apply_style(style).adjust_cell_length(width, style)
+        return painted
 
     def scroll_lines(self, delta: int) -> None:
         """Scroll by ``delta`` lines (the screen's keys and the mouse wheel)."""
